@@ -1,0 +1,94 @@
+"""Indicators that can be suggested from member and housing data (DOMAIN.md §1). Pure
+functions over plain values; the officer confirms or overrides each suggestion with a reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable
+
+DERIVABLE = ("dependants", "health_insurance", "adult_education", "child_schooling", "floor_area")
+
+# The diploma a person of a given age should hold at least (16–30 year-olds).
+_DIPLOMA_RANK = {
+    "none": 0, "primary": 1, "lower_secondary": 2, "upper_secondary": 3, "vocational": 3, "higher": 4,
+}
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    date_of_birth: dt.date
+    has_health_insurance: bool = True
+    schooling: str = "na"  # na | attending | not_attending
+    highest_diploma: str = "none"
+    has_disability: bool = False
+    social_allowance: bool = False
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    deprived: bool
+    reason: str
+
+
+def age_on(born: dt.date, day: dt.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def is_dependant(m: MemberFacts, day: dt.date) -> bool:
+    """Children under 16, people aged 60 or over, and people with a disability."""
+    age = age_on(m.date_of_birth, day)
+    return age < 16 or age >= 60 or m.has_disability
+
+
+def required_diploma_rank(age: int) -> int:
+    # 16–18 should have finished lower secondary; 19–30 upper secondary (or vocational).
+    return 2 if age <= 18 else 3
+
+
+def suggest(members: Iterable[MemberFacts], floor_area_m2: Decimal | float | None, day: dt.date) -> dict[str, Suggestion]:
+    members = list(members)
+    n = len(members)
+    out: dict[str, Suggestion] = {}
+
+    dependants = sum(1 for m in members if is_dependant(m, day))
+    if n:
+        share = dependants * 100 / n
+        out["dependants"] = Suggestion(
+            share > 50, f"{dependants}/{n} người phụ thuộc ({share:.0f}%), ngưỡng > 50%"
+        )
+
+    uninsured = [m for m in members if age_on(m.date_of_birth, day) >= 6 and not m.has_health_insurance]
+    out["health_insurance"] = Suggestion(
+        bool(uninsured),
+        f"{len(uninsured)} người từ 6 tuổi trở lên không có BHYT" if uninsured else "Mọi người từ 6 tuổi có BHYT",
+    )
+
+    out_of_school = [
+        m for m in members if 3 <= age_on(m.date_of_birth, day) < 16 and m.schooling != "attending"
+    ]
+    out["child_schooling"] = Suggestion(
+        bool(out_of_school),
+        f"{len(out_of_school)} trẻ 3 đến dưới 16 tuổi không đi học" if out_of_school
+        else "Trẻ 3 đến dưới 16 tuổi đều đi học",
+    )
+
+    lacking = [
+        m for m in members
+        if 16 <= (age := age_on(m.date_of_birth, day)) <= 30
+        and m.schooling != "attending"
+        and _DIPLOMA_RANK.get(m.highest_diploma, 0) < required_diploma_rank(age)
+    ]
+    out["adult_education"] = Suggestion(
+        bool(lacking),
+        f"{len(lacking)} người 16–30 tuổi không đi học và thiếu bằng cấp theo độ tuổi" if lacking
+        else "Không có người 16–30 tuổi thiếu bằng cấp",
+    )
+
+    if floor_area_m2 is not None and n:
+        per_person = Decimal(str(floor_area_m2)) / n
+        out["floor_area"] = Suggestion(
+            per_person < 8, f"{per_person:.1f} m²/người (ngưỡng dưới 8 m²)".replace(".", ",")
+        )
+    return out

@@ -1,0 +1,167 @@
+"""Agencies and the support actions planned and delivered to households."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from households.models import PovertyClass
+
+
+class Agency(models.Model):
+    class Kind(models.TextChoices):
+        CITY_OFFICE = "city_office", _("Phòng, ban thành phố")
+        CENTRE = "centre", _("Trung tâm, đơn vị sự nghiệp")
+        WARD = "ward", _("UBND xã, phường")
+        MASS_ORGANISATION = "mass_org", _("Mặt trận, hội, đoàn thể")
+        PROVINCIAL = "provincial", _("Cơ quan cấp tỉnh")
+        BANK = "bank", _("Ngân hàng")
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên cơ quan"), max_length=200, unique=True)
+    short_name = models.CharField(_("tên ngắn"), max_length=80, blank=True)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    unit = models.ForeignKey(
+        "households.AdministrativeUnit", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="agencies", verbose_name=_("đơn vị hành chính (với UBND xã, phường)"),
+    )
+    duties = models.TextField(_("nhiệm vụ theo kế hoạch"), blank=True)
+
+    class Meta:
+        verbose_name = _("cơ quan, đơn vị")
+        verbose_name_plural = _("cơ quan, đơn vị")
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class SupportKind(models.TextChoices):
+    LIVELIHOOD = "livelihood", _("Hỗ trợ phương tiện sinh kế")
+    HOUSING_REPAIR = "housing_repair", _("Sửa chữa nhà ở")
+    HOUSING_NEW = "housing_new", _("Xây dựng mới nhà ở")
+    SPONSORSHIP = "sponsorship", _("Nhận đỡ đầu trẻ em")
+    LOAN = "loan", _("Vay vốn ưu đãi")
+    VOCATIONAL_TRAINING = "vocational_training", _("Đào tạo nghề")
+    JOB_PLACEMENT = "job_placement", _("Giới thiệu việc làm")
+    HEALTH_INSURANCE = "health_insurance", _("Cấp thẻ BHYT")
+    NUTRITION = "nutrition", _("Hỗ trợ dinh dưỡng")
+    EDUCATION = "education", _("Hỗ trợ giáo dục (miễn học phí, học bổng)")
+    INFORMATION = "information", _("Hỗ trợ tiếp cận thông tin")
+    LEGAL_AID = "legal_aid", _("Trợ giúp pháp lý")
+    ELECTRICITY = "electricity", _("Hỗ trợ tiền điện")
+    SOCIAL_ALLOWANCE = "social_allowance", _("Trợ cấp bảo trợ xã hội")
+
+
+class FundingSource(models.TextChoices):
+    NATIONAL_TARGET = "national_target", _("Chương trình MTQG giảm nghèo bền vững")
+    NEW_RURAL = "new_rural", _("Chương trình xây dựng nông thôn mới")
+    FUND_FOR_THE_POOR = "fund_for_poor", _("Quỹ Vì người nghèo")
+    SOCIAL_CONTRIBUTIONS = "social", _("Xã hội hóa")
+    OTHER = "other", _("Nguồn khác")
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", _("Kế hoạch")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    COMPLETED = "completed", _("Hoàn thành")
+    CANCELLED = "cancelled", _("Đã huỷ")
+
+
+class SupportAction(models.Model):
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.PROTECT, related_name="support_actions",
+        verbose_name=_("hộ"),
+    )
+    member = models.ForeignKey(
+        "households.Member", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="support_actions", verbose_name=_("thành viên (trẻ được đỡ đầu)"),
+    )
+    kind = models.CharField(_("loại hỗ trợ"), max_length=30, choices=SupportKind.choices)
+    household_class = models.CharField(
+        _("diện hộ khi lập kế hoạch"), max_length=20, choices=PovertyClass.choices
+    )
+    indicator = models.ForeignKey(
+        "households.Indicator", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("chỉ số thiếu hụt được giải quyết"),
+    )
+    description = models.CharField(_("nội dung hỗ trợ"), max_length=255)
+    quantity = models.PositiveIntegerField(_("số lượng"), default=1)
+    lead_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="led_actions", verbose_name=_("cơ quan chủ trì")
+    )
+    coordinating_agencies = models.ManyToManyField(
+        Agency, blank=True, related_name="coordinated_actions", verbose_name=_("cơ quan phối hợp")
+    )
+    funding_source = models.CharField(
+        _("nguồn kinh phí"), max_length=20, choices=FundingSource.choices, default=FundingSource.OTHER
+    )
+    amount = models.PositiveBigIntegerField(_("kinh phí (đồng)"), default=0)
+    plan_year = models.PositiveSmallIntegerField(_("năm kế hoạch"), db_index=True)
+    planned_date = models.DateField(_("thời gian dự kiến"), null=True, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+    completed_date = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    cancel_reason = models.CharField(_("lý do huỷ"), max_length=255, blank=True)
+    sponsor = models.CharField(_("người/đơn vị đỡ đầu"), max_length=200, blank=True)
+    monthly_amount = models.PositiveIntegerField(_("mức đỡ đầu hằng tháng (đồng)"), null=True, blank=True)
+    sponsorship_start = models.DateField(_("đỡ đầu từ"), null=True, blank=True)
+    sponsorship_end = models.DateField(_("đỡ đầu đến"), null=True, blank=True)
+    notes = models.TextField(_("ghi chú"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("hoạt động hỗ trợ")
+        verbose_name_plural = _("hoạt động hỗ trợ")
+        ordering = ["plan_year", "kind", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(completed_date__isnull=False),
+                name="completed_action_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(completed_date__isnull=True) | Q(status="completed"),
+                name="completion_date_only_when_completed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
+                name="cancelled_action_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(sponsorship_end__isnull=True)
+                | Q(sponsorship_start__isnull=True)
+                | Q(sponsorship_end__gte=models.F("sponsorship_start")),
+                name="sponsorship_period_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["plan_year", "kind", "household_class"], name="action_year_kind_class_idx"),
+            models.Index(fields=["lead_agency", "status"], name="action_agency_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.household.code}"
+
+
+class SupportActionEvent(models.Model):
+    """A status change of a support action: who, when, from what to what, and why."""
+
+    action = models.ForeignKey(SupportAction, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, choices=ActionStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=ActionStatus.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("thay đổi trạng thái hỗ trợ")
+        verbose_name_plural = _("thay đổi trạng thái hỗ trợ")
+        ordering = ["at", "id"]

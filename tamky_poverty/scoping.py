@@ -1,0 +1,153 @@
+"""The one access-scoping rule (DESIGN.md "Roles"). Every selector that returns user-facing data
+calls a function here; nothing else decides who sees what. Default deny: an unknown role, an
+inactive or anonymous user, or a ward officer without a unit sees nothing.
+
+| role            | households                          | support actions      | monthly reports |
+|-----------------|-------------------------------------|----------------------|-----------------|
+| ward officer    | own unit (and units it succeeded)   | of own unit's homes  | own unit        |
+| agency officer  | those its agency supports           | those it leads       | all (read)      |
+| TNMT reviewer   | all                                 | all                  | all             |
+| administrator   | all                                 | all                  | all             |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from tamky_poverty.models import Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    sees_all: bool = False
+    unit_ids: frozenset[int] = frozenset()
+    agency_id: int | None = None
+    can_write_register: bool = False
+    can_edit_plan: bool = False
+    can_review_reports: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.sees_all and not self.unit_ids and self.agency_id is None
+
+
+NO_ACCESS = Scope()
+
+
+def scope_for(user) -> Scope:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NO_ACCESS
+    cached = getattr(user, "_scope_cache", None)
+    if cached is not None:
+        return cached
+    scope = _compute_scope(user)
+    user._scope_cache = scope
+    return scope
+
+
+def _compute_scope(user) -> Scope:
+    if user.is_superuser or user.role == Role.ADMINISTRATOR:
+        return Scope(sees_all=True, can_write_register=True, can_edit_plan=True, can_review_reports=True)
+    if user.role == Role.TNMT_REVIEWER:
+        return Scope(sees_all=True, can_write_register=True, can_edit_plan=True, can_review_reports=True)
+    if user.role == Role.WARD_OFFICER and user.unit_id:
+        from households.models import AdministrativeUnit
+
+        ids = {user.unit_id}
+        frontier = {user.unit_id}
+        while frontier:  # a ward that replaced others keeps their registers
+            frontier = set(
+                AdministrativeUnit.objects.filter(successor_id__in=frontier).values_list("id", flat=True)
+            ) - ids
+            ids |= frontier
+        return Scope(unit_ids=frozenset(ids), can_write_register=True)
+    if user.role == Role.AGENCY_OFFICER and user.agency_id:
+        return Scope(agency_id=user.agency_id)
+    return NO_ACCESS
+
+
+def _unit_field(prefix: str) -> str:
+    return f"{prefix}unit_id__in"
+
+
+def households(user, qs: QuerySet, prefix: str = "") -> QuerySet:
+    """Restrict a queryset of households (or of rows reached through ``prefix``, e.g.
+    ``"household__"`` for members) to what ``user`` may read."""
+    scope = scope_for(user)
+    if scope.sees_all:
+        return qs
+    if scope.unit_ids:
+        return qs.filter(**{_unit_field(prefix): scope.unit_ids})
+    if scope.agency_id is not None:
+        from support.models import SupportAction
+
+        supported = SupportAction.objects.filter(lead_agency_id=scope.agency_id).values("household_id")
+        return qs.filter(**{f"{prefix}id__in": supported})
+    return qs.none()
+
+
+def writable_households(user, qs: QuerySet, prefix: str = "") -> QuerySet:
+    """Households the user may change (register writes: members, reviews, actions planning)."""
+    scope = scope_for(user)
+    if not scope.can_write_register:
+        return qs.none()
+    return households(user, qs, prefix)
+
+
+def support_actions(user, qs: QuerySet) -> QuerySet:
+    scope = scope_for(user)
+    if scope.sees_all:
+        return qs
+    if scope.unit_ids:
+        return qs.filter(household__unit_id__in=scope.unit_ids)
+    if scope.agency_id is not None:
+        return qs.filter(lead_agency_id=scope.agency_id)
+    return qs.none()
+
+
+def units(user, qs: QuerySet) -> QuerySet:
+    """Administrative units whose data the user may read (filters, report parameters)."""
+    scope = scope_for(user)
+    if scope.sees_all or scope.agency_id is not None:
+        return qs
+    if scope.unit_ids:
+        return qs.filter(id__in=scope.unit_ids)
+    return qs.none()
+
+
+def monthly_reports(user, qs: QuerySet) -> QuerySet:
+    scope = scope_for(user)
+    if scope.sees_all or scope.agency_id is not None:
+        return qs
+    if scope.unit_ids:
+        return qs.filter(unit_id__in=scope.unit_ids)
+    return qs.none()
+
+
+def can_edit_plan(user) -> bool:
+    return scope_for(user).can_edit_plan
+
+
+def can_review_reports(user) -> bool:
+    return scope_for(user).can_review_reports
+
+
+def can_see_personal_data(user, household=None) -> bool:
+    """Full citizen IDs and birth dates: the household's ward officer, TNMT and admins."""
+    scope = scope_for(user)
+    if scope.sees_all:
+        return True
+    if household is None:
+        return bool(scope.unit_ids)
+    return household.unit_id in scope.unit_ids
+
+
+def get_or_404(qs: QuerySet, **lookup):
+    """``get_object_or_404`` for an already scoped queryset (outside the scope → 404)."""
+    try:
+        return qs.get(**lookup)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

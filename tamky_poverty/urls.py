@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from tamky_poverty import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("dang-nhap/", views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("ho/", include("households.urls")),
+    path("ke-hoach/", include("targets.urls")),
+    path("ho-tro/", include("support.urls")),
+    path("bao-cao/", include("reports.urls")),
+    path("quan-tri/", admin.site.urls),
+]
+
+handler404 = "tamky_poverty.views.page_not_found"
