@@ -9,6 +9,7 @@ urlpatterns = [
     path("dang-nhap/", views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("ho/nhap-xuat/", include("households.urls_io")),
     path("ho/", include("households.urls")),
     path("ke-hoach/", include("targets.urls")),
     path("ho-tro/", include("support.urls")),

@@ -1,0 +1,51 @@
+"""The shape every report takes: one dataset, drawn by three renderers (HTML, PDF, XLSX) that
+only draw it. A dataset holds everything printed — headings, rows, totals, signature — so the
+three formats always show the same numbers in the same order."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class HeaderCell:
+    """One cell of the (possibly multi-row) table heading; spans merge cells in Excel/HTML/PDF."""
+
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass
+class Column:
+    key: str
+    kind: str = "text"  # text | int | money | percent | date
+    width: float = 12  # Excel column width (characters); HTML/PDF use it proportionally
+
+
+@dataclass
+class Row:
+    cells: list[Any]
+    style: str = ""  # "" | "group" (a heading row inside the table) | "subtotal" | "total"
+    # Households behind the numbers of this row (traceability), optional.
+    household_ids: list[int] | None = None
+
+
+@dataclass
+class Dataset:
+    code: str  # e.g. "PL01", "MONTHLY"
+    title: str  # bold caps title
+    subtitle: str = ""  # e.g. "(Kèm theo Kế hoạch ... năm 2025)"
+    header_rows: list[list[HeaderCell]] = field(default_factory=list)
+    columns: list[Column] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    landscape: bool = False
+    # Signature block: "preparer" (NGƯỜI LẬP BIỂU, tables) or "authority" (TM. ỦY BAN NHÂN DÂN…)
+    signature: str = "preparer"
+    show_recipients: bool = False
+    place_date: dt.date | None = None
+    notes: list[str] = field(default_factory=list)  # paragraphs after the table (narrative)
+    sections: list[Dataset] = field(default_factory=list)  # further tables of the same report
+    parameters: dict[str, Any] = field(default_factory=dict)  # year, month, unit… as chosen
