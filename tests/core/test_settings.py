@@ -1,0 +1,68 @@
+"""Settings come from the environment; production refuses to start without a secret key."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(env_overrides: dict[str, str], code: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL", "TESTING"}}
+    env.update({"DJANGO_SETTINGS_MODULE": "tamky_poverty.settings", **env_overrides})
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); from django.conf import settings; {code}"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = _run({"DEBUG": "0"}, "print('started')")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_gets_a_development_key_and_sqlite_by_default():
+    result = _run({"DEBUG": "1"}, "print(settings.DATABASES['default']['ENGINE'], settings.SECRET_KEY.startswith('dev-only'))")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "True"]
+
+
+def test_database_url_selects_postgresql():
+    result = _run(
+        {"DEBUG": "0", "SECRET_KEY": "x" * 50, "DATABASE_URL": "postgres://u:p@db.example:5432/giamngheo"},
+        "d = settings.DATABASES['default']; print(d['ENGINE'], d['HOST'], d['NAME'])",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django.db.backends.postgresql", "db.example", "giamngheo"]
+
+
+def test_vietnamese_locale_and_time_zone():
+    assert settings.LANGUAGE_CODE == "vi"
+    assert [code for code, _ in settings.LANGUAGES] == ["vi", "en"]
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+
+
+@pytest.mark.django_db
+def test_no_missing_migrations():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+def test_vietnamese_number_and_date_formats():
+    import datetime as dt
+
+    from django.utils import formats, translation
+
+    with translation.override("vi"):
+        assert formats.date_format(dt.date(2025, 2, 5), "SHORT_DATE_FORMAT") == "05/02/2025"
+        assert formats.number_format(1500000, use_l10n=True, force_grouping=True) == "1.500.000"
