@@ -1,9 +1,13 @@
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 
-from tamky_poverty.forms import LoginForm
+from tamky_poverty.forms import LoginForm, PasswordChangeForm
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -13,8 +17,47 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes lockout answer: the login page again with one message that is the same
+    for an existing and a non-existing user name (429 Too Many Requests)."""
+    minutes = round(settings.AXES_COOLOFF_TIME * 60) if settings.AXES_COOLOFF_TIME else None
+    context = {
+        "form": LoginForm(request),
+        "next": request.POST.get("next", "") if request.method == "POST" else "",
+        "lockout_message": _(
+            "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau %(m)d phút hoặc liên hệ quản trị "
+            "hệ thống."
+        ) % {"m": minutes or 15},
+    }
+    return render(request, "registration/login.html", context, status=429)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The user's own password. Django's session auth hash changes with the password, so every
+    other session of this user ends; this one is kept (update_session_auth_hash)."""
+
+    template_name = "registration/password_change_form.html"
+    form_class = PasswordChangeForm
+    success_url = reverse_lazy("dashboard")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request, _("Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản này đã kết thúc.")
+        )
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = [(_("Đổi mật khẩu"), None)]
+        return context
+
+
 def dashboard(request):
-    return render(request, "dashboard.html", {})
+    """The landing page: where the plan stands, scoped to the user (``tamky_poverty.dashboard``)."""
+    from tamky_poverty.dashboard import dashboard_data
+
+    return render(request, "dashboard.html", dashboard_data(actor=request.user))
 
 
 def page_not_found(request, exception=None):
