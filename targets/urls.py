@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from targets import views
 
 app_name = "targets"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.plan_detail, name="plan"),
+    path("tien-do/", views.progress, name="progress"),
+    path("<int:year>/sua/", views.plan_edit, name="plan_edit"),
+    path("<int:year>/chi-tieu/", views.target_edit, name="target_edit"),
+    path("<int:year>/dinh-muc/", views.quota_edit, name="quota_edit"),
+]

@@ -1,0 +1,233 @@
+"""Reads of the year's plan: targets, progress computed from the register, and quotas against
+the support actions. Figures are aggregates computed in the database (a fixed number of queries
+whatever the number of units or actions). Aggregate figures are readable by every logged-in
+user (the plan is public inside the administration); lists of households go through
+``tamky_poverty.scoping``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Case, CharField, Count, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
+
+from households.models import AdministrativeUnit, Assessment, Household, PovertyClass
+from support.models import ActionStatus, SupportAction
+from targets.models import Plan, QuotaKind, SupportQuota, UnitTarget, support_kinds_for_quota
+from tamky_poverty import scoping
+
+LEFT_POOR = (Assessment.Movement.LEFT_POOR, Assessment.Movement.POOR_TO_NEAR_POOR)
+LEFT_NEAR_POOR = (Assessment.Movement.LEFT_NEAR_POOR,)
+QUOTA_CLASSES = (PovertyClass.POOR, PovertyClass.NEAR_POOR)
+
+
+def plan_years() -> list[int]:
+    return list(Plan.objects.order_by("-year").values_list("year", flat=True))
+
+
+def plan_for_year(year: int | None) -> Plan | None:
+    qs = Plan.objects.all()
+    if year:
+        return qs.filter(year=year).first()
+    return qs.order_by("-year").first()
+
+
+def units_for_year(year: int):
+    """Units valid at some point of ``year`` (targets are set per unit of that year)."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return AdministrativeUnit.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=end), Q(valid_to__isnull=True) | Q(valid_to__gte=start)
+    ).order_by("valid_from", "name")
+
+
+def unit_targets(plan: Plan):
+    return list(UnitTarget.objects.filter(plan=plan).select_related("unit").order_by("unit__name"))
+
+
+# --- progress -----------------------------------------------------------------------------------
+
+def _share(done: int, target: int) -> float | None:
+    return round(100 * done / target, 1) if target else None
+
+
+@dataclass
+class UnitProgress:
+    unit: AdministrativeUnit | None  # None = the city
+    poor_target: int = 0
+    near_poor_target: int = 0
+    left_poor: int = 0
+    left_near_poor: int = 0
+    registered_pending: int = 0
+    liftable_poor: int = 0
+    registered_households: list = field(default_factory=list)
+    liftable_households: list = field(default_factory=list)
+
+    @property
+    def poor_share(self):
+        return _share(self.left_poor, self.poor_target)
+
+    @property
+    def near_poor_share(self):
+        return _share(self.left_near_poor, self.near_poor_target)
+
+
+@dataclass
+class Progress:
+    plan: Plan
+    year: int
+    rows: list[UnitProgress]
+    city: UnitProgress
+
+    @property
+    def no_liftable_poor_remains(self) -> bool:
+        return self.city.liftable_poor == 0
+
+
+def progress(*, actor, plan: Plan) -> Progress:
+    """Per unit and city: households that left poverty / near-poverty in the plan year (from the
+    reviews' movements, effective in the year, not superseded) against Phụ lục 01; registered
+    households not yet out; poor households outside the "no labour capacity" group."""
+    year = plan.year
+    targets = {t.unit_id: t for t in UnitTarget.objects.filter(plan=plan).select_related("unit")}
+
+    left = (
+        Assessment.objects.filter(effective_date__year=year, superseded_by__isnull=True,
+                                  household__is_deleted=False)
+        .values("household__unit_id")
+        .annotate(
+            left_poor=Count("household", distinct=True, filter=Q(movement__in=LEFT_POOR)),
+            left_near_poor=Count("household", distinct=True, filter=Q(movement__in=LEFT_NEAR_POOR)),
+        )
+    )
+    left_by_unit = {r["household__unit_id"]: r for r in left}
+
+    live = Household.objects.filter(is_deleted=False)
+    registered = live.filter(registered_exit_year=year, current_class__in=QUOTA_CLASSES)
+    liftable = live.filter(current_class=PovertyClass.POOR).exclude(group=Household.Group.NO_LABOUR)
+    pending_counts = dict(registered.values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
+    liftable_counts = dict(liftable.values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
+
+    visible = scoping.households
+    registered_rows = list(visible(actor, registered).select_related("unit").order_by("unit__name", "code")[:500])
+    liftable_rows = list(visible(actor, liftable).select_related("unit").order_by("unit__name", "code")[:500])
+
+    unit_ids = set(targets) | set(left_by_unit) | set(pending_counts) | set(liftable_counts)
+    units = {u.id: u for u in AdministrativeUnit.objects.filter(id__in=unit_ids)}
+    rows = []
+    for uid in unit_ids:
+        t = targets.get(uid)
+        lr = left_by_unit.get(uid, {})
+        rows.append(UnitProgress(
+            unit=units[uid],
+            poor_target=t.poor_exit_target if t else 0,
+            near_poor_target=t.near_poor_exit_target if t else 0,
+            left_poor=lr.get("left_poor", 0), left_near_poor=lr.get("left_near_poor", 0),
+            registered_pending=pending_counts.get(uid, 0), liftable_poor=liftable_counts.get(uid, 0),
+            registered_households=[h for h in registered_rows if h.unit_id == uid],
+            liftable_households=[h for h in liftable_rows if h.unit_id == uid],
+        ))
+    rows.sort(key=lambda r: (r.unit.valid_from or dt.date.min, r.unit.name))
+    city = UnitProgress(unit=None)
+    for r in rows:
+        for name in ("poor_target", "near_poor_target", "left_poor", "left_near_poor",
+                     "registered_pending", "liftable_poor"):
+            setattr(city, name, getattr(city, name) + getattr(r, name))
+    return Progress(plan=plan, year=year, rows=rows, city=city)
+
+
+# --- quotas against actions ---------------------------------------------------------------------
+
+def _quota_kind_expression():
+    whens = []
+    for qk in QuotaKind.values:
+        whens.append(When(kind__in=support_kinds_for_quota(qk), then=Value(qk)))
+    return Case(*whens, default=Value(""), output_field=CharField())
+
+
+@dataclass
+class QuotaRow:
+    kind: str
+    kind_label: str
+    household_class: str
+    class_label: str
+    quota_households: int | None = None
+    quota_items: int | None = None
+    planned_households: int = 0
+    planned_items: int = 0
+    completed_households: int = 0
+    completed_items: int = 0
+
+
+@dataclass
+class QuotaTable:
+    plan: Plan
+    city: list[QuotaRow]
+    by_unit: list[tuple[AdministrativeUnit, list[QuotaRow]]]
+
+    def totals(self) -> dict[str, QuotaRow]:
+        """City rows summed over classes, per quota kind (e.g. livelihood 5 = 2 + 3)."""
+        out: dict[str, QuotaRow] = {}
+        for r in self.city:
+            t = out.setdefault(r.kind, QuotaRow(r.kind, r.kind_label, "", "", 0, 0))
+            t.quota_households += r.quota_households or 0
+            t.quota_items += r.quota_items or 0
+            for name in ("planned_households", "planned_items", "completed_households", "completed_items"):
+                setattr(t, name, getattr(t, name) + getattr(r, name))
+        return out
+
+
+def quota_counts(*, plan: Plan) -> QuotaTable:
+    """For each quota kind and class: households and items (quantity; children for sponsorship)
+    planned (every action not cancelled) and completed in the plan year, against the plan's
+    quota — per unit and city-wide. Two aggregate queries plus the quotas and units."""
+    actions = (
+        SupportAction.objects.filter(plan_year=plan.year, household_class__in=QUOTA_CLASSES)
+        .exclude(status=ActionStatus.CANCELLED)
+        .annotate(quota_kind=_quota_kind_expression())
+        .exclude(quota_kind="")
+    )
+    completed = Q(status=ActionStatus.COMPLETED)
+    aggregates = {
+        "planned_households": Count("household", distinct=True),
+        "planned_items": Coalesce(Sum("quantity"), 0),
+        "completed_households": Count("household", distinct=True, filter=completed),
+        "completed_items": Coalesce(Sum("quantity", filter=completed), 0),
+    }
+    city_counts = {
+        (r["quota_kind"], r["household_class"]): r
+        for r in actions.values("quota_kind", "household_class").annotate(**aggregates).order_by()
+    }
+    unit_counts = list(
+        actions.values("household__unit_id", "quota_kind", "household_class").annotate(**aggregates).order_by()
+    )
+    quotas = {(q.kind, q.household_class): q for q in SupportQuota.objects.filter(plan=plan)}
+
+    kind_labels = dict(QuotaKind.choices)
+    class_labels = dict(PovertyClass.choices)
+    keys = sorted(set(quotas) | set(city_counts), key=lambda k: (QuotaKind.values.index(k[0]), QUOTA_CLASSES.index(k[1])))
+
+    def row(key, counts, with_quota=True):
+        q = quotas.get(key) if with_quota else None
+        r = QuotaRow(key[0], kind_labels[key[0]], key[1], class_labels[key[1]],
+                     q.households if q else None, q.items if q else None)
+        if counts:
+            for name in aggregates:
+                setattr(r, name, counts[name])
+        return r
+
+    city = [row(k, city_counts.get(k)) for k in keys]
+    per_unit: dict[int, dict] = {}
+    for r in unit_counts:
+        per_unit.setdefault(r["household__unit_id"], {})[(r["quota_kind"], r["household_class"])] = r
+    units = {u.id: u for u in AdministrativeUnit.objects.filter(id__in=per_unit)}
+    by_unit = [
+        (units[uid], [row(k, counts.get(k), with_quota=False) for k in keys if k in counts])
+        for uid, counts in per_unit.items()
+    ]
+    by_unit.sort(key=lambda item: (item[0].valid_from or dt.date.min, item[0].name))
+    return QuotaTable(plan=plan, city=city, by_unit=by_unit)
+
+
+def quotas(plan: Plan):
+    return list(SupportQuota.objects.filter(plan=plan).order_by("kind", "household_class"))

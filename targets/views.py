@@ -1,0 +1,151 @@
+"""Pages of the year's plan. Everyone logged in reads; TNMT reviewers and administrators edit
+(403 for others). Thin: reads via ``targets.selectors``, writes via ``targets.services``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from targets import selectors, services
+from targets.forms import PlanForm, QuotasForm, TargetsForm
+from tamky_poverty import scoping
+
+
+def _year(request) -> int | None:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return None
+    return year if 2000 <= year <= 2100 else None
+
+
+def _require_editor(request):
+    if not scoping.can_edit_plan(request.user):
+        raise PermissionDenied
+
+
+def _plan_or_404(year):
+    plan = selectors.plan_for_year(year)
+    if plan is None or plan.year != year:
+        raise Http404
+    return plan
+
+
+def _crumbs(plan, *items):
+    return [(_("Kế hoạch năm %(y)s") % {"y": plan.year}, f"{reverse('targets:plan')}?year={plan.year}"), *items]
+
+
+def plan_detail(request):
+    year = _year(request)
+    plan = selectors.plan_for_year(year)
+    if plan is None:
+        return render(request, "targets/no_plan.html", {
+            "year": year or timezone.localdate().year, "years": selectors.plan_years(),
+            "can_edit": scoping.can_edit_plan(request.user),
+            "breadcrumbs": [(_("Kế hoạch"), None)],
+        }, status=404 if year else 200)
+    table = selectors.quota_counts(plan=plan)
+    targets = selectors.unit_targets(plan)
+    return render(request, "targets/plan_detail.html", {
+        "plan": plan, "years": selectors.plan_years(), "targets": targets,
+        "target_totals": (sum(t.poor_exit_target for t in targets), sum(t.near_poor_exit_target for t in targets)),
+        "quota_table": table, "quota_totals": table.totals(),
+        "can_edit": scoping.can_edit_plan(request.user),
+        "breadcrumbs": [(_("Kế hoạch năm %(y)s") % {"y": plan.year}, None)],
+    })
+
+
+def plan_edit(request, year):
+    _require_editor(request)
+    if not 2000 <= year <= 2100:
+        raise Http404
+    plan = selectors.plan_for_year(year)
+    plan = plan if plan and plan.year == year else None
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_save(actor=request.user, year=year, **form.cleaned_data)
+        except ValidationError as exc:
+            for e in exc.messages:
+                form.add_error(None, e)
+        else:
+            messages.success(request, _("Đã lưu kế hoạch năm %(y)s.") % {"y": year})
+            return redirect(f"{reverse('targets:plan')}?year={year}")
+    return render(request, "targets/plan_form.html", {
+        "form": form, "year": year, "plan": plan,
+        "breadcrumbs": [(_("Kế hoạch năm %(y)s") % {"y": year}, f"{reverse('targets:plan')}?year={year}"),
+                        (_("Sửa"), None)],
+    })
+
+
+def target_edit(request, year):
+    _require_editor(request)
+    plan = _plan_or_404(year)
+    targets = {t.unit_id: t for t in selectors.unit_targets(plan)}
+    units = list(selectors.units_for_year(year))
+    units += [t.unit for uid, t in targets.items() if uid not in {u.id for u in units}]
+    form = TargetsForm(request.POST or None, units=units, targets=targets)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                for u in units:
+                    services.unit_target_save(
+                        actor=request.user, plan=plan, unit=u,
+                        poor_exit_target=form.cleaned_data[f"poor_{u.id}"],
+                        near_poor_exit_target=form.cleaned_data[f"near_poor_{u.id}"],
+                    )
+        except ValidationError as exc:
+            for e in exc.messages:
+                form.add_error(None, e)
+        else:
+            messages.success(request, _("Đã lưu chỉ tiêu giảm nghèo (Phụ lục 01)."))
+            return redirect(f"{reverse('targets:plan')}?year={year}")
+    return render(request, "targets/target_form.html", {
+        "form": form, "plan": plan, "breadcrumbs": _crumbs(plan, (_("Chỉ tiêu theo đơn vị"), None)),
+    }, status=400 if form.errors else 200)
+
+
+def quota_edit(request, year):
+    _require_editor(request)
+    plan = _plan_or_404(year)
+    quotas = {(q.kind, q.household_class): q for q in selectors.quotas(plan)}
+    form = QuotasForm(request.POST or None, quotas=quotas)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                for k, c in form.keys:
+                    services.quota_save(
+                        actor=request.user, plan=plan, kind=k, household_class=c,
+                        households=form.cleaned_data[f"{k}__{c}__households"],
+                        items=form.cleaned_data[f"{k}__{c}__items"],
+                    )
+        except ValidationError as exc:
+            for e in exc.messages:
+                form.add_error(None, e)
+        else:
+            messages.success(request, _("Đã lưu định mức hỗ trợ."))
+            return redirect(f"{reverse('targets:plan')}?year={year}")
+    return render(request, "targets/quota_form.html", {
+        "form": form, "plan": plan, "breadcrumbs": _crumbs(plan, (_("Định mức hỗ trợ"), None)),
+    }, status=400 if form.errors else 200)
+
+
+def progress(request):
+    year = _year(request)
+    plan = selectors.plan_for_year(year)
+    if plan is None:
+        return render(request, "targets/no_plan.html", {
+            "year": year or timezone.localdate().year, "years": selectors.plan_years(),
+            "can_edit": scoping.can_edit_plan(request.user), "breadcrumbs": [(_("Tiến độ"), None)],
+        }, status=404 if year else 200)
+    result = selectors.progress(actor=request.user, plan=plan)
+    return render(request, "targets/progress.html", {
+        "plan": plan, "progress": result, "years": selectors.plan_years(),
+        "breadcrumbs": _crumbs(plan, (_("Tiến độ thực hiện"), None)),
+    })
