@@ -1,0 +1,412 @@
+"""Selectors behind the dashboard (the landing page). Every read goes through
+``tamky_poverty.scoping``; the whole page costs a fixed number of queries whatever the amount of
+data (grouped aggregates, no query per unit, indicator or row).
+
+The period shown: the year of the latest plan, and the current month when that year is the
+current year (otherwise December, the year's last month).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from tamky_poverty import scoping
+
+ATTENTION_LIMIT = 10
+
+LEFT_POOR = ("left_poor", "poor_to_near_poor")
+LEFT_NEAR_POOR = ("left_near_poor",)
+ENTERED = ("new_poor", "new_near_poor", "near_poor_to_poor")
+RE_ENTERED = ("re_poor", "re_near_poor")
+
+REPORT_STATUSES = ("not_started", "draft", "submitted", "returned", "approved")
+
+
+@dataclass
+class Bar:
+    """One bar of a server-drawn SVG chart (geometry in SVG user units)."""
+
+    label: str
+    value: int
+    x: float = 0
+    y: float = 0
+    width: float = 0
+    height: float = 0
+    css: str = ""
+
+    # SVG attributes as plain strings (no localisation: "12.5", never "12,5").
+    @property
+    def svg(self) -> dict:
+        return {"x": f"{self.x:g}", "y": f"{self.y:g}", "width": f"{self.width:g}",
+                "height": f"{self.height:g}", "label_x": f"{self.x + self.width + 4:g}",
+                "label_y": f"{self.y + self.height - 3:g}"}
+
+
+@dataclass
+class UnitProgress:
+    unit: object
+    poor_target: int = 0
+    near_poor_target: int = 0
+    left_poor: int = 0
+    left_near_poor: int = 0
+    entered: int = 0
+    re_entered: int = 0
+    bars: list[Bar] = field(default_factory=list)
+
+    @property
+    def target(self) -> int:
+        return self.poor_target + self.near_poor_target
+
+    @property
+    def achieved(self) -> int:
+        return self.left_poor + self.left_near_poor
+
+
+@dataclass
+class SupportRow:
+    kind: str
+    label: str
+    planned: int = 0
+    in_progress: int = 0
+    completed: int = 0
+    quota: int | None = None
+
+    @property
+    def total(self) -> int:
+        return self.planned + self.in_progress + self.completed
+
+    @property
+    def percent(self) -> int | None:
+        if not self.quota:
+            return None
+        return round(100 * self.completed / self.quota)
+
+
+@dataclass
+class IndicatorRow:
+    indicator: object
+    deprived: int = 0
+    resolved: int = 0
+    bar: Bar | None = None
+
+
+@dataclass
+class ReportStatusRow:
+    unit: object
+    status: str  # one of REPORT_STATUSES
+    label: str
+    report: object | None = None
+
+
+def dashboard_period(today: dt.date | None = None):
+    """(plan, year, month): the latest plan and the month whose reports the dashboard shows."""
+    from targets.models import Plan
+
+    today = today or timezone.localdate()
+    plan = Plan.objects.order_by("-year").first()
+    year = plan.year if plan else today.year
+    month = today.month if year == today.year else 12
+    return plan, year, month
+
+
+def _bar_chart(rows: list[tuple[str, int, str]], *, width: float = 300, bar_height: float = 14,
+               gap: float = 4, x0: float = 0) -> list[Bar]:
+    """Horizontal bars: ``rows`` = (label, value, css class). Scaled to the largest value."""
+    top = max([v for _, v, _ in rows] + [1])
+    bars = []
+    for i, (label, value, css) in enumerate(rows):
+        w = round(width * value / top, 1)
+        bars.append(Bar(label=label, value=value, x=x0, y=i * (bar_height + gap), width=max(w, 0),
+                        height=bar_height, css=css))
+    return bars
+
+
+def _start_class_subquery(jan1: dt.date):
+    from households.models import Assessment
+
+    return Subquery(
+        Assessment.objects.filter(
+            household=OuterRef("pk"), superseded_by__isnull=True, effective_date__lte=jan1
+        ).order_by("-effective_date", "-id").values("result_class")[:1]
+    )
+
+
+def household_counts(*, actor, year: int) -> dict:
+    """Poor and near-poor households now and on 1 January of ``year`` (2 queries)."""
+    from households.models import Household, PovertyClass
+
+    base = scoping.households(actor, Household.objects.filter(is_deleted=False))
+    now = base.aggregate(
+        poor=Count("id", filter=Q(current_class=PovertyClass.POOR)),
+        near_poor=Count("id", filter=Q(current_class=PovertyClass.NEAR_POOR)),
+    )
+    jan1 = dt.date(year, 1, 1)
+    start = {
+        row["start_class"]: row["n"]
+        for row in base.order_by()
+        .annotate(start_class=_start_class_subquery(jan1))
+        .values("start_class")
+        .annotate(n=Count("id"))
+    }
+    return {
+        "poor_now": now["poor"],
+        "near_poor_now": now["near_poor"],
+        "poor_start": start.get(PovertyClass.POOR, 0),
+        "near_poor_start": start.get(PovertyClass.NEAR_POOR, 0),
+    }
+
+
+def unit_progress(*, actor, plan, year: int, units: list) -> list[UnitProgress]:
+    """Left / entered / re-entered this year against the plan's targets, per unit (2 queries).
+    A unit appears when it has a target or a movement."""
+    from households.models import Assessment
+    from targets.models import UnitTarget
+
+    by_unit: dict[int, UnitProgress] = {}
+    units_by_id = {u.id: u for u in units}
+    if plan is not None:
+        for t in UnitTarget.objects.filter(plan=plan, unit_id__in=list(units_by_id)):
+            p = by_unit.setdefault(t.unit_id, UnitProgress(unit=units_by_id[t.unit_id]))
+            p.poor_target, p.near_poor_target = t.poor_exit_target, t.near_poor_exit_target
+    moves = (
+        scoping.households(actor, Assessment.objects.all(), prefix="household__")
+        .filter(effective_date__year=year, superseded_by__isnull=True, household__is_deleted=False)
+        .order_by()
+        .values("household__unit_id", "movement")
+        .annotate(n=Count("household_id", distinct=True))
+    )
+    for row in moves:
+        unit_id = row["household__unit_id"]
+        if unit_id not in units_by_id:
+            continue
+        p = by_unit.setdefault(unit_id, UnitProgress(unit=units_by_id[unit_id]))
+        m, n = row["movement"], row["n"]
+        if m in LEFT_POOR:
+            p.left_poor += n
+        elif m in LEFT_NEAR_POOR:
+            p.left_near_poor += n
+        elif m in ENTERED:
+            p.entered += n
+        elif m in RE_ENTERED:
+            p.re_entered += n
+    result = [by_unit[u.id] for u in units if u.id in by_unit]
+    top = max([max(p.target, p.achieved) for p in result] + [1])
+    for p in result:
+        p.bars = [
+            Bar(label="target", value=p.target, y=0, height=14,
+                width=round(200 * p.target / top, 1), css="bar-target"),
+            Bar(label="achieved", value=p.achieved, y=18, height=14,
+                width=round(200 * p.achieved / top, 1), css="bar-achieved"),
+        ]
+    return result
+
+
+def support_progress(*, actor, plan, year: int) -> list[SupportRow]:
+    """Support actions of the year by status against the plan's quotas, per quota kind (2 queries)."""
+    from support.models import ActionStatus, SupportAction
+    from targets.models import QuotaKind, SupportQuota, quota_kind_for_support
+
+    rows: dict[str, SupportRow] = {}
+
+    def row_for(kind):
+        if kind not in rows:
+            rows[kind] = SupportRow(kind=kind, label=str(QuotaKind(kind).label))
+        return rows[kind]
+
+    if plan is not None:
+        for q in SupportQuota.objects.filter(plan=plan).order_by("kind", "household_class"):
+            r = row_for(q.kind)
+            r.quota = (r.quota or 0) + (q.items or q.households)
+    counts = (
+        scoping.support_actions(actor, SupportAction.objects.all())
+        .filter(plan_year=year)
+        .exclude(status=ActionStatus.CANCELLED)
+        .order_by()
+        .values("kind", "status")
+        .annotate(n=Count("id"))
+    )
+    other = SupportRow(kind="", label="")
+    for row in counts:
+        kind = quota_kind_for_support(row["kind"])
+        r = row_for(kind) if kind else other
+        if row["status"] == ActionStatus.PLANNED:
+            r.planned += row["n"]
+        elif row["status"] == ActionStatus.IN_PROGRESS:
+            r.in_progress += row["n"]
+        elif row["status"] == ActionStatus.COMPLETED:
+            r.completed += row["n"]
+    order = list(QuotaKind.values)
+    result = sorted(rows.values(), key=lambda r: order.index(r.kind))
+    if other.total:
+        from django.utils.translation import gettext
+
+        other.label = gettext("Hỗ trợ khác")
+        result.append(other)
+    return result
+
+
+def deprivations(*, actor, year: int) -> list[IndicatorRow]:
+    """Deprivations of current poor and near-poor households by indicator, and how many
+    deprivations (of any household) were resolved since 1 January (3 queries)."""
+    from households.models import Assessment, Deprivation, Household, Indicator, PovertyClass
+    from households.services import standard_for_year
+
+    try:
+        standard = standard_for_year(year)
+    except Exception:  # no standard for the year: nothing to show
+        return []
+    indicators = list(Indicator.objects.filter(standard=standard).order_by("number"))
+    households = scoping.households(actor, Household.objects.filter(is_deleted=False))
+    current = Deprivation.objects.filter(
+        assessment_id__in=households.filter(
+            current_class__in=[PovertyClass.POOR, PovertyClass.NEAR_POOR]
+        ).values("current_assessment_id"),
+        deprived=True,
+    )
+    deprived = dict(current.order_by().values_list("indicator_id").annotate(n=Count("id")))
+
+    jan1 = dt.date(year, 1, 1)
+    start_assessment = Subquery(
+        Assessment.objects.filter(
+            household_id=OuterRef(OuterRef("assessment__household_id")),
+            superseded_by__isnull=True,
+            effective_date__lte=jan1,
+        ).order_by("-effective_date", "-id").values("id")[:1]
+    )
+    was_deprived = Deprivation.objects.filter(
+        indicator_id=OuterRef("indicator_id"), deprived=True, assessment_id=start_assessment
+    )
+    resolved_qs = (
+        Deprivation.objects.filter(
+            assessment_id__in=households.values("current_assessment_id"),
+            assessment__effective_date__gt=jan1,
+            deprived=False,
+        )
+        .filter(Exists(was_deprived))
+        .order_by()
+        .values_list("indicator_id")
+        .annotate(n=Count("id"))
+    )
+    resolved = dict(resolved_qs)
+    rows = [IndicatorRow(indicator=i, deprived=deprived.get(i.id, 0), resolved=resolved.get(i.id, 0))
+            for i in indicators]
+    bars = _bar_chart([(i.short_name or i.name, r.deprived, "bar-deprived") for i, r in zip(indicators, rows)],
+                      width=260, x0=22)
+    for r, b in zip(rows, bars):
+        r.bar = b
+    return rows
+
+
+def report_units(*, actor, year: int, month: int, reports: list) -> list:
+    """Units expected to report: those in scope valid on 1 January of the plan year (the units the
+    plan was made for) and any unit in scope that has a report for the month (1 query)."""
+    from households.models import AdministrativeUnit
+
+    jan1 = dt.date(year, 1, 1)
+    reporting = {r.unit_id for r in reports}
+    return list(
+        scoping.units(actor, AdministrativeUnit.objects.all())
+        .filter(
+            (Q(valid_from__isnull=True) | Q(valid_from__lte=jan1)) & (Q(valid_to__isnull=True) | Q(valid_to__gte=jan1))
+            | Q(id__in=reporting)
+        )
+        .order_by("kind", "name")
+    )
+
+
+def report_statuses(*, actor, year: int, month: int, units: list, reports: list) -> list[ReportStatusRow]:
+    from django.utils.translation import gettext
+
+    by_unit = {r.unit_id: r for r in reports}
+    rows = []
+    for unit in units:
+        report = by_unit.get(unit.id)
+        if report is None:
+            rows.append(ReportStatusRow(unit=unit, status="not_started", label=gettext("Chưa lập")))
+        else:
+            rows.append(ReportStatusRow(unit=unit, status=report.status, label=report.get_status_display(),
+                                        report=report))
+    return rows
+
+
+def attention(*, actor, year: int, month: int, today: dt.date | None = None) -> dict:
+    """What needs the user's attention: reports to review (TNMT, administrator), returned reports
+    and households due for review (ward officer), overdue actions (agency officer)."""
+    from households.models import Household, PovertyClass
+    from reports.models import MonthlyReport
+    from support.models import ActionStatus, SupportAction
+
+    today = today or timezone.localdate()
+    scope = scoping.scope_for(actor)
+    result: dict = {}
+    if scope.can_review_reports:
+        to_review = (
+            scoping.monthly_reports(actor, MonthlyReport.objects.all())
+            .filter(status=MonthlyReport.Status.SUBMITTED)
+            .select_related("unit")
+            .order_by("submitted_at", "id")
+        )
+        result["to_review"] = list(to_review[:ATTENTION_LIMIT])
+    if scope.unit_ids:
+        returned = (
+            scoping.monthly_reports(actor, MonthlyReport.objects.all())
+            .filter(status=MonthlyReport.Status.RETURNED)
+            .select_related("unit")
+            .order_by("-year", "-month")
+        )
+        result["returned"] = list(returned[:ATTENTION_LIMIT])
+        due = (
+            scoping.households(actor, Household.objects.filter(is_deleted=False))
+            .filter(
+                Q(current_assessment__isnull=True)
+                | Q(registered_exit_year=year, current_class__in=[PovertyClass.POOR, PovertyClass.NEAR_POOR])
+            )
+            .select_related("unit")
+            .order_by("unit__name", "code")
+        )
+        result["due_review"] = list(due[:ATTENTION_LIMIT])
+    if scope.agency_id is not None:
+        overdue = (
+            scoping.support_actions(actor, SupportAction.objects.all())
+            .filter(status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS], planned_date__lt=today)
+            .select_related("household", "household__unit")
+            .order_by("planned_date", "id")
+        )
+        result["overdue"] = list(overdue[:ATTENTION_LIMIT])
+    result["empty"] = not any(result.get(k) for k in ("to_review", "returned", "due_review", "overdue"))
+    return result
+
+
+def dashboard_data(*, actor, today: dt.date | None = None) -> dict:
+    """Everything the dashboard shows, for ``actor``, in a fixed number of queries."""
+    from reports.models import MonthlyReport
+
+    plan, year, month = dashboard_period(today)
+    reports = list(
+        scoping.monthly_reports(actor, MonthlyReport.objects.all()).filter(year=year, month=month)
+    )
+    units = report_units(actor=actor, year=year, month=month, reports=reports)
+    statuses = report_statuses(actor=actor, year=year, month=month, units=units, reports=reports)
+    status_totals = {s: 0 for s in REPORT_STATUSES}
+    for row in statuses:
+        status_totals[row.status] = status_totals.get(row.status, 0) + 1
+    indicator_rows = deprivations(actor=actor, year=year)
+    return {
+        "indicator_chart_height": f"{max(len(indicator_rows), 1) * 18:g}",
+        "plan": plan,
+        "year": year,
+        "month": month,
+        "counts": household_counts(actor=actor, year=year),
+        "unit_progress": unit_progress(actor=actor, plan=plan, year=year, units=units),
+        "support_rows": support_progress(actor=actor, plan=plan, year=year),
+        "indicator_rows": indicator_rows,
+        "resolved_total": sum(r.resolved for r in indicator_rows),
+        "deprived_total": sum(r.deprived for r in indicator_rows),
+        "report_rows": statuses,
+        "report_totals": status_totals,
+        "attention": attention(actor=actor, year=year, month=month, today=today),
+    }

@@ -1,0 +1,201 @@
+"""The dashboard: scoped figures, links, report statuses, what needs attention, and a fixed
+number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+
+from households.models import PovertyClass
+from households.services import assessment_record
+from reports.models import MonthlyReport
+from support.models import ActionStatus, SupportAction, SupportKind
+from tamky_poverty.dashboard import dashboard_data, dashboard_period
+from tests.factories import household_with_head
+
+URL = "/"
+POOR = ["employment", "health_insurance", "telecom"]
+
+
+def review(actor, household, *, day, income, deprived):
+    return assessment_record(
+        actor=actor, household=household, kind="regular", year=day.year, income_per_capita=income,
+        indicators={code: True for code in deprived}, decision_number=f"QĐ-{household.code}-{day:%m%d}",
+        decision_date=day, suggestions={},
+    )
+
+
+@pytest.fixture
+def city(ref, tnmt):
+    """An Phú: one poor household since 2024, one near-poor that left in 2025, one poor that
+    resolved its health-insurance deprivation in 2025; Tam Thăng: one poor household."""
+    an_phu_poor = household_with_head(ref.an_phu, code="AP-01")
+    review(tnmt, an_phu_poor, day=dt.date(2024, 12, 10), income=1_000_000, deprived=POOR)
+    leaver = household_with_head(ref.an_phu, code="AP-02")
+    review(tnmt, leaver, day=dt.date(2024, 12, 10), income=1_800_000, deprived=["telecom"])
+    review(tnmt, leaver, day=dt.date(2025, 5, 10), income=3_500_000, deprived=[])
+    resolving = household_with_head(ref.an_phu, code="AP-03")
+    review(tnmt, resolving, day=dt.date(2024, 12, 10), income=1_000_000,
+           deprived=POOR + ["information_means"])
+    review(tnmt, resolving, day=dt.date(2025, 4, 2), income=1_000_000,
+           deprived=["employment", "telecom", "information_means"])
+    tam_thang_poor = household_with_head(ref.tam_thang, code="TT-01")
+    review(tnmt, tam_thang_poor, day=dt.date(2024, 12, 10), income=900_000, deprived=POOR)
+    return {"an_phu_poor": an_phu_poor, "leaver": leaver, "resolving": resolving, "tam_thang": tam_thang_poor}
+
+
+def make_action(ref, household, *, kind=SupportKind.LIVELIHOOD, status=ActionStatus.PLANNED, agency="ttyt",
+                planned=None):
+    return SupportAction.objects.create(
+        household=household, kind=kind, household_class=household.current_class, description="Bò giống",
+        lead_agency=ref.agencies[agency], plan_year=2025, status=status, planned_date=planned,
+        completed_date=dt.date(2025, 6, 1) if status == ActionStatus.COMPLETED else None,
+    )
+
+
+def test_period_is_latest_plan_year_and_month(ref):
+    assert dashboard_period(dt.date(2026, 11, 27))[1:] == (2025, 12)
+
+
+@pytest.mark.django_db
+def test_period_in_the_plan_year_uses_current_month(ref):
+    plan, year, month = dashboard_period(dt.date(2025, 3, 5))
+    assert (plan.year, year, month) == (2025, 2025, 3)
+
+
+def test_tnmt_sees_city_counts_now_and_at_start_of_year(ref, tnmt, city):
+    data = dashboard_data(actor=tnmt, today=dt.date(2026, 1, 5))
+    assert data["counts"] == {"poor_now": 3, "near_poor_now": 0, "poor_start": 3, "near_poor_start": 1}
+
+
+def test_ward_officer_sees_only_own_unit(ref, ward_officer, city):
+    data = dashboard_data(actor=ward_officer, today=dt.date(2026, 1, 5))
+    assert data["counts"] == {"poor_now": 2, "near_poor_now": 0, "poor_start": 2, "near_poor_start": 1}
+    assert [r.unit for r in data["report_rows"]] == [ref.an_phu]
+    assert [p.unit for p in data["unit_progress"]] == [ref.an_phu]
+
+
+def test_progress_against_targets_per_unit(ref, tnmt, city):
+    progress = {p.unit.name: p for p in dashboard_data(actor=tnmt)["unit_progress"]}
+    an_phu = progress["An Phú"]
+    assert (an_phu.near_poor_target, an_phu.left_near_poor, an_phu.left_poor) == (1, 1, 0)
+    assert set(progress) == {"An Phú", "An Sơn", "Tam Phú", "Tam Thăng"}  # the Phụ lục 01 units
+    assert progress["Tam Phú"].near_poor_target == 2 and progress["Tam Phú"].achieved == 0
+
+
+def test_deprivations_by_indicator_and_resolved_since_january(ref, tnmt, city):
+    data = dashboard_data(actor=tnmt)
+    rows = {r.indicator.code: r for r in data["indicator_rows"]}
+    assert len(rows) == 12
+    assert rows["employment"].deprived == 3
+    assert rows["health_insurance"].deprived == 2  # the resolving household no longer
+    assert rows["health_insurance"].resolved == 1
+    assert rows["telecom"].resolved == 1  # the household that left the list
+    assert data["resolved_total"] == 2
+
+
+def test_support_actions_against_quotas(ref, tnmt, city):
+    make_action(ref, city["an_phu_poor"], status=ActionStatus.COMPLETED)
+    make_action(ref, city["tam_thang"], status=ActionStatus.IN_PROGRESS)
+    make_action(ref, city["tam_thang"], kind=SupportKind.HOUSING_REPAIR)
+    rows = {r.kind: r for r in dashboard_data(actor=tnmt)["support_rows"]}
+    livelihood = rows["livelihood"]
+    assert (livelihood.planned, livelihood.in_progress, livelihood.completed, livelihood.quota) == (0, 1, 1, 5)
+    assert (rows["housing"].planned, rows["housing"].quota) == (1, 6)
+
+
+def test_report_status_of_every_unit_and_reports_to_review(ref, tnmt, ward_officer, city):
+    MonthlyReport.objects.create(unit=ref.an_phu, year=2025, month=12, status="submitted", prepared_by=ward_officer)
+    MonthlyReport.objects.create(unit=ref.tam_thang, year=2025, month=12, status="approved")
+    data = dashboard_data(actor=tnmt, today=dt.date(2026, 2, 1))
+    statuses = {r.unit.name: r.status for r in data["report_rows"]}
+    assert len(statuses) == 12  # the units the 2025 plan was made for
+    assert statuses["An Phú"] == "submitted" and statuses["Tam Thăng"] == "approved"
+    assert statuses["An Sơn"] == "not_started"
+    assert data["report_totals"] == {"not_started": 10, "draft": 0, "submitted": 1, "returned": 0, "approved": 1}
+    assert [r.unit for r in data["attention"]["to_review"]] == [ref.an_phu]
+
+
+def test_ward_officer_attention_returned_reports_and_households_due(ref, ward_officer, city):
+    MonthlyReport.objects.create(unit=ref.an_phu, year=2025, month=11, status="returned",
+                                 review_comment="Thiếu số liệu hộ tái nghèo")
+    MonthlyReport.objects.create(unit=ref.tam_thang, year=2025, month=11, status="returned", review_comment="x")
+    unreviewed = household_with_head(ref.an_phu, code="AP-09")
+    registered = city["an_phu_poor"]
+    registered.registered_exit_year = 2025
+    registered.save()
+    household_with_head(ref.tam_thang, code="TT-09")  # another unit's: not shown
+    attention = dashboard_data(actor=ward_officer)["attention"]
+    assert [r.unit for r in attention["returned"]] == [ref.an_phu]
+    assert {h.code for h in attention["due_review"]} == {unreviewed.code, registered.code}
+    assert "to_review" not in attention and "overdue" not in attention
+
+
+def test_agency_officer_attention_overdue_actions_of_own_agency(ref, agency_officer, city):
+    overdue = make_action(ref, city["an_phu_poor"], planned=dt.date(2025, 3, 1))
+    make_action(ref, city["an_phu_poor"], planned=dt.date(2025, 3, 1), agency="gddt")  # other agency
+    make_action(ref, city["an_phu_poor"], planned=dt.date(2025, 3, 1), status=ActionStatus.COMPLETED)
+    make_action(ref, city["an_phu_poor"], planned=dt.date(2099, 1, 1))  # not yet due
+    data = dashboard_data(actor=agency_officer, today=dt.date(2025, 6, 1))
+    assert data["attention"]["overdue"] == [overdue]
+    # The agency sees the households it supports only.
+    assert data["counts"]["poor_now"] == 1
+
+
+def test_page_renders_charts_tables_and_no_inline_styles(ref, tnmt_client, city):
+    response = tnmt_client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Tổng quan" in html and "Tình hình báo cáo tháng 12/2025" in html
+    assert html.count("<svg") == 5  # 4 units with targets + the indicators chart
+    assert 'data-testid="deprivation-table"' in html and 'data-testid="progress-table"' in html
+    assert not re.search(r"\sstyle=", html), "inline style attributes are forbidden by the CSP"
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html), "inline scripts are forbidden by the CSP"
+    # SVG numbers are never localised ("12,5" would be an invalid attribute).
+    for value in re.findall(r'<rect[^>]*width="([^"]*)"', html):
+        assert re.fullmatch(r"[0-9]+(\.[0-9]+)?", value), value
+
+
+def test_figures_link_to_filtered_lists_when_they_exist(ref, tnmt_client, city):
+    html = tnmt_client.get(URL).content.decode()
+    try:
+        households_url = reverse("households:list")
+    except Exception:
+        pytest.skip("households:list is not there yet")
+    assert f'href="{households_url}?class=poor"' in html
+    assert f'href="{households_url}?unit={ref.an_phu.pk}"' in html
+    assert f'href="{households_url}?indicator=employment"' in html
+
+
+def test_ward_officer_page_hides_other_units(ref, ward_client, city):
+    html = ward_client.get(URL).content.decode()
+    assert "An Phú" in html
+    assert "Tam Thăng" not in html
+
+
+@pytest.mark.parametrize("client_fixture", ["tnmt_client", "ward_client", "agency_client", "admin_client_"])
+def test_constant_number_of_queries(ref, request, client_fixture, city, django_assert_max_num_queries):
+    client = request.getfixturevalue(client_fixture)
+    client.get(URL)  # warm caches (session, content types)
+    with django_assert_max_num_queries(24):
+        assert client.get(URL).status_code == 200
+    tnmt = request.getfixturevalue("tnmt")
+    for i in range(8):  # more households, actions and reports: still the same queries
+        h = household_with_head(ref.units["An Sơn"], code=f"AS-{i}")
+        review(tnmt, h, day=dt.date(2025, 2, 1), income=1_000_000, deprived=POOR)
+        make_action(ref, h, planned=dt.date(2025, 3, 1))
+    for name in ["An Sơn", "Tam Phú", "Hòa Hương"]:
+        MonthlyReport.objects.create(unit=ref.units[name], year=2025, month=12, status="submitted")
+    with django_assert_max_num_queries(24):
+        assert client.get(URL).status_code == 200
+
+
+def test_counts_ignore_deleted_households(ref, tnmt, city):
+    h = city["tam_thang"]
+    h.is_deleted, h.deleted_reason = True, "Nhập trùng"
+    h.save()
+    assert dashboard_data(actor=tnmt)["counts"]["poor_now"] == 2
+    assert PovertyClass.POOR == "poor"
