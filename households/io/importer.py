@@ -1,0 +1,681 @@
+"""The household list import: read → validate every row → plan what to create and update →
+(when asked and only when there is no problem at all) apply it in one transaction.
+
+``import_file(source, *, actor, unit=None, dry_run=True)`` is the one entry point (views, the
+``import_households`` command and ``bench/`` call it). It works in bulk: one query per table to
+load what already exists (chunked for very long files), ``bulk_create_with_history`` /
+``bulk_update_with_history`` to write, so the audit history is kept without a query per row.
+
+``baseline_import`` runs django-import-export's default row-by-row import of the same file (for
+the benchmark comparison only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from households import classification
+from households.io import columns as C
+from households.io.parsing import (
+    CellError, choice_index, parse_choice, parse_citizen_id, parse_date, parse_decimal,
+    parse_indicators, parse_int, parse_money, parse_text, show,
+)
+from households.io.reader import FileProblem, Sheet, read_sheet
+from households.models import (
+    AdministrativeUnit, Assessment, Household, Indicator, Member, PovertyStandard,
+)
+from households.services import IndicatorInput, assessment_record, build_search_text
+from households.text import fold
+from tamky_poverty import personal_data, scoping
+
+CHANGE_REASON = "Nhập từ tệp Excel"
+CHUNK = 2000
+BATCH = 1000
+MAX_LISTED_CHANGES = 500
+
+
+@dataclass
+class Problem:
+    row: int  # Excel row number (1 = the heading row)
+    column: str  # the column heading ("" for the whole row or file)
+    message: str
+
+    def __str__(self):
+        where = f"Dòng {self.row}" if self.row else "Tệp"
+        if self.column:
+            where += f", cột “{self.column}”"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Change:
+    action: str  # create | update | unchanged
+    unit: str
+    code: str
+    head: str
+    first_row: int
+    members_created: int = 0
+    members_updated: int = 0
+    fields: list[str] = field(default_factory=list)
+    assessment: bool = False
+
+
+@dataclass
+class ImportReport:
+    problems: list[Problem] = field(default_factory=list)
+    file_message: str = ""
+    rows: int = 0
+    households_created: int = 0
+    households_updated: int = 0
+    households_unchanged: int = 0
+    members_created: int = 0
+    members_updated: int = 0
+    members_unchanged: int = 0
+    assessments_created: int = 0
+    changes: list[Change] = field(default_factory=list)
+    changes_total: int = 0
+    applied: bool = False
+    dry_run: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.file_message
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.households_created or self.households_updated or self.members_created
+                    or self.members_updated or self.assessments_created)
+
+    def add(self, row: int, key_or_heading: str, message: str) -> None:
+        column = C.BY_KEY[key_or_heading].heading if key_or_heading in C.BY_KEY else key_or_heading
+        self.problems.append(Problem(row, column, message))
+
+    def summary(self) -> str:
+        return (
+            f"Hộ: thêm mới {self.households_created}, cập nhật {self.households_updated}, "
+            f"không đổi {self.households_unchanged}. Thành viên: thêm mới {self.members_created}, "
+            f"cập nhật {self.members_updated}, không đổi {self.members_unchanged}. "
+            f"Lần rà soát ghi mới: {self.assessments_created}."
+        )
+
+
+class ImportRefused(Exception):
+    """Raised inside the transaction to roll everything back."""
+
+
+# --- Entry points ----------------------------------------------------------------------------
+
+def import_file(source, *, actor, unit: AdministrativeUnit | None = None, dry_run: bool = True,
+                filename: str = "") -> ImportReport:
+    """Validate ``source`` (bytes, a path or a binary file) and, unless ``dry_run``, apply it.
+    Nothing is written when any problem is found. ``unit`` (optional) forces every row into
+    that unit: rows naming another unit are refused, and the unit columns may be left out."""
+    report = ImportReport(dry_run=dry_run)
+    scope = scoping.scope_for(actor)
+    if not scope.can_write_register:
+        report.file_message = "Bạn không có quyền nhập danh sách hộ gia đình."
+        return report
+    if unit is not None and not scope.sees_all and unit.id not in scope.unit_ids:
+        report.file_message = f"Đơn vị {unit} nằm ngoài phạm vi quản lý của bạn."
+        return report
+    try:
+        sheet = read_sheet(source)
+    except FileProblem as problem:
+        report.file_message = problem.message
+        return report
+    report.rows = len(sheet.rows)
+    plan = _Analysis(sheet, actor=actor, scope=scope, unit=unit, report=report).run()
+    if plan is None or not report.ok or dry_run:
+        return report
+    try:
+        with transaction.atomic():
+            _apply(plan, actor=actor, report=report)
+            personal_data.record_access(
+                actor, "import", filename or "tệp Excel", rows=report.rows,
+                households_created=report.households_created, households_updated=report.households_updated,
+                members_created=report.members_created, members_updated=report.members_updated,
+                assessments_created=report.assessments_created,
+            )
+    except ImportRefused:
+        report.applied = False
+        return report
+    report.applied = True
+    return report
+
+
+def baseline_import(source, *, actor, dry_run: bool = False):
+    """django-import-export's default row-by-row import of the same file (the benchmark's
+    reference). Returns the ``import_export`` result."""
+    from households.io.reader import to_dataset
+    from households.io.resources import BaselineMemberResource
+
+    dataset = to_dataset(read_sheet(source))
+    return BaselineMemberResource(actor=actor).import_data(dataset, dry_run=dry_run)
+
+
+# --- Analysis --------------------------------------------------------------------------------
+
+@dataclass
+class _Row:
+    number: int
+    values: dict  # key -> parsed value (only present, non-blank, valid cells)
+    household_key: tuple | None = None
+
+
+@dataclass
+class _HouseholdPlan:
+    key: tuple
+    unit: AdministrativeUnit
+    code: str
+    rows: list[_Row]
+    values: dict = field(default_factory=dict)
+    value_rows: dict = field(default_factory=dict)
+    existing: Household | None = None
+    obj: Household | None = None
+    changed: list[str] = field(default_factory=list)
+    new_members: list[Member] = field(default_factory=list)
+    updated_members: list[tuple[Member, list[str]]] = field(default_factory=list)
+    final_members: list[Member] = field(default_factory=list)
+    assessment: dict | None = None
+
+
+@dataclass
+class _Plan:
+    households: list[_HouseholdPlan]
+
+
+def _chunks(values, size=CHUNK):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+class _Analysis:
+    def __init__(self, sheet: Sheet, *, actor, scope, unit, report: ImportReport):
+        self.sheet = sheet
+        self.actor = actor
+        self.scope = scope
+        self.forced_unit = unit
+        self.report = report
+        self.today = timezone.localdate()
+
+    # 1. headings
+    def _map_headings(self) -> dict[str, int] | None:
+        positions: dict[str, int] = {}
+        for index, heading in enumerate(self.sheet.headings):
+            if not heading:
+                continue
+            key = C.key_for_heading(heading)
+            if key is None:
+                continue  # extra columns (notes, numbering) are ignored
+            if key in positions:
+                self.report.add(1, key, f"Cột “{heading}” bị lặp (đã có ở cột {positions[key] + 1}).")
+                continue
+            positions[key] = index
+        for key in C.REQUIRED_KEYS:
+            if key not in positions:
+                self.report.add(1, key, f"Thiếu cột bắt buộc “{C.BY_KEY[key].heading}”.")
+        if self.forced_unit is None and "unit_code" not in positions and "unit_name" not in positions:
+            if len(self.scope.unit_ids) != 1 or self.scope.sees_all:
+                self.report.add(1, "unit_code", "Thiếu cột bắt buộc “Mã đơn vị” (hoặc “Phường/xã”).")
+        return None if self.report.problems else positions
+
+    # 2. cells
+    def _parse_rows(self, positions) -> list[_Row]:
+        parsers = {}
+        for key in positions:
+            column = C.BY_KEY[key]
+            if column.kind in ("choice", "yesno"):
+                index = choice_index(column)
+                parsers[key] = lambda v, column=column, index=index: parse_choice(v, column, index)
+            elif column.kind in ("text", "code"):
+                parsers[key] = parse_text
+            elif column.kind == "int":
+                parsers[key] = lambda v: parse_int(v, low=1900, high=2100)
+            elif column.kind == "money":
+                parsers[key] = parse_money
+            elif column.kind == "decimal":
+                parsers[key] = parse_decimal
+            elif column.kind == "date":
+                parsers[key] = parse_date
+            elif column.kind == "citizen_id":
+                parsers[key] = parse_citizen_id
+            elif column.kind == "indicators":
+                parsers[key] = parse_indicators
+        items = list(positions.items())
+        rows = []
+        add = self.report.add
+        for number, cells in self.sheet.rows:
+            values = {}
+            failed = set()
+            width = len(cells)
+            for key, index in items:
+                raw = cells[index] if index < width else None
+                if raw is None:
+                    continue
+                try:
+                    value = parsers[key](raw)
+                except CellError as error:
+                    add(number, key, error.message)
+                    failed.add(key)
+                    continue
+                if value == "" or value == []:
+                    continue
+                values[key] = value
+            for key in C.REQUIRED_KEYS:
+                if key not in values and key not in failed:
+                    add(number, key, "Ô bắt buộc để trống.")
+            born = values.get("date_of_birth")
+            if born and born > self.today:
+                add(number, "date_of_birth", f"Ngày sinh {born:%d/%m/%Y} ở tương lai.")
+            rows.append(_Row(number, values))
+        return rows
+
+    # 3. units and scope
+    def _resolve_units(self, rows: list[_Row], positions) -> bool:
+        units = list(AdministrativeUnit.objects.all())
+        by_code = defaultdict(list)
+        by_name = defaultdict(list)
+        for u in units:
+            by_code[u.code].append(u)
+            by_name[_unit_name_key(u.name)].append(u)
+        allowed = None if self.scope.sees_all else set(self.scope.unit_ids)
+        default_unit = self.forced_unit
+        if default_unit is None and allowed is not None and len(allowed) == 1:
+            default_unit = next(u for u in units if u.id in allowed)
+        cache: dict[tuple, AdministrativeUnit | str] = {}
+        out_of_scope = False
+        heading = C.BY_KEY["unit_code" if "unit_code" in positions else "unit_name"].heading
+        for row in rows:
+            code = row.values.get("unit_code", "")
+            name = row.values.get("unit_name", "")
+            if not code and not name:
+                if default_unit is None:
+                    self.report.add(row.number, "unit_code", "Chưa ghi mã hoặc tên phường/xã.")
+                    continue
+                unit = default_unit
+            else:
+                cache_key = (code, _unit_name_key(name))
+                if cache_key not in cache:
+                    cache[cache_key] = self._find_unit(code, name, by_code, by_name, allowed)
+                unit = cache[cache_key]
+                if isinstance(unit, str):
+                    self.report.add(row.number, "unit_code" if code else "unit_name", unit)
+                    continue
+            if self.forced_unit is not None and unit.id != self.forced_unit.id:
+                self.report.add(row.number, heading, f"Dòng thuộc {unit}, không phải đơn vị đang nhập ({self.forced_unit}).")
+                out_of_scope = True
+                continue
+            if allowed is not None and unit.id not in allowed:
+                self.report.add(row.number, heading, f"Dòng thuộc {unit}, ngoài phạm vi quản lý của bạn.")
+                out_of_scope = True
+                continue
+            if "code" in row.values:
+                row.household_key = (unit.id, row.values["code"])
+                row.values["_unit"] = unit
+        if out_of_scope:
+            self.report.file_message = (
+                "Tệp có dòng thuộc đơn vị ngoài phạm vi được nhập: toàn bộ tệp bị từ chối, không dòng nào được ghi."
+            )
+        return not out_of_scope
+
+    def _find_unit(self, code, name, by_code, by_name, allowed):
+        candidates = None
+        if code:
+            candidates = list(by_code.get(code, []))
+            if not candidates:
+                return f"Không có phường/xã mã “{code}”."
+        if name:
+            named = by_name.get(_unit_name_key(name), [])
+            if not named:
+                return f"Không có phường/xã tên “{name}”."
+            candidates = named if candidates is None else [u for u in candidates if u in named]
+            if not candidates:
+                return f"Mã “{code}” và tên “{name}” không cùng một phường/xã."
+        if len(candidates) > 1 and allowed is not None:
+            mine = [u for u in candidates if u.id in allowed]
+            candidates = mine or candidates
+        if len(candidates) > 1:
+            current = [u for u in candidates if u.is_valid_on(self.today)]
+            candidates = current or candidates
+        if len(candidates) > 1:
+            return f"Mã “{code}” dùng cho nhiều phường/xã; hãy ghi thêm tên phường/xã."
+        return candidates[0]
+
+    # 4. households
+    def _group(self, rows: list[_Row]) -> dict[tuple, _HouseholdPlan]:
+        plans: dict[tuple, _HouseholdPlan] = {}
+        add = self.report.add
+        household_keys = [*C.HOUSEHOLD_FIELDS, "current_class", *C.ASSESSMENT_KEYS]
+        for row in rows:
+            if row.household_key is None:
+                continue
+            plan = plans.get(row.household_key)
+            if plan is None:
+                plan = plans[row.household_key] = _HouseholdPlan(
+                    key=row.household_key, unit=row.values["_unit"], code=row.values["code"], rows=[])
+            plan.rows.append(row)
+            for key in household_keys:
+                if key not in row.values:
+                    continue
+                value = row.values[key]
+                if key in plan.values and plan.values[key] != value:
+                    add(row.number, key, f"Khác với dòng {plan.value_rows[key]} của cùng hộ “{plan.code}” "
+                                         f"(“{show(value)}” ≠ “{show(plan.values[key])}”).")
+                    continue
+                if key not in plan.values:
+                    plan.values[key] = value
+                    plan.value_rows[key] = row.number
+        for plan in plans.values():
+            heads = [r for r in plan.rows if r.values.get("relation") == Member.Relation.HEAD]
+            if not heads and all("relation" in r.values for r in plan.rows):
+                add(plan.rows[0].number, "relation", f"Hộ “{plan.code}” không có chủ hộ: cần đúng một dòng “Chủ hộ”.")
+            for extra in heads[1:]:
+                add(extra.number, "relation", f"Hộ “{plan.code}” có hai chủ hộ (dòng {heads[0].number} và dòng {extra.number}).")
+        return plans
+
+    def _duplicates_in_file(self, plans):
+        seen_cid: dict[str, int] = {}
+        for plan in plans.values():
+            seen_person: dict[tuple, int] = {}
+            for row in plan.rows:
+                cid = row.values.get("citizen_id")
+                if cid:
+                    if cid in seen_cid:
+                        self.report.add(row.number, "citizen_id", f"Số định danh “{cid}” trùng với dòng {seen_cid[cid]} trong tệp.")
+                    else:
+                        seen_cid[cid] = row.number
+                person = (fold(row.values.get("full_name")), row.values.get("date_of_birth"))
+                if person[0] and person[1]:
+                    if person in seen_person:
+                        self.report.add(row.number, "full_name", f"Thành viên trùng họ tên và ngày sinh với dòng {seen_person[person]} của cùng hộ.")
+                    else:
+                        seen_person[person] = row.number
+
+    # 5. against the register
+    def _load_existing(self, plans):
+        pairs = defaultdict(set)
+        for unit_id, code in plans:
+            pairs[unit_id].add(code)
+        existing: dict[tuple, Household] = {}
+        for unit_id, codes in pairs.items():
+            for chunk in _chunks(codes):
+                for h in Household.objects.filter(unit_id=unit_id, code__in=chunk):
+                    existing[(h.unit_id, h.code)] = h
+        members_by_household: dict[int, list[Member]] = defaultdict(list)
+        for chunk in _chunks([h.id for h in existing.values()]):
+            for m in Member.objects.filter(household_id__in=chunk).order_by("id"):
+                members_by_household[m.household_id].append(m)
+        cids = {r.values["citizen_id"] for p in plans.values() for r in p.rows if "citizen_id" in r.values}
+        by_cid: dict[str, tuple[int, int]] = {}
+        for chunk in _chunks(cids):
+            for cid, mid, hid in Member.objects.filter(citizen_id__in=chunk).values_list("citizen_id", "id", "household_id"):
+                by_cid[cid] = (mid, hid)
+        decisions = set()
+        for chunk in _chunks([h.id for h in existing.values()]):
+            decisions.update(Assessment.objects.filter(household_id__in=chunk)
+                             .values_list("household_id", "decision_number", "decision_date"))
+        return existing, members_by_household, by_cid, decisions
+
+    def _plan_household(self, plan: _HouseholdPlan, existing, members_by_household, by_cid, decisions):
+        add = self.report.add
+        plan.existing = existing.get(plan.key)
+        first = plan.rows[0].number
+        if plan.existing is None:
+            obj = Household(unit=plan.unit, code=plan.code)
+            for key in C.HOUSEHOLD_FIELDS:
+                setattr(obj, key, plan.values.get(key, C.DEFAULTS[key]))
+        else:
+            obj = plan.existing
+            present = self.present
+            for key in C.HOUSEHOLD_FIELDS:
+                if key not in present:
+                    continue
+                value = plan.values.get(key, C.DEFAULTS[key])
+                if getattr(obj, key) != value:
+                    setattr(obj, key, value)
+                    plan.changed.append(key)
+        plan.obj = obj
+        self._validate(obj, first, exclude=["unit", "current_standard", "current_assessment", "search_text"])
+
+        current = list(members_by_household.get(obj.pk, [])) if obj.pk else []
+        matched_ids = set()
+        by_person = {(fold(m.full_name), m.date_of_birth): m for m in current}
+        by_id = {m.id: m for m in current}
+        for row in plan.rows:
+            v = row.values
+            cid = v.get("citizen_id")
+            member = None
+            if cid and cid in by_cid:
+                member_id, household_id = by_cid[cid]
+                if household_id != obj.pk:
+                    add(row.number, "citizen_id", f"Số định danh “{cid}” đã có trong sổ, thuộc thành viên của một hộ khác.")
+                    continue
+                member = by_id.get(member_id)
+            if member is None:
+                candidate = by_person.get((fold(v.get("full_name")), v.get("date_of_birth")))
+                if candidate is not None and candidate.id not in matched_ids:
+                    if cid and candidate.citizen_id and candidate.citizen_id != cid:
+                        add(row.number, "citizen_id", "Thành viên trùng họ tên và ngày sinh với một người trong sổ "
+                                                      f"nhưng khác số định danh ({personal_data.mask_citizen_id(candidate.citizen_id)}).")
+                        continue
+                    member = candidate
+            if member is not None and member.id in matched_ids:
+                add(row.number, "full_name", "Hai dòng của tệp cùng ứng với một thành viên trong sổ.")
+                continue
+            if member is None:
+                member = Member(household=obj)
+                for key in C.MEMBER_FIELDS:
+                    setattr(member, key, v.get(key, C.DEFAULTS.get(key)))
+                if self._validate(member, row.number, exclude=["household"]):
+                    plan.new_members.append(member)
+                plan.final_members.append(member)
+            else:
+                matched_ids.add(member.id)
+                changed = []
+                for key in C.MEMBER_FIELDS:
+                    if key not in self.present:
+                        continue
+                    value = v.get(key, C.DEFAULTS.get(key))
+                    if key == "citizen_id" and value is None and member.citizen_id:
+                        continue  # a blank ID cell never erases a recorded one
+                    if getattr(member, key) != value:
+                        setattr(member, key, value)
+                        changed.append(key)
+                if changed and self._validate(member, row.number, exclude=["household"]):
+                    plan.updated_members.append((member, changed))
+                plan.final_members.append(member)
+        others = [m for m in current if m.id not in matched_ids]
+        plan.final_members.extend(others)
+        file_head = any(r.values.get("relation") == Member.Relation.HEAD for r in plan.rows)
+        other_heads = [m for m in others if m.relation == Member.Relation.HEAD]
+        if file_head and other_heads:
+            add(first, "relation", f"Hộ “{plan.code}” đã có chủ hộ khác trong sổ ({other_heads[0].full_name}): "
+                                   "ghi dòng của người đó trong tệp (với quan hệ mới) hoặc sửa trong trang hộ.")
+        self._plan_assessment(plan, decisions)
+
+    def _plan_assessment(self, plan: _HouseholdPlan, decisions):
+        v = plan.values
+        row = lambda key: plan.value_rows.get(key, plan.rows[0].number)  # noqa: E731
+        if "income" not in v:
+            for key in ("deprived", "decision_number", "decision_date", "assessment_year"):
+                if key in v:
+                    self.report.add(row(key), "income", "Có thông tin rà soát nhưng thiếu thu nhập bình quân.")
+                    return
+            return
+        ok = True
+        for key in ("decision_number", "decision_date"):
+            if key not in v:
+                self.report.add(row("income"), key, "Có thu nhập bình quân thì phải ghi số và ngày quyết định.")
+                ok = False
+        if not ok:
+            return
+        year = v.get("assessment_year") or v["decision_date"].year
+        standard = next((s for s in self.standards if s.year_from <= year <= s.year_to), None)
+        if standard is None:
+            self.report.add(row("assessment_year") if "assessment_year" in v else row("decision_date"),
+                            "assessment_year", f"Chưa có chuẩn nghèo áp dụng cho năm {year}.")
+            return
+        indicators = self.indicators[standard.id]
+        deprived = []
+        for token in v.get("deprived", []):
+            found = next((i for i in indicators if i.number == token or fold(i.code) == token), None)
+            if found is None:
+                self.report.add(row("deprived"), "deprived", f"Chỉ số “{token}” không thuộc {standard.name} (ghi số thứ tự 1–{len(indicators)}).")
+                return
+            if found.code not in deprived:
+                deprived.append(found.code)
+        names = [i.name for i in indicators if i.code in deprived]
+        result = classification.classify(standard, plan.unit.area_kind, v["income"], names)
+        if "current_class" in v and v["current_class"] != result.result:
+            labels = dict(C.BY_KEY["current_class"].choices)
+            self.report.add(row("current_class"), "current_class",
+                            f"Phân loại ghi trong tệp (“{labels[v['current_class']]}”) khác kết quả tính theo thu nhập "
+                            f"và chỉ số thiếu hụt (“{labels[result.result]}”).")
+            return
+        if plan.obj.pk and (plan.obj.pk, v["decision_number"], v["decision_date"]) in decisions:
+            return  # already recorded (same decision): importing twice changes nothing
+        plan.assessment = {
+            "year": year, "income_per_capita": v["income"], "decision_number": v["decision_number"],
+            "decision_date": v["decision_date"], "deprived": deprived, "indicators": [i.code for i in indicators],
+        }
+
+    def _validate(self, obj, row_number: int, exclude) -> bool:
+        try:
+            obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                column = name if name in C.BY_KEY else ""
+                for message in messages:
+                    self.report.add(row_number, column, message)
+            return False
+        return True
+
+    def run(self) -> _Plan | None:
+        positions = self._map_headings()
+        if positions is None:
+            return None
+        self.present = set(positions)
+        rows = self._parse_rows(positions)
+        if not self._resolve_units(rows, positions):
+            return None
+        plans = self._group(rows)
+        self._duplicates_in_file(plans)
+        existing, members_by_household, by_cid, decisions = self._load_existing(plans)
+        self.standards = list(PovertyStandard.objects.all())
+        self.indicators = defaultdict(list)
+        for indicator in Indicator.objects.order_by("number"):
+            self.indicators[indicator.standard_id].append(indicator)
+        for plan in plans.values():
+            self._plan_household(plan, existing, members_by_household, by_cid, decisions)
+        self._count(plans)
+        self.report.problems.sort(key=lambda p: (p.row, C.HEADINGS.index(p.column) if p.column in C.HEADINGS else -1))
+        return _Plan(list(plans.values()))
+
+    def _count(self, plans):
+        r = self.report
+        for plan in plans.values():
+            if plan.existing is None:
+                r.households_created += 1
+                action = "create"
+            elif plan.changed:
+                r.households_updated += 1
+                action = "update"
+            else:
+                r.households_unchanged += 1
+                action = "unchanged"
+            r.members_created += len(plan.new_members)
+            r.members_updated += len(plan.updated_members)
+            r.assessments_created += 1 if plan.assessment else 0
+            touched = len(plan.new_members) + len(plan.updated_members)
+            r.members_unchanged += sum(1 for row in plan.rows) - touched
+            if action == "unchanged" and (touched or plan.assessment):
+                action = "update"
+            if action != "unchanged":
+                r.changes_total += 1
+                if len(r.changes) < MAX_LISTED_CHANGES:
+                    head = next((m.full_name for m in plan.final_members if m.relation == Member.Relation.HEAD), "")
+                    r.changes.append(Change(
+                        action=action, unit=plan.unit.name, code=plan.code, head=head, first_row=plan.rows[0].number,
+                        members_created=len(plan.new_members), members_updated=len(plan.updated_members),
+                        fields=[C.BY_KEY[k].heading for k in plan.changed], assessment=bool(plan.assessment),
+                    ))
+        r.members_unchanged = max(r.members_unchanged, 0)
+
+
+def _unit_name_key(name: str) -> str:
+    key = fold(name)
+    for prefix in ("phuong ", "xa ", "p. ", "p.", "x. "):
+        if key.startswith(prefix):
+            key = key[len(prefix):]
+            break
+    return key.strip()
+
+
+# --- Apply -----------------------------------------------------------------------------------
+
+def _apply(plan: _Plan, *, actor, report: ImportReport) -> None:
+    now = timezone.now()
+    new_households, updated_households, search_only = [], [], []
+    household_fields = set()
+    for hp in plan.households:
+        text = build_search_text(hp.obj, hp.final_members)
+        if hp.existing is None:
+            hp.obj.search_text = text
+            new_households.append(hp.obj)
+        elif hp.changed:
+            hp.obj.search_text = text
+            hp.obj.version += 1
+            household_fields.update(hp.changed)
+            updated_households.append(hp.obj)
+        elif text != hp.obj.search_text:
+            hp.obj.search_text = text
+            search_only.append(hp.obj)
+    if new_households:
+        bulk_create_with_history(new_households, Household, batch_size=BATCH, default_user=actor,
+                                 default_change_reason=CHANGE_REASON, default_date=now)
+    if updated_households:
+        bulk_update_with_history(updated_households, Household, fields=[*sorted(household_fields), "search_text", "version"],
+                                 batch_size=BATCH, default_user=actor, default_change_reason=CHANGE_REASON, default_date=now)
+    if search_only:
+        Household.objects.bulk_update(search_only, ["search_text"], batch_size=BATCH)
+
+    new_members, updated_members, member_fields = [], [], set()
+    for hp in plan.households:
+        for m in hp.new_members:
+            m.household = hp.obj  # now saved: sets household_id
+            new_members.append(m)
+        for m, changed in hp.updated_members:
+            member_fields.update(changed)
+            updated_members.append(m)
+    if new_members:
+        bulk_create_with_history(new_members, Member, batch_size=BATCH, default_user=actor,
+                                 default_change_reason=CHANGE_REASON, default_date=now)
+    if updated_members:
+        bulk_update_with_history(updated_members, Member, fields=sorted(member_fields), batch_size=BATCH,
+                                 default_user=actor, default_change_reason=CHANGE_REASON, default_date=now)
+
+    for hp in plan.households:
+        a = hp.assessment
+        if not a:
+            continue
+        try:
+            assessment_record(
+                actor=actor, household=hp.obj, kind=Assessment.Kind.ANNUAL, year=a["year"],
+                income_per_capita=a["income_per_capita"],
+                indicators={code: IndicatorInput(code in a["deprived"], CHANGE_REASON) for code in a["indicators"]},
+                decision_number=a["decision_number"], decision_date=a["decision_date"], notes=CHANGE_REASON,
+            )
+        except ValidationError as error:
+            report.add(hp.value_rows.get("income", hp.rows[0].number), "income", "; ".join(error.messages))
+            raise ImportRefused from error
+
+
+def today() -> dt.date:
+    return timezone.localdate()

@@ -1,0 +1,205 @@
+"""Cell parsers: each turns one cell (as openpyxl or a CSV reader gives it) into a Python value
+or raises ``CellError`` with a Vietnamese message. Tolerant of what spreadsheets do to data:
+spaces, decomposed diacritics, numbers stored as text, dates as serial numbers or text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from households.io.columns import Column
+from households.text import fold, nfc
+
+ESCAPE_CHARS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class CellError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def show(value) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return nfc(str(value))[:60]
+
+
+def _number_text(value) -> str | None:
+    """An int or integral float as digits (a code typed as a number: 12 → "12")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return None
+
+
+def parse_text(value) -> str:
+    if value is None:
+        return ""
+    digits = _number_text(value)
+    if digits is not None:
+        return digits
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.strftime("%d/%m/%Y")
+    text = nfc(str(value))
+    # Undo the export's formula escaping ("'=..." → "=...").
+    if len(text) > 1 and text[0] == "'" and text[1] in ESCAPE_CHARS:
+        text = text[1:]
+    return text
+
+
+def choice_index(column: Column) -> dict[str, object]:
+    index = {}
+    for value, label in column.choices:
+        index[fold(label)] = value
+        if isinstance(value, str):
+            index[fold(value)] = value
+    if column.kind == "yesno":
+        for word in ("co", "c", "x", "1", "yes", "y", "true", "dung"):
+            index[word] = True
+        for word in ("khong", "k", "0", "no", "n", "false", "sai"):
+            index[word] = False
+    if column.key == "relation":
+        index.update({"vo": "spouse", "chong": "spouse", "vo chong": "spouse",
+                      "bo": "parent", "me": "parent", "cha": "parent", "anh": "sibling", "chi": "sibling",
+                      "em": "sibling", "chau": "grandchild"})
+    if column.key == "current_class":
+        index.update({"ngheo": "poor", "can ngheo": "near_poor", "trung binh": "average",
+                      "muc song trung binh": "average", "khong": "none"})
+    return index
+
+
+def parse_choice(value, column: Column, index: dict):
+    if isinstance(value, bool) and column.kind == "yesno":
+        return value
+    text = parse_text(value)
+    found = index.get(fold(text))
+    if found is None:
+        options = ", ".join(f"“{label}”" for label in column.labels)
+        raise CellError(f"Giá trị “{show(value)}” không có trong danh mục. Chọn một trong: {options}.")
+    return found
+
+
+def parse_int(value, *, low: int | None = None, high: int | None = None) -> int:
+    if isinstance(value, bool):
+        raise CellError(f"“{show(value)}” không phải là số nguyên.")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    else:
+        text = parse_text(value).replace(" ", "")
+        if not re.fullmatch(r"-?\d+", text):
+            raise CellError(f"“{show(value)}” không phải là số nguyên.")
+        number = int(text)
+    if low is not None and high is not None and not low <= number <= high:
+        raise CellError(f"“{number}” không hợp lệ: phải từ {low} đến {high}.")
+    return number
+
+
+_MONEY_JUNK = re.compile(r"[\s.,]|đ$|đồng$|vnđ$|vnd$", re.IGNORECASE)
+
+
+def parse_money(value) -> int:
+    if isinstance(value, bool):
+        raise CellError(f"Thu nhập “{show(value)}” không phải là số.")
+    if isinstance(value, (int, float)):
+        number = round(value)
+    else:
+        text = parse_text(value).lower().replace("đồng", "").replace("vnđ", "").replace("vnd", "").replace("đ", "")
+        text = re.sub(r"[\s.,]", "", text)
+        if not re.fullmatch(r"-?\d+", text):
+            raise CellError(f"Thu nhập “{show(value)}” không phải là số (ghi số đồng, ví dụ 1500000).")
+        number = int(text)
+    if number < 0:
+        raise CellError(f"Thu nhập “{show(value)}” không được âm.")
+    return number
+
+
+def parse_decimal(value) -> Decimal:
+    if isinstance(value, bool):
+        raise CellError(f"“{show(value)}” không phải là số.")
+    if isinstance(value, (int, float)):
+        number = Decimal(str(value))
+    else:
+        text = parse_text(value).replace(" ", "").replace(",", ".")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise CellError(f"“{show(value)}” không phải là số.")
+        if not number.is_finite():
+            raise CellError(f"“{show(value)}” không phải là số.")
+    if number < 0:
+        raise CellError(f"“{show(value)}” không được âm.")
+    return number.quantize(Decimal("0.1"))
+
+
+_DATE_TEXT = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_ISO_TEXT = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def parse_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    bad = CellError(f"Ngày “{show(value)}” không hợp lệ; ghi theo dạng dd/mm/yyyy, ví dụ 05/02/1980.")
+    if isinstance(value, bool):
+        raise bad
+    if isinstance(value, (int, float)):
+        serial = value
+    else:
+        text = parse_text(value).replace(" ", "")
+        match = _DATE_TEXT.match(text)
+        iso = _ISO_TEXT.match(text)
+        try:
+            if match:
+                day, month, year = (int(g) for g in match.groups())
+                return dt.date(year, month, day)
+            if iso:
+                year, month, day = (int(g) for g in iso.groups())
+                return dt.date(year, month, day)
+        except ValueError:
+            raise bad
+        if not re.fullmatch(r"\d+(\.\d+)?", text):
+            raise bad
+        serial = float(text)
+    if not 1 <= serial < 2958466:  # Excel's range (1900-01-01 … 9999-12-31)
+        raise bad
+    return EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+def parse_citizen_id(value) -> str:
+    digits = _number_text(value)
+    if digits is not None:
+        # A number cell loses leading zeros (CCCD start with a province code 001–096).
+        if len(digits) in (10, 11):
+            digits = digits.zfill(12)
+        text = digits
+    else:
+        text = re.sub(r"[\s.\-]", "", parse_text(value))
+    if not re.fullmatch(r"\d{12}", text):
+        raise CellError(f"Số định danh cá nhân “{show(value)}” không hợp lệ: phải gồm đúng 12 chữ số.")
+    return text
+
+
+def parse_indicators(value) -> list:
+    """“1, 4, 11” (numbers) or codes (“employment, telecom”) → a list of ints / codes."""
+    digits = _number_text(value)
+    if digits is not None:
+        return [int(digits)]
+    text = parse_text(value)
+    tokens = [t for t in re.split(r"[,;\s]+", text) if t]
+    out = []
+    for token in tokens:
+        out.append(int(token) if token.isdigit() else fold(token))
+    return out
