@@ -31,6 +31,9 @@ class Row:
     style: str = ""  # "" | "group" (a heading row inside the table) | "subtotal" | "total"
     # Households behind the numbers of this row (traceability), optional.
     household_ids: list[int] | None = None
+    # Drill-down parameters per column index (e.g. {3: {"unit": 7, "indicator": "water"}}): the
+    # HTML preview links those numbers to the list of households behind them.
+    drill: dict[int, dict[str, Any]] | None = None
 
 
 @dataclass

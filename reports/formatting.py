@@ -1,0 +1,35 @@
+"""How the three renderers print one value of a dataset (the same text everywhere)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def thousands(n: int) -> str:
+    return f"{int(n):,}".replace(",", ".")
+
+
+def fmt(value, kind: str = "text") -> str:
+    """Text of a cell: integers and money with dot thousands separators, percentages with a
+    decimal comma (two places), dates dd/mm/yyyy, nothing for None."""
+    if value is None or value == "":
+        return ""
+    if kind in ("int", "money") and isinstance(value, (int, float)):
+        return thousands(round(value))
+    if kind == "percent" and isinstance(value, (int, float)):
+        return f"{value:.2f}".replace(".", ",")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def place_date(place: str, day: dt.date) -> str:
+    """'Tam Kỳ, ngày 05 tháng 02 năm 2025' (NĐ 30/2020: leading zeros below 10)."""
+    return f"{place}, ngày {day:%d} tháng {day:%m} năm {day:%Y}"
+
+
+def rate(part: int, whole: int | None) -> float | None:
+    """Percentage of ``part`` in ``whole`` (None when the denominator is unknown)."""
+    if not whole:
+        return None
+    return round(part * 100 / whole, 2)

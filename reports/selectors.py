@@ -1,0 +1,65 @@
+"""Scoped reads of the reports app: report parameters (the unit a user may ask for) and the
+monthly reports. Everything goes through tamky_poverty.scoping; out of scope → 404."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from households.models import AdministrativeUnit
+from reports import datasets
+from reports.models import MonthlyReport
+from tamky_poverty import scoping
+
+
+def units_for(*, actor):
+    return datasets.units_qs(actor).order_by("kind", "name")
+
+
+def unit_for_report(*, actor, unit_id) -> AdministrativeUnit | None:
+    """The unit a report is asked for. A ward officer always gets their own unit (another unit
+    → 404); others may ask for none (the whole city)."""
+    if unit_id in (None, ""):
+        if actor is not datasets.SYSTEM and scoping.scope_for(actor).unit_ids and actor.unit_id:
+            return AdministrativeUnit.objects.get(pk=actor.unit_id)
+        return None
+    return scoping.get_or_404(units_for(actor=actor), pk=unit_id)
+
+
+def unit_by_code(*, code: str, year: int) -> AdministrativeUnit:
+    """For the command line: the unit with this statistical code valid in ``year``."""
+    import datetime as dt
+
+    qs = AdministrativeUnit.objects.filter(code=code)
+    unit = datasets.valid_on(qs, dt.date(year, 1, 1)).first() or qs.order_by("-valid_from").first()
+    if unit is None:
+        raise AdministrativeUnit.DoesNotExist(code)
+    return unit
+
+
+def report_dataset(*, actor, code: str, year: int, month: int | None, unit_id=None):
+    spec = datasets.REPORTS.get(code)
+    if spec is None:
+        raise Http404
+    unit = unit_for_report(actor=actor, unit_id=unit_id)
+    if code == "MONTHLY" and unit is None and actor is not datasets.SYSTEM and not (
+        scoping.scope_for(actor).sees_all or scoping.scope_for(actor).agency_id is not None
+    ):
+        raise Http404
+    return datasets.build(actor, code, datasets.Params(year=year, month=month if spec.uses_month else None, unit=unit))
+
+
+def monthly_reports_for(*, actor, year=None, month=None):
+    qs = scoping.monthly_reports(actor, MonthlyReport.objects.select_related("unit", "submitted_by", "reviewed_by"))
+    if year:
+        qs = qs.filter(year=year)
+    if month:
+        qs = qs.filter(month=month)
+    return qs.order_by("-year", "-month", "unit__kind", "unit__name")
+
+
+def monthly_report_get(*, actor, pk) -> MonthlyReport:
+    return scoping.get_or_404(monthly_reports_for(actor=actor), pk=pk)
+
+
+def monthly_report_events(*, report):
+    return report.events.select_related("actor").order_by("at", "id")

@@ -1,0 +1,277 @@
+"""Thin views: parse parameters, ask a selector for the dataset, hand it to a renderer."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reports import datasets, selectors, services
+from reports.excel import render_xlsx
+from reports.models import DocumentSettings, MonthlyReport
+from reports.rendering import document_context
+from tamky_poverty import scoping
+from tamky_poverty.personal_data import record_access
+
+FORMATS = ("html", "pdf", "xlsx")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class BadParameter(ValueError):
+    pass
+
+
+def _int(value, default, lo, hi, message):
+    if value in (None, ""):
+        return default
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        raise BadParameter(message) from None
+    if not lo <= n <= hi:
+        raise BadParameter(message)
+    return n
+
+
+def _params(request):
+    today = timezone.localdate()
+    year = _int(request.GET.get("year"), today.year, 2000, 2100, _("Năm báo cáo không hợp lệ."))
+    month = _int(request.GET.get("month"), None, 1, 12, _("Tháng báo cáo phải từ 1 đến 12."))
+    unit = request.GET.get("unit") or None
+    if unit is not None and not str(unit).isdigit():
+        raise Http404
+    return year, month, unit
+
+
+def settings_for(ds):
+    """Document settings for one dataset (a unit's own report is issued by its People's Committee)."""
+    settings = DocumentSettings.current()
+    issuer = ds.parameters.get("issuer")
+    if issuer:
+        settings.issuer_parent = settings.issuer
+        settings.issuer = issuer
+    return settings
+
+
+def filename(ds, ext: str) -> str:
+    year = ds.parameters.get("year", "")
+    month = ds.parameters.get("month")
+    return f"{ds.code}_{year}{f'-{month:02d}' if month else ''}.{ext}"
+
+
+def render_dataset(ds, fmt: str) -> tuple[bytes, str]:
+    settings = settings_for(ds)
+    if fmt == "xlsx":
+        return render_xlsx([ds], settings), XLSX_TYPE
+    if fmt == "pdf":
+        from reports.pdf import render_pdf
+
+        return render_pdf(ds, settings), "application/pdf"
+    html = render_to_string("reports/standalone.html", document_context(ds, settings))
+    return html.encode(), "text/html; charset=utf-8"
+
+
+def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _record(request, ds, fmt):
+    if datasets.REPORTS.get(ds.code) and datasets.REPORTS[ds.code].personal:
+        record_access(request.user, "report", f"{ds.code} {ds.parameters.get('year')}", code=ds.code,
+                      format=fmt, year=ds.parameters.get("year"), unit=ds.parameters.get("unit"))
+
+
+def catalogue(request):
+    try:
+        year, month, unit_id = _params(request)
+        unit = selectors.unit_for_report(actor=request.user, unit_id=unit_id)
+    except BadParameter as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:catalogue")
+    units = list(selectors.units_for(actor=request.user))
+    query = f"year={year}" + (f"&month={month}" if month else "") + (f"&unit={unit.pk}" if unit else "")
+    return render(request, "reports/catalogue.html", {
+        "reports": datasets.REPORTS.values(), "year": year, "month": month, "unit": unit, "units": units,
+        "query": query, "months": range(1, 13), "ward_only": bool(scoping.scope_for(request.user).unit_ids),
+        "breadcrumbs": [(_("Biểu mẫu, phụ lục"), None)],
+    })
+
+
+def report(request, code: str):
+    fmt = request.GET.get("format", "html")
+    if fmt not in FORMATS:
+        raise Http404
+    code = code.upper()
+    if code not in datasets.REPORTS:
+        raise Http404
+    try:
+        year, month, unit_id = _params(request)
+        if datasets.REPORTS[code].needs_month and month is None:
+            raise BadParameter(_("Báo cáo tháng cần chọn tháng."))
+    except BadParameter as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:catalogue")
+    ds = selectors.report_dataset(actor=request.user, code=code, year=year, month=month, unit_id=unit_id)
+    _record(request, ds, fmt)
+    if fmt == "html":
+        ctx = document_context(ds, settings_for(ds))
+        query = request.GET.copy()
+        query.pop("format", None)
+        ctx.update({"query": query.urlencode(), "breadcrumbs": [
+            (_("Biểu mẫu, phụ lục"), reverse("reports:catalogue")), (ds.code, None)]})
+        return render(request, "reports/report.html", ctx)
+    content, content_type = render_dataset(ds, fmt)
+    return _download(content, content_type, filename(ds, fmt))
+
+
+def bundle_xlsx(request):
+    codes = [c.upper() for c in request.GET.getlist("codes") if c.upper() in datasets.REPORTS]
+    try:
+        year, month, unit_id = _params(request)
+        if not codes:
+            raise BadParameter(_("Chọn ít nhất một phụ lục để xuất."))
+        if month is None and any(datasets.REPORTS[c].needs_month for c in codes):
+            raise BadParameter(_("Báo cáo tháng cần chọn tháng."))
+    except BadParameter as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:catalogue")
+    sets = [selectors.report_dataset(actor=request.user, code=c, year=year, month=month, unit_id=unit_id)
+            for c in dict.fromkeys(codes)]
+    for ds in sets:
+        _record(request, ds, "xlsx")
+    content = render_xlsx(sets)
+    return _download(content, XLSX_TYPE, f"phu-luc_{year}.xlsx")
+
+
+def drilldown(request, code: str):
+    code = code.upper()
+    if code not in datasets.DEPRIVATION_REPORTS:
+        raise Http404
+    try:
+        year, _month, unit_id = _params(request)
+    except BadParameter:
+        raise Http404 from None
+    unit = selectors.unit_for_report(actor=request.user, unit_id=unit_id)
+    if unit is None:
+        raise Http404
+    indicator = request.GET.get("indicator", "")
+    homes = list(datasets.deprivation_households(request.user, code, unit.pk, indicator))
+    record_access(request.user, "report", f"{code} {unit.name} {indicator}", code=code, unit=unit.pk,
+                  indicator=indicator)
+    from households.models import Indicator
+
+    ind = Indicator.objects.filter(code=indicator).order_by("-standard__year_from").first()
+    return render(request, "reports/drilldown.html", {
+        "code": code, "unit": unit, "indicator": ind, "homes": homes, "year": year,
+        "breadcrumbs": [(_("Biểu mẫu, phụ lục"), reverse("reports:catalogue")),
+                        (code, reverse("reports:report", args=[code]) + f"?year={year}"), (_("Danh sách hộ"), None)],
+    })
+
+
+# ----------------------------------------------------------------------------- monthly workflow
+
+
+def monthly_list(request):
+    today = timezone.localdate()
+    try:
+        year = _int(request.GET.get("year"), today.year, 2000, 2100, _("Năm không hợp lệ."))
+        month = _int(request.GET.get("month"), None, 1, 12, _("Tháng không hợp lệ."))
+    except BadParameter as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:monthly_list")
+    user = request.user
+    return render(request, "reports/monthly_list.html", {
+        "reports": selectors.monthly_reports_for(actor=user, year=year, month=month),
+        "year": year, "month": month, "months": range(1, 13),
+        "can_prepare": user.unit_id is not None and services.can_prepare(user, user.unit),
+        "default_month": today.month,
+        "city_ok": scoping.scope_for(user).sees_all or scoping.scope_for(user).agency_id is not None,
+        "breadcrumbs": [(_("Báo cáo tháng"), None)],
+    })
+
+
+def monthly_detail(request, pk: int):
+    report_obj = selectors.monthly_report_get(actor=request.user, pk=pk)
+    ds = datasets.monthly_unit(request.user, datasets.Params(report_obj.year, report_obj.month, report_obj.unit))
+    ctx = document_context(ds, settings_for(ds))
+    ctx.update({
+        "report": report_obj, "events": selectors.monthly_report_events(report=report_obj),
+        "can_edit": report_obj.status in services.EDITABLE and services.can_prepare(request.user, report_obj.unit),
+        "can_review": report_obj.status == MonthlyReport.Status.SUBMITTED and scoping.can_review_reports(request.user),
+        "query": f"year={report_obj.year}&month={report_obj.month}&unit={report_obj.unit_id}",
+        "breadcrumbs": [(_("Báo cáo tháng"), reverse("reports:monthly_list")), (str(report_obj), None)],
+    })
+    return render(request, "reports/monthly_detail.html", ctx)
+
+
+def monthly_prepare(request):
+    user = request.user
+    if user.unit_id is None:
+        raise Http404
+    unit = scoping.get_or_404(selectors.units_for(actor=user), pk=user.unit_id)
+    source = request.POST if request.method == "POST" else request.GET
+    today = timezone.localdate()
+    try:
+        year = _int(source.get("year"), today.year, 2000, 2100, _("Năm không hợp lệ."))
+        month = _int(source.get("month"), today.month, 1, 12, _("Tháng phải từ 1 đến 12."))
+    except BadParameter as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:monthly_list")
+    existing = selectors.monthly_reports_for(actor=user, year=year, month=month).filter(unit=unit).first()
+    if request.method == "POST":
+        try:
+            obj = services.monthly_report_prepare(
+                actor=user, unit=unit, year=year, month=month,
+                difficulties=request.POST.get("difficulties", ""), proposals=request.POST.get("proposals", ""))
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            return redirect("reports:monthly_list")
+        messages.success(request, _("Đã lưu báo cáo tháng %(m)02d/%(y)s.") % {"m": month, "y": year})
+        return redirect("reports:monthly_detail", pk=obj.pk)
+    if existing is not None and existing.status not in services.EDITABLE:
+        messages.error(request, _("Báo cáo đã gửi hoặc đã được duyệt, không thể sửa."))
+        return redirect("reports:monthly_detail", pk=existing.pk)
+    return render(request, "reports/monthly_prepare.html", {
+        "unit": unit, "year": year, "month": month, "report": existing,
+        "breadcrumbs": [(_("Báo cáo tháng"), reverse("reports:monthly_list")), (_("Lập báo cáo"), None)],
+    })
+
+
+@require_POST
+def monthly_submit(request, pk: int):
+    report_obj = selectors.monthly_report_get(actor=request.user, pk=pk)
+    try:
+        services.monthly_report_submit(actor=request.user, report=report_obj)
+        messages.success(request, _("Đã gửi báo cáo đến Phòng TNMT; số liệu đã được chốt."))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("reports:monthly_detail", pk=report_obj.pk)
+
+
+@require_POST
+def monthly_review(request, pk: int):
+    report_obj = selectors.monthly_report_get(actor=request.user, pk=pk)
+    decision = request.POST.get("decision")
+    comment = request.POST.get("comment", "")
+    try:
+        if decision == "approve":
+            services.monthly_report_approve(actor=request.user, report=report_obj, comment=comment)
+            messages.success(request, _("Đã duyệt báo cáo."))
+        elif decision == "return":
+            services.monthly_report_return(actor=request.user, report=report_obj, comment=comment)
+            messages.success(request, _("Đã trả lại báo cáo cho đơn vị."))
+        else:
+            messages.error(request, _("Chọn duyệt hoặc trả lại."))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return redirect("reports:monthly_detail", pk=report_obj.pk)
