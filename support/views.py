@@ -85,6 +85,8 @@ def action_create(request):
 
 def _prefill(request, household) -> dict:
     initial = {"plan_year": timezone.localdate().year, "quantity": 1}
+    if request.GET.get("year", "").isdigit() and 2000 <= int(request.GET["year"]) <= 2100:
+        initial["plan_year"] = int(request.GET["year"])
     kind = request.GET.get("kind", "")
     if kind in SupportKind.values:
         initial["kind"] = kind
