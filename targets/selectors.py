@@ -14,8 +14,8 @@ from django.db.models.functions import Coalesce
 
 from households.models import AdministrativeUnit, Assessment, Household, PovertyClass
 from support.models import ActionStatus, SupportAction
-from targets.models import Plan, QuotaKind, SupportQuota, UnitTarget, support_kinds_for_quota
 from tamky_poverty import scoping
+from targets.models import Plan, QuotaKind, SupportQuota, UnitTarget, support_kinds_for_quota
 
 LEFT_POOR = (Assessment.Movement.LEFT_POOR, Assessment.Movement.POOR_TO_NEAR_POOR)
 LEFT_NEAR_POOR = (Assessment.Movement.LEFT_NEAR_POOR,)

@@ -9,8 +9,8 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from targets.models import Plan, SupportQuota, UnitTarget
 from tamky_poverty import scoping
+from targets.models import Plan, SupportQuota, UnitTarget
 
 
 def _require_editor(actor) -> None:

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tamky_poverty import scoping
 from targets import selectors, services
 from targets.forms import PlanForm, QuotasForm, TargetsForm
-from tamky_poverty import scoping
 
 
 def _year(request) -> int | None:
