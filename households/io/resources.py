@@ -11,7 +11,7 @@ from __future__ import annotations
 from import_export import fields, resources, widgets
 
 from households.io import columns as C
-from households.io.parsing import CellError, choice_index, parse_choice, parse_date, parse_text
+from households.io.parsing import CellError, choice_index, parse_choice, parse_citizen_id, parse_date, parse_text
 from households.models import AdministrativeUnit, Household, Member
 from households.services import build_search_text
 
@@ -34,6 +34,23 @@ class ChoiceLabelWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return dict(self.column.choices).get(value, "")
+
+
+class TextCellWidget(widgets.Widget):
+    def __init__(self, column: C.Column, **kwargs):
+        super().__init__(**kwargs)
+        self.column = column
+
+    def clean(self, value, row=None, **kwargs):
+        text = parse_text(value)
+        if not text:
+            return C.DEFAULTS.get(self.column.key, "")
+        if self.column.kind == "citizen_id":
+            try:
+                return parse_citizen_id(value)
+            except CellError as error:
+                raise ValueError(error.message)
+        return text
 
 
 class DateCellWidget(widgets.Widget):
@@ -77,6 +94,8 @@ def _field(key, **kwargs):
         kwargs.setdefault("widget", ChoiceLabelWidget(column))
     elif column.kind == "date":
         kwargs.setdefault("widget", DateCellWidget())
+    else:
+        kwargs.setdefault("widget", TextCellWidget(column))
     return fields.Field(attribute=key, column_name=column.heading, **kwargs)
 
 
@@ -87,7 +106,7 @@ class BaselineMemberResource(resources.ModelResource):
     full_name = _field("full_name")
     sex = _field("sex")
     date_of_birth = _field("date_of_birth")
-    citizen_id = _field("citizen_id", widget=widgets.CharWidget(allow_blank=False))
+    citizen_id = _field("citizen_id")
     relation = _field("relation")
     ethnicity = _field("ethnicity")
     has_health_insurance = _field("has_health_insurance")
