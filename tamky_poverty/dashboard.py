@@ -9,7 +9,7 @@ current year (otherwise December, the year's last month).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -27,26 +27,6 @@ REPORT_STATUSES = ("not_started", "draft", "submitted", "returned", "approved")
 
 
 @dataclass
-class Bar:
-    """One bar of a server-drawn SVG chart (geometry in SVG user units)."""
-
-    label: str
-    value: int
-    x: float = 0
-    y: float = 0
-    width: float = 0
-    height: float = 0
-    css: str = ""
-
-    # SVG attributes as plain strings (no localisation: "12.5", never "12,5").
-    @property
-    def svg(self) -> dict:
-        return {"x": f"{self.x:g}", "y": f"{self.y:g}", "width": f"{self.width:g}",
-                "height": f"{self.height:g}", "label_x": f"{self.x + self.width + 4:g}",
-                "label_y": f"{self.y + self.height - 3:g}"}
-
-
-@dataclass
 class UnitProgress:
     unit: object
     poor_target: int = 0
@@ -55,8 +35,6 @@ class UnitProgress:
     left_near_poor: int = 0
     entered: int = 0
     re_entered: int = 0
-    bars: list[Bar] = field(default_factory=list)
-
     @property
     def target(self) -> int:
         return self.poor_target + self.near_poor_target
@@ -76,6 +54,14 @@ class SupportRow:
     quota: int | None = None
 
     @property
+    def link_kind(self) -> str:
+        """The support kind to filter the action list by ("" when the quota covers several)."""
+        from targets.models import support_kinds_for_quota
+
+        kinds = support_kinds_for_quota(self.kind) if self.kind else []
+        return str(kinds[0]) if len(kinds) == 1 else ""
+
+    @property
     def total(self) -> int:
         return self.planned + self.in_progress + self.completed
 
@@ -91,7 +77,6 @@ class IndicatorRow:
     indicator: object
     deprived: int = 0
     resolved: int = 0
-    bar: Bar | None = None
 
 
 @dataclass
@@ -113,16 +98,31 @@ def dashboard_period(today: dt.date | None = None):
     return plan, year, month
 
 
-def _bar_chart(rows: list[tuple[str, int, str]], *, width: float = 300, bar_height: float = 14,
-               gap: float = 4, x0: float = 0) -> list[Bar]:
-    """Horizontal bars: ``rows`` = (label, value, css class). Scaled to the largest value."""
-    top = max([v for _, v, _ in rows] + [1])
-    bars = []
-    for i, (label, value, css) in enumerate(rows):
-        w = round(width * value / top, 1)
-        bars.append(Bar(label=label, value=value, x=x0, y=i * (bar_height + gap), width=max(w, 0),
-                        height=bar_height, css=css))
-    return bars
+CHART_WIDTH = 300
+
+
+def grouped_bar_chart(groups: list[tuple[str, list[tuple[int, str, str]]]], *, label_width: float = 100,
+                      bar_height: float = 12, gap: float = 2, group_gap: float = 8) -> dict:
+    """Geometry of a horizontal bar chart drawn by the template as SVG (presentation attributes
+    only: the CSP forbids inline styles). ``groups`` = [(label, [(value, css class, fill), …])];
+    every bar is scaled to the largest value. Numbers are plain strings, never localised."""
+    top = max([v for _, bars in groups for v, _, _ in bars] + [1])
+    room = CHART_WIDTH - label_width - 30  # space for the value after the longest bar
+    y = 0.0
+    out = []
+    for label, bars in groups:
+        drawn = []
+        for value, css, fill in bars:
+            width = round(room * value / top, 1)
+            drawn.append({"value": value, "css": css, "fill": fill, "x": f"{label_width:g}", "y": f"{y:g}",
+                          "width": f"{width:g}", "height": f"{bar_height:g}",
+                          "label_x": f"{label_width + width + 4:g}", "label_y": f"{y + bar_height - 2:g}"})
+            y += bar_height + gap
+        block = len(bars) * (bar_height + gap) - gap
+        out.append({"label": label, "label_y": f"{y - gap - block / 2 + 4:g}", "bars": drawn})
+        y += group_gap - gap
+    return {"width": f"{CHART_WIDTH:g}", "height": f"{max(y - group_gap + gap, 1):g}",
+            "label_x": f"{label_width - 6:g}", "groups": out}
 
 
 def _start_class_subquery(jan1: dt.date):
@@ -194,14 +194,6 @@ def unit_progress(*, actor, plan, year: int, units: list) -> list[UnitProgress]:
         elif m in RE_ENTERED:
             p.re_entered += n
     result = [by_unit[u.id] for u in units if u.id in by_unit]
-    top = max([max(p.target, p.achieved) for p in result] + [1])
-    for p in result:
-        p.bars = [
-            Bar(label="target", value=p.target, y=0, height=14,
-                width=round(200 * p.target / top, 1), css="bar-target"),
-            Bar(label="achieved", value=p.achieved, y=18, height=14,
-                width=round(200 * p.achieved / top, 1), css="bar-achieved"),
-        ]
     return result
 
 
@@ -294,10 +286,6 @@ def deprivations(*, actor, year: int) -> list[IndicatorRow]:
     resolved = dict(resolved_qs)
     rows = [IndicatorRow(indicator=i, deprived=deprived.get(i.id, 0), resolved=resolved.get(i.id, 0))
             for i in indicators]
-    bars = _bar_chart([(i.short_name or i.name, r.deprived, "bar-deprived") for i, r in zip(indicators, rows)],
-                      width=260, x0=22)
-    for r, b in zip(rows, bars):
-        r.bar = b
     return rows
 
 
@@ -395,13 +383,20 @@ def dashboard_data(*, actor, today: dt.date | None = None) -> dict:
     for row in statuses:
         status_totals[row.status] = status_totals.get(row.status, 0) + 1
     indicator_rows = deprivations(actor=actor, year=year)
+    progress = unit_progress(actor=actor, plan=plan, year=year, units=units)
     return {
-        "indicator_chart_height": f"{max(len(indicator_rows), 1) * 18:g}",
         "plan": plan,
         "year": year,
         "month": month,
         "counts": household_counts(actor=actor, year=year),
-        "unit_progress": unit_progress(actor=actor, plan=plan, year=year, units=units),
+        "unit_progress": progress,
+        "progress_chart": grouped_bar_chart(
+            [(p.unit.name, [(p.target, "bar-target", "#9ec5fe"), (p.achieved, "bar-achieved", "#198754")])
+             for p in progress], label_width=88),
+        "indicator_chart": grouped_bar_chart(
+            [(f"{r.indicator.number}. {r.indicator.short_name or r.indicator.name}",
+              [(r.deprived, "bar-deprived", "#dc3545")]) for r in indicator_rows],
+            label_width=140, bar_height=13, group_gap=4),
         "support_rows": support_progress(actor=actor, plan=plan, year=year),
         "indicator_rows": indicator_rows,
         "resolved_total": sum(r.resolved for r in indicator_rows),

@@ -150,7 +150,8 @@ def test_page_renders_charts_tables_and_no_inline_styles(ref, tnmt_client, city)
     assert response.status_code == 200
     html = response.content.decode()
     assert "Tổng quan" in html and "Tình hình báo cáo tháng 12/2025" in html
-    assert html.count("<svg") == 5  # 4 units with targets + the indicators chart
+    assert html.count("<svg") == 2  # targets per unit, deprivations by indicator
+    assert html.count('class="bar-target"') == 4  # one per unit with a target (Phụ lục 01)
     assert 'data-testid="deprivation-table"' in html and 'data-testid="progress-table"' in html
     assert not re.search(r"\sstyle=", html), "inline style attributes are forbidden by the CSP"
     assert not re.search(r"<script(?![^>]*\bsrc=)", html), "inline scripts are forbidden by the CSP"
@@ -165,9 +166,17 @@ def test_figures_link_to_filtered_lists_when_they_exist(ref, tnmt_client, city):
         households_url = reverse("households:list")
     except Exception:
         pytest.skip("households:list is not there yet")
-    assert f'href="{households_url}?class=poor"' in html
+    assert f'href="{households_url}?current_class=poor"' in html
     assert f'href="{households_url}?unit={ref.an_phu.pk}"' in html
     assert f'href="{households_url}?indicator=employment"' in html
+    support_url = reverse("support:list")
+    assert f'href="{support_url}?year=2025&amp;kind=livelihood&amp;status=planned"' in html
+    assert f'href="{support_url}?year=2025&amp;status=planned"' in html  # housing: repair and new build
+    # The links lead to pages that answer.
+    for url in [f"{households_url}?current_class=poor", f"{households_url}?unit={ref.an_phu.pk}",
+                f"{households_url}?indicator=employment", f"{support_url}?year=2025&kind=livelihood&status=planned",
+                reverse("reports:monthly_list") + "?year=2025&month=12"]:
+        assert tnmt_client.get(url).status_code == 200, url
 
 
 def test_ward_officer_page_hides_other_units(ref, ward_client, city):
@@ -199,3 +208,13 @@ def test_counts_ignore_deleted_households(ref, tnmt, city):
     h.save()
     assert dashboard_data(actor=tnmt)["counts"]["poor_now"] == 2
     assert PovertyClass.POOR == "poor"
+
+
+def test_vietnamese_whatever_the_browser_language_until_the_user_switches(ref, ward_client):
+    html = ward_client.get(URL, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="vi">' in html
+    response = ward_client.post("/i18n/setlang/", {"language": "en", "next": URL})
+    assert response.status_code == 302
+    html = ward_client.get(URL).content.decode()
+    assert '<html lang="en">' in html
+    assert 'aria-current="page"' in html  # the current section is marked in the menu
