@@ -158,3 +158,9 @@ def test_round_trip_into_an_empty_register_reproduces_it(admin_client_, admin_us
     assert report.applied, [str(p) for p in report.problems]
     assert (report.households_created, report.members_created) == (2, 4)
     assert _snapshot() == before
+
+
+def test_list_page_has_export_and_import_buttons_keeping_the_filters(ward_client, register):
+    html = ward_client.get(reverse("households:list"), {"q": "nguyen"}).content.decode()
+    assert reverse("household_io:export") + "?format=xlsx&amp;q=nguyen" in html
+    assert reverse("household_io:import") in html
