@@ -1,0 +1,47 @@
+"""With the demo data (seed_demo), the appendices reproduce the plan's figures (DOMAIN.md §4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from households.models import Deprivation, Household
+from reports import datasets
+from reports.datasets import SYSTEM, Params
+from reports.excel import render_xlsx
+
+from .conftest import assert_xlsx_matches
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(ref):
+    from tamky_poverty.demo import seed_demo
+
+    seed_demo()
+
+
+def build(code):
+    return datasets.build(SYSTEM, code, Params(year=2025))
+
+
+def test_demo_appendices_match_the_plan(demo):
+    counts = {code: len(build(code).rows) - 1 for code in ("PL02", "PL03", "PL04", "PL05", "PL06", "PL07")}
+    households = {code: build(code).parameters["households"] for code in ("PL02", "PL03", "PL04", "PL05")}
+    assert households == {"PL02": 2, "PL03": 3, "PL04": 3, "PL05": 3}
+    assert counts["PL02"] + counts["PL03"] == 5
+    assert counts["PL04"] + counts["PL05"] == 6
+    assert (counts["PL06"], counts["PL07"]) == (19, 47)
+    pl01 = build("PL01")
+    assert pl01.rows[-1].cells[2:4] == [0, 5]
+    assert_xlsx_matches(render_xlsx([pl01]), pl01)
+
+    # PL08 / PL09 totals equal the counts of the register (one seeding: it is slow).
+    for code, cls in (("PL08", "poor"), ("PL09", "near_poor")):
+        ds = build(code)
+        homes = Household.objects.filter(current_class=cls, is_deleted=False)
+        total = ds.rows[-1].cells
+        assert total[2] == homes.count()
+        for j, ind in enumerate(ds.parameters["indicator_codes"]):
+            assert total[3 + j] == Deprivation.objects.filter(
+                deprived=True, indicator__code=ind, assessment_id__in=homes.values("current_assessment_id")).count()
