@@ -6,19 +6,29 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from households.models import AdministrativeUnit, Assessment, Deprivation, Household, Indicator, Member, PovertyClass, PovertyStandard, UnitYearFigures
+from households.models import (
+    AdministrativeUnit,
+    Assessment,
+    Deprivation,
+    Household,
+    Indicator,
+    Member,
+    PovertyClass,
+    PovertyStandard,
+    UnitYearFigures,
+)
 from reports.dataset import Column, Dataset, HeaderCell, Row
 from reports.formatting import rate
 from support.models import ActionStatus, SupportAction, SupportKind
-from targets.models import Plan, QuotaKind, SupportQuota, UnitTarget, quota_kind_for_support
 from tamky_poverty import scoping
+from targets.models import Plan, QuotaKind, SupportQuota, UnitTarget, quota_kind_for_support
 
 POOR, NEAR_POOR = PovertyClass.POOR, PovertyClass.NEAR_POOR
 
@@ -499,7 +509,7 @@ def monthly_dataset(figures: dict, *, year: int, month: int, who: str, issuer: s
     quotas = _quotas(year)
     srows = []
     sup = figures.get("support", {})
-    for i, kind in enumerate(SUPPORT_LINES, start=1):
+    for kind in SUPPORT_LINES:
         v = sup.get(kind, {})
         quota = quotas.get(kind)
         if not v and not quota:

@@ -75,7 +75,7 @@ def _write_table(ws, ds: Dataset, row: int, widths: dict[int, float]) -> tuple[i
     last_head = row - 1
     for drow in ds.rows:
         bold = drow.style in ("group", "subtotal", "total")
-        for i, (value, column) in enumerate(zip(drow.cells, ds.columns), start=1):
+        for i, (value, column) in enumerate(zip(drow.cells, ds.columns, strict=False), start=1):
             c = ws.cell(row=row, column=i, value=safe_cell(value))
             c.border = BORDER
             c.font = Font(name=FONT, bold=bold, size=11)

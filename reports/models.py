@@ -96,3 +96,6 @@ class MonthlyReportEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.report}: {self.from_status or '-'} → {self.to_status}"

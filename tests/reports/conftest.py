@@ -128,7 +128,7 @@ def assert_pdf_matches(content: bytes, ds: Dataset):
     assert squash(ds.title.upper()) in text
     for table in [ds, *ds.sections]:
         for row in table.rows:
-            for value, column in zip(row.cells, table.columns):
+            for value, column in zip(row.cells, table.columns, strict=False):
                 shown = fmt(value, column.kind)
                 if shown:
                     assert squash(shown) in text, f"{ds.code}: {shown!r} missing from the PDF"

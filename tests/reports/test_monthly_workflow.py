@@ -69,8 +69,9 @@ def test_snapshot_is_frozen_at_submission(register, ref, ward_officer, admin_use
     report = services.monthly_report_submit(actor=ward_officer, report=prepare(ward_officer, ref.an_phu))
     before = monthly_unit(SYSTEM, Params(2025, 2, ref.an_phu)).rows[1].cells
     register.actions.liv_b.delete()  # a later change in the register …
-    from tests.reports.conftest import review
     import datetime as dt
+
+    from tests.reports.conftest import review
 
     review(admin_user, register.a, 2025, 5_000_000, [], dt.date(2025, 2, 25), "QĐ-09")
     after = monthly_unit(SYSTEM, Params(2025, 2, ref.an_phu))

@@ -39,7 +39,7 @@ def test_pl01_targets_in_html_pdf_and_xlsx(ref, admin_client_):
 
     url = reverse("reports:report", args=["PL01"])
     html = admin_client_.get(url, {"year": 2025}).content.decode()
-    for name, poor, near in body:
+    for name, _poor, _near in body:
         assert name in html
     assert "Tổng cộng" in html and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html
 
