@@ -90,12 +90,15 @@ class ActionFilterForm(forms.Form):
                                choices=[("", _("Tất cả"))] + list(ActionStatus.choices))
     agency = forms.ModelChoiceField(label=_("Cơ quan chủ trì"), queryset=None, required=False,
                                     empty_label=_("Tất cả"))
-    household_class = forms.ChoiceField(label=_("Diện hộ"), required=False,
-                                        choices=[("", _("Tất cả"))] + list(PovertyClass.choices))
     year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
 
     def __init__(self, *args, units, agencies, **kwargs):
         super().__init__(*args, **kwargs)
+        # The query parameter is ``class`` (a Python keyword, hence declared here).
+        fields = list(self.fields.items())
+        fields.insert(4, ("class", forms.ChoiceField(label=_("Diện hộ"), required=False,
+                                                     choices=[("", _("Tất cả"))] + list(PovertyClass.choices))))
+        self.fields = dict(fields)
         self.fields["unit"].queryset = units
         self.fields["agency"].queryset = agencies
         _bootstrap(self)

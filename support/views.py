@@ -43,7 +43,7 @@ def action_list(request):
         d = form.cleaned_data
         filters = selectors.ActionFilters(
             unit=d["unit"].pk if d["unit"] else None, kind=d["kind"], status=d["status"],
-            agency=d["agency"].pk if d["agency"] else None, household_class=d["household_class"], year=d["year"],
+            agency=d["agency"].pk if d["agency"] else None, household_class=d["class"], year=d["year"],
         )
     qs = selectors.actions_list(actor=request.user, filters=filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

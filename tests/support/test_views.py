@@ -38,6 +38,8 @@ def test_list_filters(actions, tnmt_client, ref):
     assert _ids(r) == {actions["an_phu_tuphap"].pk}
     r = tnmt_client.get(reverse("support:list"), {"agency": ref.agencies["tuphap"].pk, "status": "planned"})
     assert _ids(r) == {actions["an_phu_tuphap"].pk}
+    r = tnmt_client.get(reverse("support:list"), {"class": "near_poor"})
+    assert _ids(r) == set()
     r = tnmt_client.get(reverse("support:list"), {"year": 2024})
     assert _ids(r) == set()
     r = tnmt_client.get(reverse("support:list"), {"year": "abc", "status": "nonsense"})
