@@ -10,7 +10,9 @@ every stored class is what ``households/classification.py`` gives.
 Everything is written through the services (``household_create``, ``member_save``,
 ``assessment_record``); support actions with ``full_clean()`` (or ``support.services`` when it
 offers ``action_create``). A fixed random seed makes two runs produce the same data; a second run
-on a database that already holds the demo changes nothing (``reset=True`` rebuilds it).
+on a database that already holds the demo changes nothing. There is no "reset": recorded review
+decisions can never be deleted (``tamky_poverty/integrity.py``), so a fresh demo needs a fresh
+database.
 """
 
 from __future__ import annotations
@@ -400,20 +402,6 @@ def demo_exists() -> bool:
     return Assessment.objects.filter(notes=DEMO_NOTE).exists()
 
 
-@transaction.atomic
-def reset_demo() -> int:
-    from households.models import Assessment, Household, Member
-    from support.models import SupportAction
-
-    ids = list(Household.objects.filter(assessments__notes=DEMO_NOTE).values_list("id", flat=True).distinct())
-    SupportAction.objects.filter(household_id__in=ids).delete()
-    Household.objects.filter(id__in=ids).update(current_assessment=None)
-    Assessment.objects.filter(household_id__in=ids).delete()
-    Member.objects.filter(household_id__in=ids).delete()
-    Household.objects.filter(id__in=ids).delete()
-    return len(ids)
-
-
 def ensure_accounts() -> dict:
     from households.models import AdministrativeUnit
     from support.models import Agency
@@ -454,7 +442,7 @@ class DemoResult:
     actions: int = 0
 
 
-def seed_demo(*, reset: bool = False, stdout=None) -> DemoResult:
+def seed_demo() -> DemoResult:
     from tamky_poverty.reference_data import load_reference
 
     load_reference()
@@ -464,9 +452,7 @@ def seed_demo(*, reset: bool = False, stdout=None) -> DemoResult:
 
         units = {u.name: u for u in AdministrativeUnit.objects.filter(valid_to__isnull=False)}
         ensure_year_figures(units)
-        if reset:
-            reset_demo()
-        elif demo_exists():
+        if demo_exists():
             return DemoResult(created=False)
         return _build(users, units)
 

@@ -1,0 +1,322 @@
+"""The demo data (``manage.py seed_demo``) reproduces every figure of the 2025 plan
+(DOMAIN.md §4), counted from the database, and is consistent with the rules: every stored class
+is what the classification gives, every derived indicator agrees with the members.
+
+The city is seeded once for the module (inside a transaction rolled back at the end), each test
+then runs in its own savepoint."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from collections import Counter
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, F, Sum
+from django.test import Client
+from django.urls import reverse
+
+from households import classification, derivation
+from households.models import (
+    AdministrativeUnit,
+    Assessment,
+    Deprivation,
+    Household,
+    Member,
+    UnitYearFigures,
+)
+from households.services import member_facts
+from support.models import SupportAction, SupportActionEvent
+from tamky_poverty import demo
+from targets.models import Plan
+
+POOR, NEAR = "poor", "near_poor"
+DEPENDANT_UNITS = {
+    "An Mỹ", "An Phú", "An Sơn", "An Xuân", "Hòa Hương", "Hòa Thuận", "Trường Xuân",
+    "Tam Ngọc", "Tam Phú", "Tam Thanh", "Tam Thăng",
+}
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        out = io.StringIO()
+        call_command("seed_demo", stdout=out)
+    yield out.getvalue()
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def city(seeded, db):
+    return seeded
+
+
+def _listed():
+    return Household.objects.filter(current_class__in=[POOR, NEAR], is_deleted=False)
+
+
+def _current_deprivations():
+    return Deprivation.objects.filter(
+        deprived=True, assessment_id=F("assessment__household__current_assessment_id"),
+        assessment__household__current_class__in=[POOR, NEAR],
+    )
+
+
+def _deprived_households(*codes):
+    return set(_current_deprivations().filter(indicator__code__in=codes).values_list("assessment__household_id", flat=True))
+
+
+def test_command_reports_what_it_built(city):
+    assert "341 hộ" in city
+
+
+def test_poor_households_by_group_and_unit(city):
+    old_units = AdministrativeUnit.objects.filter(valid_to="2025-06-30")
+    poor = _listed().filter(current_class=POOR)
+    assert poor.count() == 191
+    assert poor.filter(unit__in=old_units).count() == 191
+    groups = Counter(poor.values_list("group", flat=True))
+    assert groups == {"orphan": 3, "dependants_school": 16, "dependants_social": 27, "no_labour": 145}
+    orphans = set(poor.filter(group="orphan").values_list("unit__name", flat=True))
+    assert orphans == {"An Mỹ", "Hòa Hương", "Trường Xuân"}
+    dependant_units = set(
+        poor.filter(group__in=["dependants_school", "dependants_social"]).values_list("unit__name", flat=True)
+    )
+    assert dependant_units == DEPENDANT_UNITS  # spread over exactly the plan's 11 units
+    near = _listed().filter(current_class=NEAR)
+    assert 130 <= near.count() <= 170
+    assert set(near.values_list("group", flat=True)) == {"other"}
+
+
+def test_registered_exits_match_phu_luc_01(city):
+    plan = Plan.objects.get(year=2025)
+    registered = _listed().filter(registered_exit_year=2025)
+    near = Counter(registered.filter(current_class=NEAR).values_list("unit_id", flat=True))
+    poor = Counter(registered.filter(current_class=POOR).values_list("unit_id", flat=True))
+    targets = {t.unit_id: t for t in plan.unit_targets.all()}
+    assert sum(near.values()) == 5 and sum(poor.values()) == 0
+    assert {uid: t.near_poor_exit_target for uid, t in targets.items() if t.near_poor_exit_target} == dict(near)
+    by_name = {t.unit.name: (t.poor_exit_target, t.near_poor_exit_target) for t in targets.values()}
+    assert by_name == {"An Phú": (0, 1), "An Sơn": (0, 1), "Tam Phú": (0, 2), "Tam Thăng": (0, 1)}
+
+
+def test_unit_year_figures_plausible(city):
+    rows = UnitYearFigures.objects.filter(year=2025, unit__valid_to="2025-06-30")
+    assert rows.count() == 12
+    total = rows.aggregate(s=Sum("total_households"))["s"]
+    assert 33_000 <= total <= 35_000
+    listed = dict(_listed().values_list("unit_id").annotate(n=Count("id")))
+    for row in rows:
+        assert listed.get(row.unit_id, 0) < row.total_households * 0.05
+
+
+def test_deprivation_counts_of_phu_luc_08_09(city):
+    counts = Counter(_current_deprivations().values_list("indicator__code", flat=True))
+    assert counts["employment"] == 20
+    assert counts["nutrition"] == 11
+    assert counts["health_insurance"] == 174
+    assert counts["telecom"] == 209
+    assert counts["information_means"] == 174
+    assert counts["housing_quality"] == 0
+    assert len(_deprived_households("nutrition", "health_insurance")) == 185  # health dimension
+    assert not _deprived_households("nutrition") & _deprived_households("health_insurance")
+    education = _deprived_households("adult_education", "child_schooling")
+    assert len(education) == 9
+    assert counts["adult_education"] and counts["child_schooling"]
+    assert counts["adult_education"] + counts["child_schooling"] == 9  # 9 distinct households
+    # The indicators the plan does not count are used only by poor households (to reach 3).
+    top_ups = _current_deprivations().filter(indicator__code__in=["dependants", "water", "latrine", "floor_area"])
+    assert set(top_ups.values_list("assessment__household__current_class", flat=True)) <= {POOR}
+
+
+def test_every_household_is_classifiable(city):
+    households = _listed().select_related("current_assessment__standard", "unit")
+    deprived = {}
+    for hid, code in _current_deprivations().values_list("assessment__household_id", "indicator__code"):
+        deprived.setdefault(hid, set()).add(code)
+    assert households.count() == 341
+    for h in households:
+        a = h.current_assessment
+        assert a.year == 2025 and a.standard.code == "ND07-2021" and a.kind == "annual"
+        assert a.decision_date.isoformat() == "2024-12-20" and a.effective_date.isoformat() == "2025-01-01"
+        result = classification.classify(a.standard, h.unit.area_kind, a.income_per_capita, deprived.get(h.id, set()))
+        assert result.result == h.current_class == a.result_class, h.code
+        if h.current_class == POOR:
+            assert len(deprived[h.id]) >= 3
+        else:
+            assert len(deprived.get(h.id, set())) <= 2
+    assert not Deprivation.objects.exclude(override_reason="").exists()
+
+
+def test_members_agree_with_derived_indicators(city):
+    rows = {}
+    for hid, code, dep, sug in Deprivation.objects.filter(
+        assessment_id=F("assessment__household__current_assessment_id")
+    ).values_list("assessment__household_id", "indicator__code", "deprived", "suggested"):
+        rows[(hid, code)] = (dep, sug)
+    day = demo.EFFECTIVE_DATE
+    for h in _listed().prefetch_related("members"):
+        members = list(h.members.all())
+        suggestions = derivation.suggest(member_facts(members), h.floor_area_m2, day)
+        assert set(suggestions) == set(derivation.DERIVABLE), h.code
+        for code, s in suggestions.items():
+            assert rows[(h.id, code)] == (s.deprived, s.deprived), (h.code, code)
+        # Indicators recorded from facts the members also show.
+        ages = [derivation.age_on(m.date_of_birth, day) for m in members]
+        stunted = any(m.nutrition in ("stunted", "underweight") and a < 16 for m, a in zip(members, ages, strict=True))
+        assert stunted == rows[(h.id, "nutrition")][0], h.code
+        unstable = any(m.employment in ("unstable", "unemployed") for m in members)
+        assert unstable == rows[(h.id, "employment")][0], h.code
+
+
+def test_members_are_realistic(city):
+    members = Member.objects.filter(household__in=_listed())
+    assert members.count() >= 600
+    heads = Counter(members.filter(relation="head").values_list("household_id", flat=True))
+    assert len(heads) == 341 and set(heads.values()) == {1}
+    day = demo.EFFECTIVE_DATE
+    ids = []
+    for m in members:
+        name = m.full_name
+        assert name == unicodedata.normalize("NFC", name) and len(name.split()) >= 3, name
+        assert m.sex in ("male", "female")
+        age = derivation.age_on(m.date_of_birth, day)
+        assert 0 <= age <= 100
+        if age >= 18:
+            assert m.citizen_id, name
+        if m.citizen_id:
+            assert re.fullmatch(r"049[0-3]\d{8}", m.citizen_id)
+            assert m.citizen_id[4:6] == f"{m.date_of_birth.year % 100:02d}"
+            ids.append(m.citizen_id)
+    assert len(ids) == len(set(ids))
+    assert members.filter(full_name__startswith="Nguyễn").exists()
+    assert members.filter(full_name__contains=" Thị ").exists()
+
+
+def test_support_actions_of_phu_luc_02_to_07(city):
+    actions = SupportAction.objects.filter(plan_year=2025)
+
+    def households_by_class(kinds):
+        rows = actions.filter(kind__in=kinds).values_list("household_id", "household_class").distinct()
+        return Counter(cls for _h, cls in rows)
+
+    assert households_by_class(["livelihood"]) == {POOR: 2, NEAR: 3}
+    assert actions.filter(kind="livelihood").aggregate(n=Sum("quantity"))["n"] == 5
+    livelihood_near = actions.filter(kind="livelihood", household_class=NEAR)
+    assert all(a.household.registered_exit_year == 2025 for a in livelihood_near)
+
+    assert households_by_class(["housing_repair", "housing_new"]) == {POOR: 3, NEAR: 3}
+    housing = actions.filter(kind__in=["housing_repair", "housing_new"])
+    assert housing.aggregate(n=Sum("quantity"))["n"] == 6
+    for a in housing:
+        assert a.amount == (demo.HOUSING_NEW if a.kind == "housing_new" else demo.HOUSING_REPAIR)
+
+    sponsored = actions.filter(kind="sponsorship")
+    assert Counter(sponsored.values_list("household_class", flat=True)) == {POOR: 19, NEAR: 47}
+    assert sponsored.values("member").distinct().count() == 66
+    for a in sponsored.select_related("member"):
+        assert a.member.household_id == a.household_id
+        assert derivation.age_on(a.member.date_of_birth, demo.EFFECTIVE_DATE) < 16
+        assert a.sponsor and a.monthly_amount and a.sponsorship_start and a.sponsorship_end
+
+    # The quotas in the plan are met exactly by the planned actions.
+    plan = Plan.objects.get(year=2025)
+    for q in plan.quotas.all():
+        kinds = ["housing_repair", "housing_new"] if q.kind == "housing" else [q.kind]
+        if q.kind == "sponsorship":
+            assert sponsored.filter(household_class=q.household_class).count() == q.items
+        else:
+            assert households_by_class(kinds)[q.household_class] == q.households
+            assert actions.filter(kind__in=kinds, household_class=q.household_class).aggregate(
+                n=Sum("quantity"))["n"] == q.items
+
+    # Every action's class is its household's class; lead and coordinating agencies are set.
+    for a in actions.select_related("household", "lead_agency").prefetch_related("coordinating_agencies"):
+        assert a.household_class == a.household.current_class
+        assert a.lead_agency_id and a.coordinating_agencies.exists()
+    statuses = Counter(actions.values_list("status", flat=True))
+    assert statuses["planned"] > statuses["in_progress"] > statuses["completed"] > 0
+    assert not actions.filter(status="completed", completed_date__isnull=True).exists()
+    assert SupportActionEvent.objects.filter(action__in=actions, to_status="completed").count() == statuses["completed"]
+    # The demo agency officer (Trung tâm Y tế) has work of its own.
+    assert actions.filter(lead_agency__code="ttyt", kind__in=["health_insurance", "nutrition"]).count() >= 5
+    assert actions.filter(lead_agency__code="ttyt", household__unit__name="An Phú").exists()
+
+
+@pytest.mark.parametrize(
+    "username,password,role",
+    [(u, p, r) for u, p, r, *_ in demo.DEMO_ACCOUNTS],
+)
+def test_demo_accounts_can_log_in(city, username, password, role):
+    user = get_user_model().objects.get(username=username)
+    assert user.role == role
+    if username == "canbo.anphu":
+        assert user.unit.name == "An Phú"
+    if username == "canbo.ttyt":
+        assert user.agency.code == "ttyt"
+    if username == "quantri":
+        assert user.is_staff and user.is_superuser
+    client = Client()
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    assert response.status_code == 302, response.content[:500]
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def _fingerprint():
+    households = sorted(
+        Household.objects.values_list(
+            "unit__name", "code", "group", "current_class", "registered_exit_year", "floor_area_m2", "address",
+        )
+    )
+    members = sorted(
+        Member.objects.values_list(
+            "household__code", "full_name", "sex", "date_of_birth", "citizen_id", "relation",
+            "has_health_insurance", "schooling", "highest_diploma", "employment", "nutrition",
+        )
+    )
+    assessments = sorted(Assessment.objects.values_list("household__code", "income_per_capita", "result_class"))
+    actions = sorted(
+        SupportAction.objects.values_list(
+            "household__code", "kind", "member__full_name", "lead_agency__code", "amount", "status", "sponsor",
+        ),
+        key=repr,
+    )
+    return households, members, assessments, actions
+
+
+def _history_counts():
+    return (Household.history.count(), Member.history.count(), Assessment.history.count(),
+            SupportAction.history.count(), SupportActionEvent.objects.count(), get_user_model().objects.count())
+
+
+def test_running_twice_changes_nothing(city):
+    before, history = _fingerprint(), _history_counts()
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "không thay đổi" in out.getvalue()
+    assert _fingerprint() == before
+    assert _history_counts() == history
+
+
+def test_generation_is_deterministic():
+    """The same seed gives the same households, members and deprivations (no database needed)."""
+
+    def generate():
+        import random
+
+        rng = random.Random(demo.SEED)
+        people = demo.People(rng)
+        specs = demo.plan_households(rng)
+        for s in specs:
+            s.members = demo.build_members(people, s)
+        return [(s.unit, s.cls, s.group, sorted(s.deprived), s.floor_area, s.members) for s in specs]
+
+    assert generate() == generate()
