@@ -10,7 +10,7 @@ from typing import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -232,3 +232,85 @@ def assessment_record(
         _attribute(household, actor, _("Rà soát %(n)s") % {"n": decision_number})
         household.save(update_fields=["current_class", "current_standard", "current_assessment", "version"])
     return assessment
+
+
+# --- The household page: the household and its members in one save ---------------------------
+
+@dataclass
+class MemberInput:
+    """One member row of the household form: ``pk`` None for a new member; ``delete`` to remove."""
+
+    fields: Mapping
+    pk: int | None = None
+    delete: bool = False
+
+
+def _check_members(members: list[MemberInput]) -> None:
+    kept = [m for m in members if not m.delete]
+    if not kept:
+        raise ValidationError(_("Hộ phải có ít nhất một thành viên."))
+    heads = [m for m in kept if m.fields.get("relation") == Member.Relation.HEAD]
+    if len(heads) != 1:
+        raise ValidationError(_("Hộ phải có đúng một chủ hộ (hiện có %(n)d).") % {"n": len(heads)})
+    ids = [m.fields.get("citizen_id") for m in kept if m.fields.get("citizen_id")]
+    if len(ids) != len(set(ids)):
+        raise ValidationError(_("Hai thành viên không thể có cùng số định danh cá nhân."))
+
+
+@transaction.atomic
+def household_save_with_members(
+    *,
+    actor,
+    household: Household | None,
+    fields: Mapping,
+    members: list[MemberInput],
+    expected_version: int | None = None,
+) -> Household:
+    """Create (``household`` None) or update a household together with its members, all or
+    nothing. An update is refused with ``StaleObjectError`` when the household was saved by
+    someone else after ``expected_version`` was read. Needs at least one member and exactly one
+    head; every change leaves a history record attributed to ``actor``."""
+    _check_members(members)
+    fields = dict(fields)
+    if household is None or household.pk is None:
+        unit = fields.pop("unit")
+        code = fields.pop("code")
+        household = household_create(actor=actor, unit=unit, code=code, **fields)
+        existing: dict[int, Member] = {}
+    else:
+        if expected_version is None:
+            raise ValueError("expected_version is required to update a household")
+        household = household_update(
+            actor=actor, household=household, expected_version=expected_version, **fields
+        )
+        existing = {m.pk: m for m in household.members.all()}
+
+    for row in members:
+        if row.pk is not None and row.pk not in existing:
+            raise ValidationError(_("Thành viên không thuộc hộ này."))
+    # Deletions first, then the non-heads, then the head: the one-head rule holds at each step.
+    for row in members:
+        if row.delete and row.pk is not None:
+            member = existing[row.pk]
+            _attribute(member, actor)
+            try:
+                member.delete()
+            except ProtectedError:
+                raise ValidationError(
+                    _("Không thể xoá thành viên “%(n)s” vì đã có hoạt động hỗ trợ gắn với người này.")
+                    % {"n": member.full_name}
+                ) from None
+    ordered = sorted(
+        (r for r in members if not r.delete),
+        key=lambda r: r.fields.get("relation") == Member.Relation.HEAD,
+    )
+    for row in ordered:
+        member = existing[row.pk] if row.pk is not None else Member(household=household)
+        for name, value in row.fields.items():
+            setattr(member, name, value)
+        member.household = household
+        member.full_clean()
+        _attribute(member, actor)
+        member.save()
+    household_refresh_search_text(household=household)
+    return household

@@ -1,0 +1,340 @@
+"""Forms of the household pages. Validation messages are Vietnamese and sit next to their
+fields; the rules themselves live in the models, ``classification`` and ``services``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import forms
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from households import selectors
+from households.models import Assessment, Household, Member, PovertyClass
+from households.text import nfc
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _bootstrap(form: forms.BaseForm) -> None:
+    for name, f in form.fields.items():
+        widget = f.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+class BootstrapMixin:
+    """Marks the widgets of fields with errors ``is-invalid`` once the form is cleaned (not
+    earlier: formsets add fields after ``__init__``)."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self._errors or {}:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
+
+
+class MoneyField(forms.IntegerField):
+    """Whole đồng; accepts "1.500.000", "1 500 000" or "1500000 đ"."""
+
+    default_error_messages = {
+        "invalid": _("Nhập số tiền bằng chữ số, ví dụ 1.500.000."),
+        "min_value": _("Số tiền không được âm."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        super().__init__(**kwargs)
+        self.widget.input_type = "text"
+        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"[\s.đĐ]", "", value)
+        return super().to_python(value)
+
+
+# --- list filters -----------------------------------------------------------------------------
+
+class HouseholdFilterForm(BootstrapMixin, forms.Form):
+    PER_PAGE = [(10, "10"), (25, "25"), (50, "50"), (100, "100")]
+
+    q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Tên, mã hộ, số định danh…")}))
+    unit = forms.ModelChoiceField(label=_("Phường/xã"), queryset=None, required=False, empty_label=_("Tất cả"))
+    village = forms.CharField(label=_("Thôn/khối phố"), required=False, max_length=100)
+    current_class = forms.ChoiceField(label=_("Phân loại"), required=False,
+                                      choices=[("", _("Tất cả"))] + list(PovertyClass.choices))
+    group = forms.ChoiceField(label=_("Nhóm hộ"), required=False,
+                              choices=[("", _("Tất cả"))] + list(Household.Group.choices))
+    indicator = forms.ChoiceField(label=_("Thiếu hụt chỉ số"), required=False)
+    registered_exit_year = forms.IntegerField(label=_("Đăng ký thoát năm"), required=False,
+                                              min_value=2000, max_value=2100)
+    per_page = forms.TypedChoiceField(label=_("Số dòng mỗi trang"), choices=PER_PAGE, coerce=int,
+                                      required=False, empty_value=25)
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = selectors.units_for(actor=actor)
+        self.fields["indicator"].choices = [("", _("Tất cả"))] + selectors.indicator_choices()
+        _bootstrap(self)
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {"q": self.data.get("q", "")} if not self.errors.get("q") else {}
+        return self.cleaned_data
+
+    @property
+    def page_size(self) -> int:
+        return (self.cleaned_data.get("per_page") if self.is_valid() else None) or 25
+
+
+# --- household and members ------------------------------------------------------------------
+
+class HouseholdForm(BootstrapMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Household
+        fields = ["unit", "code", "village", "address", "group", "registered_exit_year",
+                  "ethnic_minority", "social_policy", "floor_area_m2"]
+        widgets = {"floor_area_m2": forms.NumberInput(attrs={"step": "0.1", "min": "0"})}
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = selectors.units_for(actor=actor)
+        self.fields["unit"].queryset = units
+        if getattr(actor, "is_ward_officer", False):
+            # A ward officer registers households of their own unit only.
+            unit = self.instance.unit if self.instance.pk else actor.unit
+            self.fields["unit"].disabled = True
+            self.fields["unit"].initial = unit.pk
+            self.initial["unit"] = unit.pk
+            self.fields["unit"].queryset = units.model.objects.filter(pk=unit.pk)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        self.fields["floor_area_m2"].error_messages["min_value"] = _("Diện tích không được âm.")
+        self.fields["registered_exit_year"].widget.attrs.update({"min": 2000, "max": 2100})
+        _bootstrap(self)
+
+    def clean_code(self):
+        code = nfc(self.cleaned_data.get("code"))
+        if not code:
+            raise forms.ValidationError(_("Nhập mã hộ."))
+        return code
+
+    def clean_village(self):
+        return nfc(self.cleaned_data.get("village"))
+
+    def clean_address(self):
+        return nfc(self.cleaned_data.get("address"))
+
+    def clean_floor_area_m2(self):
+        value = self.cleaned_data.get("floor_area_m2")
+        if value is not None and value < 0:
+            raise forms.ValidationError(_("Diện tích không được âm."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        unit, code = data.get("unit"), data.get("code")
+        if unit and code:
+            clash = Household.objects.filter(unit=unit, code=code).exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("code", _("Mã hộ “%(c)s” đã có ở %(u)s.") % {"c": code, "u": unit})
+        if self.instance.pk and data.get("version") is None:
+            self.add_error(None, _("Thiếu phiên bản của hồ sơ; vui lòng tải lại trang."))
+        return data
+
+    def household_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+
+
+MEMBER_FIELDS = ("full_name", "relation", "sex", "date_of_birth", "citizen_id", "ethnicity",
+                 "has_health_insurance", "schooling", "highest_diploma", "employment",
+                 "has_disability", "social_allowance", "nutrition")
+
+
+class MemberForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = MEMBER_FIELDS
+        widgets = {"date_of_birth": DateInput(),
+                   "citizen_id": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 12,
+                                                        "autocomplete": "off"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date_of_birth"].input_formats = DATE_INPUT_FORMATS
+        _bootstrap(self)
+
+    def clean_full_name(self):
+        name = nfc(self.cleaned_data.get("full_name"))
+        if not name:
+            raise forms.ValidationError(_("Nhập họ và tên."))
+        return name
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data.get("date_of_birth")
+        if born and born > timezone.localdate():
+            raise forms.ValidationError(_("Ngày sinh không được ở tương lai."))
+        if born and born < dt.date(1900, 1, 1):
+            raise forms.ValidationError(_("Ngày sinh không hợp lệ."))
+        return born
+
+    def clean_citizen_id(self):
+        value = (self.cleaned_data.get("citizen_id") or "").replace(" ", "")
+        if not value:
+            return None
+        if not re.fullmatch(r"[0-9]{12}", value):
+            raise forms.ValidationError(_("Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số."))
+        if Member.objects.filter(citizen_id=value).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Số định danh %(v)s đã được ghi cho một người khác.") % {"v": value})
+        return value
+
+    def member_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in MEMBER_FIELDS}
+
+
+class BaseMemberFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
+        if not kept:
+            raise forms.ValidationError(_("Hộ phải có ít nhất một thành viên."))
+        heads = [f for f in kept if f.cleaned_data.get("relation") == Member.Relation.HEAD]
+        if len(heads) != 1:
+            raise forms.ValidationError(
+                _("Hộ phải có đúng một chủ hộ (hiện có %(n)d người được ghi là chủ hộ).") % {"n": len(heads)}
+            )
+        seen: dict[str, MemberForm] = {}
+        for f in kept:
+            cid = f.cleaned_data.get("citizen_id")
+            if cid and cid in seen:
+                f.add_error("citizen_id", _("Số định danh này trùng với một thành viên khác trong hộ."))
+            elif cid:
+                seen[cid] = f
+
+    def member_inputs(self):
+        from households.services import MemberInput
+
+        rows = []
+        for f in self.forms:
+            if not f.has_changed() and f.instance.pk is None:
+                continue
+            delete = self._should_delete_form(f)
+            if delete and f.instance.pk is None:
+                continue
+            rows.append(MemberInput(pk=f.instance.pk, delete=delete, fields={} if delete else f.member_fields()))
+        return rows
+
+
+def member_formset_class(extra: int):
+    return inlineformset_factory(
+        # A fresh list each time: inline formsets append the foreign key to the form's fields.
+        Household, Member, form=MemberForm, formset=BaseMemberFormSet, extra=extra, fields=list(MEMBER_FIELDS),
+        can_delete=True, min_num=1, validate_min=False,
+    )
+
+
+# --- review ----------------------------------------------------------------------------------
+
+class ReviewForm(BootstrapMixin, forms.Form):
+    """A review of one household. The indicator fields depend on the standard of the year."""
+
+    kind = forms.ChoiceField(label=_("Loại rà soát"), choices=Assessment.Kind.choices)
+    year = forms.IntegerField(label=_("Năm rà soát"), min_value=2000, max_value=2100)
+    income_per_capita = MoneyField(label=_("Thu nhập bình quân (đ/người/tháng)"))
+    decision_number = forms.CharField(label=_("Số quyết định"), max_length=50)
+    decision_date = forms.DateField(label=_("Ngày quyết định"), widget=DateInput(),
+                                    input_formats=DATE_INPUT_FORMATS)
+    effective_date = forms.DateField(label=_("Ngày có hiệu lực"), widget=DateInput(), required=False,
+                                     input_formats=DATE_INPUT_FORMATS,
+                                     help_text=_("Để trống nếu có hiệu lực từ ngày quyết định."))
+    notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, indicators, suggestions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = indicators
+        self.suggestions = suggestions
+        for ind in indicators:
+            suggestion = suggestions.get(ind.code)
+            self.fields[f"ind_{ind.code}"] = forms.BooleanField(
+                label=f"{ind.number}. {ind.name}", required=False,
+                initial=suggestion.deprived if suggestion else False,
+            )
+            self.fields[f"reason_{ind.code}"] = forms.CharField(
+                label=_("Lý do khác với gợi ý"), required=False, max_length=255,
+            )
+        _bootstrap(self)
+
+    def indicator_rows(self):
+        """(indicator, checkbox, reason field, suggestion) for the template."""
+        return [
+            (ind, self[f"ind_{ind.code}"], self[f"reason_{ind.code}"], self.suggestions.get(ind.code))
+            for ind in self.indicators
+        ]
+
+    def deprived_codes(self) -> list[str]:
+        """The ticked indicators, read leniently (the live preview uses it on unvalidated data)."""
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        if data:
+            return [i.code for i in self.indicators if data.get(f"ind_{i.code}")]
+        return [i.code for i in self.indicators if self[f"ind_{i.code}"].value()]
+
+    def clean(self):
+        data = super().clean()
+        for ind in self.indicators:
+            suggestion = self.suggestions.get(ind.code)
+            ticked = bool(data.get(f"ind_{ind.code}"))
+            reason = (data.get(f"reason_{ind.code}") or "").strip()
+            if suggestion is not None and suggestion.deprived != ticked and not reason:
+                self.add_error(
+                    f"reason_{ind.code}",
+                    _("Khác với gợi ý từ dữ liệu thành viên (%(r)s): cần nêu lý do.") % {"r": suggestion.reason},
+                )
+        decision, effective = data.get("decision_date"), data.get("effective_date")
+        if decision and effective and effective < decision:
+            self.add_error("effective_date", _("Ngày có hiệu lực không được trước ngày quyết định."))
+        if decision and decision > timezone.localdate():
+            self.add_error("decision_date", _("Ngày quyết định không được ở tương lai."))
+        return data
+
+    def indicator_inputs(self):
+        from households.services import IndicatorInput
+
+        return {
+            ind.code: IndicatorInput(
+                bool(self.cleaned_data.get(f"ind_{ind.code}")),
+                (self.cleaned_data.get(f"reason_{ind.code}") or "").strip(),
+            )
+            for ind in self.indicators
+        }
+
+
+class DeleteForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do xoá"), max_length=255,
+                             widget=forms.TextInput(attrs={"class": "form-control"}))
+
+    def clean_reason(self):
+        reason = nfc(self.cleaned_data.get("reason"))
+        if not reason:
+            raise forms.ValidationError(_("Phải nêu lý do xoá hộ."))
+        return reason

@@ -1,0 +1,233 @@
+"""Every user-facing read of the register. Each function takes ``actor=`` and applies the one
+scoping rule (``tamky_poverty.scoping``); soft-deleted households are never listed."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from households.models import (
+    AdministrativeUnit, Assessment, Deprivation, Household, Indicator, Member, PovertyStandard,
+)
+from households.text import fold
+from tamky_poverty import scoping
+
+
+def _base() -> QuerySet:
+    return Household.objects.filter(is_deleted=False)
+
+
+def households_for(*, actor) -> QuerySet:
+    """Households the actor may read (not deleted)."""
+    return scoping.households(actor, _base())
+
+
+def writable_households_for(*, actor) -> QuerySet:
+    """Households the actor may change: the ward officer's own unit, TNMT and admins."""
+    return scoping.writable_households(actor, _base())
+
+
+def units_for(*, actor) -> QuerySet:
+    return scoping.units(actor, AdministrativeUnit.objects.all()).order_by("kind", "name", "id")
+
+
+def search_words(q: str | None) -> list[str]:
+    """The folded words of a search ("Nguyễn  Văn" → ["nguyen", "van"])."""
+    return fold(q).split()
+
+
+def household_list(*, actor, filters: Mapping[str, Any] | None = None) -> QuerySet:
+    """The register as the list page shows it: scoped, filtered, with the head's name, head's
+    citizen ID and the member count annotated (one query for the rows, whatever the page size).
+
+    ``filters`` keys (all optional): ``unit`` (unit or id), ``village``, ``current_class``,
+    ``group``, ``indicator`` (indicator code deprived in the current assessment),
+    ``registered_exit_year``, ``q`` (diacritics- and case-insensitive words)."""
+    filters = filters or {}
+    heads = Member.objects.filter(household=OuterRef("pk"), relation=Member.Relation.HEAD)
+    member_count = (
+        Member.objects.filter(household=OuterRef("pk")).order_by().values("household")
+        .annotate(n=Count("pk")).values("n")
+    )
+    qs = (
+        households_for(actor=actor)
+        .select_related("unit")
+        .annotate(
+            head_name=Subquery(heads.values("full_name")[:1]),
+            head_citizen_id=Subquery(heads.values("citizen_id")[:1]),
+            member_count=Coalesce(Subquery(member_count, output_field=IntegerField()), Value(0)),
+        )
+    )
+    unit = filters.get("unit")
+    if unit:
+        qs = qs.filter(unit_id=getattr(unit, "pk", unit))
+    village = (filters.get("village") or "").strip()
+    if village:
+        qs = qs.filter(village__iexact=village)
+    if filters.get("current_class"):
+        qs = qs.filter(current_class=filters["current_class"])
+    if filters.get("group"):
+        qs = qs.filter(group=filters["group"])
+    indicator = filters.get("indicator")
+    if indicator:
+        code = getattr(indicator, "code", indicator)
+        qs = qs.filter(
+            current_assessment__deprivations__indicator__code=code,
+            current_assessment__deprivations__deprived=True,
+        )
+    if filters.get("registered_exit_year"):
+        qs = qs.filter(registered_exit_year=filters["registered_exit_year"])
+    for word in search_words(filters.get("q")):
+        qs = qs.filter(search_text__contains=word)
+    return qs.order_by("unit__name", "code", "pk")
+
+
+def household_detail(*, actor, pk) -> Household:
+    """One household the actor may read, or 404."""
+    qs = households_for(actor=actor).select_related(
+        "unit", "current_standard", "current_assessment", "current_assessment__standard"
+    )
+    return scoping.get_or_404(qs, pk=pk)
+
+
+def household_for_change(*, actor, pk) -> Household:
+    """One household the actor may change, or 404 (outside the scope looks like absent)."""
+    return scoping.get_or_404(writable_households_for(actor=actor).select_related("unit"), pk=pk)
+
+
+def household_members(*, household: Household) -> list[Member]:
+    return list(household.members.order_by("date_of_birth", "id"))
+
+
+def household_timeline(*, household: Household) -> list[Assessment]:
+    """Every review of the household, oldest first, with its deprived indicators."""
+    deprived = Deprivation.objects.filter(deprived=True).select_related("indicator").order_by("indicator__number")
+    return list(
+        household.assessments.select_related("standard", "unit", "recorded_by")
+        .prefetch_related(Prefetch("deprivations", queryset=deprived, to_attr="deprived_rows"))
+        .order_by("effective_date", "id")
+    )
+
+
+def indicator_choices() -> list[tuple[str, str]]:
+    """Indicator codes for filters (the union of every standard's set, numbered by the first)."""
+    seen: dict[str, str] = {}
+    for code, name in Indicator.objects.order_by("standard__year_from", "number").values_list("code", "name"):
+        seen.setdefault(code, name)
+    return list(seen.items())
+
+
+def indicators_of(standard: PovertyStandard) -> list[Indicator]:
+    return list(Indicator.objects.filter(standard=standard).order_by("number"))
+
+
+# --- change history ---------------------------------------------------------------------------
+
+@dataclass
+class HistoryEntry:
+    when: Any
+    who: Any
+    kind: str  # "+", "~", "-"
+    object_label: str
+    object_name: str
+    reason: str = ""
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+_SKIP = {"id", "created_at", "updated_at", "search_text", "version", "household", "current_assessment", "recorded_by"}
+
+
+def _display(f, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+_CACHE: ContextVar[dict] = ContextVar("history_names")
+_SMALL_TABLES = {"AdministrativeUnit", "PovertyStandard"}
+
+
+def _related_name(f, pk) -> str:
+    if pk is None:
+        return "—"
+    model = f.related_model
+    if model.__name__ in _SMALL_TABLES:
+        names = _CACHE.get().setdefault(model.__name__, None)
+        if names is None:
+            names = {obj.pk: str(obj) for obj in model.objects.all()}
+            _CACHE.get()[model.__name__] = names
+        return names.get(pk, f"#{pk}")
+    return f"#{pk}"
+
+
+def _entries(records, model, label: str, name_of, personal: bool) -> list[HistoryEntry]:
+    fields = [f for f in model._meta.concrete_fields if f.name not in _SKIP]
+    out, previous = [], {}
+    for rec in records:
+        prev = previous.get(rec.id)
+        changes = []
+        for f in fields:
+            attr = f.attname
+            new = getattr(rec, attr, None)
+            old = getattr(prev, attr, None) if prev is not None else None
+            if prev is None and rec.history_type != "+":
+                continue
+            if prev is not None and old == new:
+                continue
+            if prev is None and new in (None, ""):
+                continue
+            if f.name == "citizen_id" and not personal:
+                from tamky_poverty.personal_data import mask_citizen_id
+
+                old, new = mask_citizen_id(old), mask_citizen_id(new)
+            if f.is_relation:
+                changes.append((str(f.verbose_name), _related_name(f, old), _related_name(f, new)))
+            else:
+                if f.name == "date_of_birth" and not personal:
+                    from tamky_poverty.personal_data import mask_date
+
+                    changes.append((str(f.verbose_name), mask_date(old) or "—", mask_date(new) or "—"))
+                    continue
+                changes.append((str(f.verbose_name), _display(f, old), _display(f, new)))
+        if rec.history_type == "~" and not changes and not rec.history_change_reason:
+            previous[rec.id] = rec
+            continue
+        out.append(HistoryEntry(
+            when=rec.history_date, who=rec.history_user, kind=rec.history_type, object_label=label,
+            object_name=name_of(rec), reason=rec.history_change_reason or "", changes=changes,
+        ))
+        previous[rec.id] = rec
+    return out
+
+
+def household_history(*, actor, household: Household) -> list[HistoryEntry]:
+    """Who changed what and when, for the household, its members and its reviews (newest
+    first). Three queries whatever the length of the history."""
+    personal = scoping.can_see_personal_data(actor, household)
+    _CACHE.set({})  # unit and standard names, read once per page
+    entries = _entries(
+        household.history.select_related("history_user").order_by("history_date", "history_id"),
+        Household, "Hộ", lambda r: r.code, personal,
+    )
+    entries += _entries(
+        Member.history.filter(household_id=household.pk).select_related("history_user")
+        .order_by("history_date", "history_id"),
+        Member, "Thành viên", lambda r: r.full_name, personal,
+    )
+    entries += _entries(
+        Assessment.history.filter(household_id=household.pk).select_related("history_user")
+        .order_by("history_date", "history_id"),
+        Assessment, "Rà soát", lambda r: r.decision_number, personal,
+    )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries

@@ -1,0 +1,236 @@
+"""Household register pages. Thin: reads through ``selectors``, writes through ``services``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from households import classification, selectors, services
+from households.forms import (
+    DeleteForm, HouseholdFilterForm, HouseholdForm, MoneyField, ReviewForm, member_formset_class,
+)
+from households.models import Household
+from support import selectors as support_selectors
+from tamky_poverty import personal_data, scoping
+
+MEMBER_PREFIX = "members"
+
+
+def _crumbs(*items):
+    return [(_("Hộ gia đình"), reverse("households:list")), *items]
+
+
+def _add_service_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: next to a field the form has, otherwise at
+    the top."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            target = name if name in form.fields else None
+            for error in errors:
+                form.add_error(target, error.messages[0] if hasattr(error, "messages") else error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+# --- list ------------------------------------------------------------------------------------
+
+def household_list(request):
+    form = HouseholdFilterForm(request.GET or None, actor=request.user)
+    households = selectors.household_list(actor=request.user, filters=form.filters())
+    page = Paginator(households, form.page_size).get_page(request.GET.get("page"))
+    rows = [(h, personal_data.mask_citizen_id(h.head_citizen_id)) for h in page.object_list]
+    return render(request, "households/list.html", {
+        "form": form, "page": page, "rows": rows,
+        "can_create": scoping.scope_for(request.user).can_write_register,
+        "breadcrumbs": [(_("Hộ gia đình"), None)],
+    })
+
+
+# --- create / edit ------------------------------------------------------------------------------
+
+def _save_household(request, household: Household | None):
+    creating = household is None
+    instance = Household() if creating else household
+    data = request.POST if request.method == "POST" else None
+    form = HouseholdForm(data, instance=instance, actor=request.user)
+    formset = member_formset_class(extra=1)(data, instance=instance, prefix=MEMBER_PREFIX)
+    status = 200
+    if data is not None:
+        valid = form.is_valid()
+        valid = formset.is_valid() and valid
+        if valid:
+            try:
+                saved = services.household_save_with_members(
+                    actor=request.user,
+                    household=None if creating else household,
+                    fields=form.household_fields(),
+                    members=formset.member_inputs(),
+                    expected_version=None if creating else form.cleaned_data["version"],
+                )
+            except services.StaleObjectError as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+                status = 400
+            else:
+                messages.success(request, _("Đã lưu hộ %(c)s.") % {"c": saved.code})
+                return redirect("households:detail", pk=saved.pk)
+        else:
+            status = 400
+    title = _("Thêm hộ gia đình") if creating else _("Sửa hộ %(c)s") % {"c": household.code}
+    crumbs = _crumbs((title, None)) if creating else _crumbs(
+        (household.code, reverse("households:detail", args=[household.pk])), (_("Sửa"), None))
+    return render(request, "households/form.html", {
+        "form": form, "formset": formset, "household": household, "title": title,
+        "breadcrumbs": crumbs,
+    }, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def household_create(request):
+    if not scoping.scope_for(request.user).can_write_register:
+        raise Http404
+    return _save_household(request, None)
+
+
+@require_http_methods(["GET", "POST"])
+def household_edit(request, pk):
+    return _save_household(request, selectors.household_for_change(actor=request.user, pk=pk))
+
+
+# --- detail ----------------------------------------------------------------------------------
+
+def household_detail(request, pk):
+    household = selectors.household_detail(actor=request.user, pk=pk)
+    members = selectors.household_members(household=household)
+    full = scoping.can_see_personal_data(request.user, household)
+    member_rows = [
+        (
+            m,
+            (m.citizen_id or "") if full else personal_data.mask_citizen_id(m.citizen_id),
+            m.date_of_birth.strftime("%d/%m/%Y") if full else personal_data.mask_date(m.date_of_birth),
+        )
+        for m in members
+    ]
+    shown = [m.pk for m in members if full and m.citizen_id]
+    if shown:
+        personal_data.record_access(
+            request.user, "view_citizen_id", str(household), household_id=household.pk, member_ids=shown
+        )
+    can_change = selectors.writable_households_for(actor=request.user).filter(pk=household.pk).exists()
+    return render(request, "households/detail.html", {
+        "household": household,
+        "member_rows": member_rows,
+        "timeline": selectors.household_timeline(household=household),
+        "history": selectors.household_history(actor=request.user, household=household),
+        "support_panel": support_selectors.household_panel(actor=request.user, household=household),
+        "can_change": can_change,
+        "breadcrumbs": _crumbs((household.code, None)),
+    })
+
+
+# --- review ----------------------------------------------------------------------------------
+
+def _review_form(request, household, data):
+    today = timezone.localdate()
+    year_error = None
+    try:
+        year = int((data or {}).get("year") or today.year)
+    except (TypeError, ValueError):
+        year = today.year
+    try:
+        standard = services.standard_for_year(year)
+    except ValidationError as exc:
+        year_error = exc.messages[0]
+        standard = services.standard_for_year(today.year)
+    suggestions = services.suggestions_for(household, today)
+    form = ReviewForm(
+        data, indicators=selectors.indicators_of(standard), suggestions=suggestions,
+        initial={"kind": "annual", "year": today.year},
+    )
+    return form, standard, suggestions, year_error
+
+
+def _preview(household, standard, form):
+    """The class the ticked indicators and income would give (nothing is saved)."""
+    raw_income = form["income_per_capita"].value()
+    try:
+        income = MoneyField(required=True).clean(raw_income)
+    except ValidationError:
+        return {"error": _("Nhập thu nhập bình quân (không âm) để xem kết quả phân loại.")}
+    codes = set(form.deprived_codes())
+    names = [i.name for i in form.indicators if i.code in codes]
+    result = classification.classify(standard, household.unit.area_kind, income, names)
+    return {"result": result}
+
+
+@require_http_methods(["GET", "POST"])
+def household_review(request, pk):
+    household = selectors.household_for_change(actor=request.user, pk=pk)
+    data = request.POST if request.method == "POST" else None
+    form, standard, suggestions, year_error = _review_form(request, household, data)
+    status = 200
+    if data is not None:
+        valid = form.is_valid()
+        if year_error:
+            form.add_error("year", year_error)
+            valid = False
+        if valid:
+            cd = form.cleaned_data
+            try:
+                assessment = services.assessment_record(
+                    actor=request.user, household=household, kind=cd["kind"], year=cd["year"],
+                    income_per_capita=cd["income_per_capita"], indicators=form.indicator_inputs(),
+                    decision_number=cd["decision_number"], decision_date=cd["decision_date"],
+                    effective_date=cd.get("effective_date"), notes=cd.get("notes", ""),
+                    suggestions=suggestions,
+                )
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+                status = 400
+            else:
+                messages.success(request, _("Đã ghi kết quả rà soát: %(c)s (%(m)s).") % {
+                    "c": assessment.get_result_class_display(), "m": assessment.get_movement_display()})
+                return redirect("households:detail", pk=household.pk)
+        else:
+            status = 400
+    return render(request, "households/review.html", {
+        "household": household, "form": form, "standard": standard,
+        "preview": _preview(household, standard, form),
+        "breadcrumbs": _crumbs((household.code, reverse("households:detail", args=[household.pk])),
+                               (_("Rà soát"), None)),
+    }, status=status)
+
+
+@require_POST
+def household_review_preview(request, pk):
+    household = selectors.household_for_change(actor=request.user, pk=pk)
+    form, standard, _s, year_error = _review_form(request, household, request.POST)
+    context = {"preview": _preview(household, standard, form), "standard": standard, "year_error": year_error}
+    return render(request, "households/_class_preview.html", context)
+
+
+# --- delete ----------------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+def household_delete(request, pk):
+    household = selectors.household_for_change(actor=request.user, pk=pk)
+    form = DeleteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.household_soft_delete(actor=request.user, household=household, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Đã xoá hộ %(c)s khỏi danh sách.") % {"c": household.code})
+        return redirect("households:list")
+    return render(request, "households/delete.html", {
+        "household": household, "form": form,
+        "breadcrumbs": _crumbs((household.code, reverse("households:detail", args=[household.pk])),
+                               (_("Xoá"), None)),
+    }, status=400 if form.is_bound else 200)
