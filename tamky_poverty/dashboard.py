@@ -369,6 +369,20 @@ def attention(*, actor, year: int, month: int, today: dt.date | None = None) -> 
     return result
 
 
+def own_report_to_prepare(*, actor, reports: list, year: int, month: int) -> dict | None:
+    """For a ward officer: the own unit's report of the month when it still has to be written or
+    sent (none yet, a draft, or returned) — the dashboard offers the way to it."""
+    from reports.models import MonthlyReport
+
+    unit_id = getattr(actor, "unit_id", None)
+    if unit_id is None or getattr(actor, "role", "") != "ward_officer":
+        return None
+    report = next((r for r in reports if r.unit_id == unit_id), None)
+    if report is not None and report.status not in (MonthlyReport.Status.DRAFT, MonthlyReport.Status.RETURNED):
+        return None
+    return {"year": year, "month": month, "report": report}
+
+
 def dashboard_data(*, actor, today: dt.date | None = None) -> dict:
     """Everything the dashboard shows, for ``actor``, in a fixed number of queries."""
     from reports.models import MonthlyReport
@@ -404,4 +418,5 @@ def dashboard_data(*, actor, today: dt.date | None = None) -> dict:
         "report_rows": statuses,
         "report_totals": status_totals,
         "attention": attention(actor=actor, year=year, month=month, today=today),
+        "own_report": own_report_to_prepare(actor=actor, reports=reports, year=year, month=month),
     }

@@ -106,12 +106,12 @@ def _new_page(browser, request, live_server, viewport):
     return context, page
 
 
-def _finish(page, context, request):
+def _finish(page, context, request, suffix: str = ""):
     node = request.node
     failed = getattr(node, "rep_call", None) is not None and node.rep_call.failed
     if failed:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", node.name)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", node.name) + suffix
         try:
             page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
         except Exception:  # noqa: BLE001 (a crashed page cannot be photographed)
@@ -151,8 +151,8 @@ def new_page(browser, request, live_server):
         return page
 
     yield make
-    for context, page in made:
-        _finish(page, context, request)
+    for number, (context, page) in enumerate(made, start=2):
+        _finish(page, context, request, suffix=f"-page{number}")
 
 
 def login(page, username: str, password: str):
