@@ -16,3 +16,41 @@ def test_ward_officer_lands_on_dashboard(page, ward_officer):
     assert page.get_by_role("heading", name="Tổng quan", level=1).is_visible()
     assert page.get_by_test_id("current-user").inner_text().endswith("An Phú")
     assert page.get_by_role("heading", name="Việc cần bạn xử lý").is_visible()
+
+
+def test_dashboard_fits_a_phone_and_keeps_its_figures(phone_page, ref, tnmt):
+    page = phone_page
+    login(page, "tnmt", PASSWORD)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    for testid in ("progress-chart", "deprivation-chart", "deprivation-table", "report-status-table"):
+        assert page.get_by_test_id(testid).is_visible(), testid
+    # Wide tables scroll inside their own box instead of widening the page.
+    assert page.evaluate(
+        "[...document.querySelectorAll('main table')].every(t => t.closest('.table-responsive'))")
+    # The menu is one tap away and keyboard reachable.
+    toggler = page.get_by_role("button", name="Mở menu")
+    toggler.focus()
+    page.keyboard.press("Enter")
+    assert page.get_by_role("link", name="Tổng quan").first.is_visible()
+
+
+def test_language_switch_to_english_and_back(page, ward_officer):
+    login(page, "canbo.anphu", PASSWORD)
+    assert page.locator("html").get_attribute("lang") == "vi"
+    page.get_by_test_id("language").select_option("en")
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", name="Dashboard", level=1).is_visible()
+    assert page.get_by_role("heading", name="Needs your attention").is_visible()
+    page.get_by_test_id("language").select_option("vi")
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Tổng quan", level=1).is_visible()
+
+
+def test_skip_link_and_keyboard_reach_the_content(page, ward_officer):
+    login(page, "canbo.anphu", PASSWORD)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Bỏ qua, đến nội dung chính")
+    assert skip.evaluate("el => el === document.activeElement")
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")

@@ -243,6 +243,7 @@ def test_other_units_household_is_not_found_and_pages_keep_the_csp(page, ref, wa
     login(page, "canbo.anphu", PASSWORD)
     response = page.goto(f"/ho/{foreign.pk}/")
     assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Không tìm thấy trang")
     expect(page.locator("main")).not_to_contain_text("TT-99")
     for url in ["/", "/ho/", "/ho/them/", "/ho-tro/", "/ke-hoach/", "/bao-cao/thang/", "/bao-cao/"]:
         response = page.goto(url)
