@@ -203,3 +203,13 @@ def test_household_panel_fixed_queries(ref, ward_officer, admin_user, django_ass
 def test_agency_list_page(ward_client):
     r = ward_client.get(reverse("support:agencies"))
     assert r.status_code == 200 and "Trung tâm Y tế thành phố" in r.content.decode()
+
+
+def test_household_page_shows_panel_with_one_click_planning(ref, ward_client, admin_user):
+    household = reviewed_household(ref.an_phu, admin_user, deprived=("health_insurance", "telecom", "nutrition"))
+    page = ward_client.get(reverse("households:detail", args=[household.pk])).content.decode()
+    assert 'data-testid="support-suggestions"' in page
+    link = f"{reverse('support:create')}?household={household.pk}&amp;kind=health_insurance&amp;indicator=health_insurance"
+    assert link in page
+    r = ward_client.get(link.replace("&amp;", "&"))
+    assert r.status_code == 200 and r.context["form"].initial["kind"] == "health_insurance"
