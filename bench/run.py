@@ -1,0 +1,397 @@
+#!/usr/bin/env python
+"""Benchmark harness (issue 9). Run by hand, never by CI:
+
+    .venv/bin/python bench/run.py                       # 100,000 households on var/bench.sqlite3
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tamky_bench .venv/bin/python bench/run.py
+    .venv/bin/python bench/run.py --households 20000 --only list,detail,review
+
+It migrates the configured database, loads the reference data, builds a synthetic register of
+the chosen size FAST (bulk_create, no audit history; a separate generator from the demo), then
+measures with the Django test client, repeated: household list (filters and a diacritics-
+insensitive search), detail page, review save, the report exports (PL01–PL09, year movements,
+monthly report as XLSX and PDF) and the XLSX import of 10,000 households (our importer and
+django-import-export's row-by-row baseline). Each row of the table: median and p95 wall time,
+query count, peak Python memory (tracemalloc, one extra run).
+
+The register is built once per database (households with codes ``B…``); recorded decisions
+can never be deleted, so to rebuild use a fresh database (delete var/bench.sqlite3 or drop the
+PostgreSQL database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tamky_poverty.settings_test")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import OuterRef, Subquery  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+YEAR = 2025
+EFFECTIVE = dt.date(2025, 1, 1)
+CHUNK = 2000
+
+
+# --- Synthetic register -------------------------------------------------------------------------
+
+def build_register(n: int, seed: int = 9, out=print) -> None:
+    from households.models import (
+        AdministrativeUnit, Assessment, Deprivation, Household, Indicator, Member, PovertyStandard,
+    )
+    from households.text import fold
+    from support.models import Agency, SupportAction
+    from tamky_poverty import demo
+
+    have = Household.objects.filter(code__startswith="B").count()
+    if have >= n:
+        out(f"register: {have:,} bench households already present")
+        return
+    if have:
+        raise SystemExit(f"{have:,} bench households exist (< {n:,}); use a fresh database")
+    rng = random.Random(seed)
+    units = list(AdministrativeUnit.objects.filter(valid_to__isnull=False).order_by("code"))
+    standard = PovertyStandard.objects.get(code="ND07-2021")
+    indicators = list(Indicator.objects.filter(standard=standard).order_by("number"))
+    agencies = list(Agency.objects.all())
+    classes = ["poor"] * 25 + ["near_poor"] * 25 + ["average"] * 20 + ["none"] * 30
+    groups = ["orphan", "dependants_school", "dependants_social", "no_labour", "no_labour", "other"]
+    kinds = ["livelihood", "housing_repair", "housing_new", "sponsorship", "health_insurance",
+             "job_placement", "nutrition", "loan", "education"]
+    sizes = [1] * 10 + [2] * 15 + [3] * 25 + [4] * 25 + [5] * 15 + [6] * 10
+    started = time.perf_counter()
+    serial = 0
+    for start in range(0, n, CHUNK):
+        count = min(CHUNK, n - start)
+        households, member_rows, plans = [], [], []
+        for i in range(start, start + count):
+            unit = units[i % len(units)]
+            cls = rng.choice(classes)
+            members = []
+            fam = rng.choice(demo.FAMILY)
+            for k in range(rng.choice(sizes)):
+                sex = rng.choice(["male", "female"])
+                age = rng.randint(30, 80) if k == 0 else rng.randint(0, 85)
+                born = dt.date(2024 - age, 1, 2) + dt.timedelta(days=rng.randrange(360))
+                serial += 1
+                middle = rng.choice(demo.MIDDLE_MALE if sex == "male" else demo.MIDDLE_FEMALE)
+                given = rng.choice(demo.GIVEN_MALE if sex == "male" else demo.GIVEN_FEMALE)
+                members.append(dict(
+                    full_name=f"{fam if k == 0 or rng.random() < 0.7 else rng.choice(demo.FAMILY)} {middle} {given}",
+                    sex=sex, date_of_birth=born, relation="head" if k == 0 else rng.choice(["spouse", "child", "parent"]),
+                    citizen_id=f"0{(serial % 96) + 1:02d}{serial:09d}"[-12:] if age >= 14 else None,
+                    has_health_insurance=rng.random() > 0.2,
+                    schooling="attending" if 3 <= age < 16 else "na",
+                ))
+            code = f"B{i:07d}"
+            village = f"Khối phố {rng.randint(1, 12)}"
+            address = f"{rng.randint(1, 999)} {rng.choice(demo.STREETS)}"
+            parts = [code, village, address] + [m["full_name"] for m in members] + [m["citizen_id"] for m in members if m["citizen_id"]]
+            households.append(Household(
+                unit=unit, code=code, village=village, address=address,
+                group=rng.choice(groups) if cls == "poor" else "other", current_class=cls, current_standard=standard,
+                floor_area_m2=rng.randint(10, 120), search_text=fold(" ".join(parts)),
+                registered_exit_year=YEAR if rng.random() < 0.01 else None,
+            ))
+            member_rows.append(members)
+            plans.append((cls, unit))
+        Household.objects.bulk_create(households)
+        Member.objects.bulk_create(
+            [Member(household=h, **m) for h, ms in zip(households, member_rows, strict=True) for m in ms]
+        )
+        assessments = []
+        for h, (cls, unit) in zip(households, plans, strict=True):
+            assessments.append(Assessment(
+                household=h, kind="annual", year=YEAR, standard=standard, unit=unit, area_kind=unit.area_kind,
+                income_per_capita=rng.randint(600, 4000) * 1000, result_class=cls, previous_class="none",
+                movement={"poor": "new_poor", "near_poor": "new_near_poor"}.get(cls, "outside"),
+                explanation="Dữ liệu thử tải (bench).", decision_number="1/QĐ-UBND",
+                decision_date=dt.date(2024, 12, 20), effective_date=EFFECTIVE,
+            ))
+        Assessment.objects.bulk_create(assessments)
+        deprivations = []
+        for a in assessments:
+            k = rng.randint(3, 6) if a.result_class == "poor" else rng.randint(0, 2)
+            chosen = set(rng.sample(range(12), k))
+            deprivations.extend(Deprivation(assessment=a, indicator=ind, deprived=j in chosen)
+                                for j, ind in enumerate(indicators))
+        Deprivation.objects.bulk_create(deprivations, batch_size=5000)
+        Household.objects.filter(id__in=[h.id for h in households]).update(
+            current_assessment=Subquery(Assessment.objects.filter(household=OuterRef("pk")).values("id")[:1])
+        )
+        actions = []
+        for h, (cls, _unit) in zip(households, plans, strict=True):
+            if cls in ("poor", "near_poor") and rng.random() < 0.2:
+                status = rng.choice(["planned", "planned", "in_progress", "completed"])
+                actions.append(SupportAction(
+                    household=h, kind=rng.choice(kinds), household_class=cls, description="Hỗ trợ (bench)",
+                    lead_agency=rng.choice(agencies), plan_year=YEAR, amount=rng.randint(1, 60) * 1_000_000,
+                    status=status, completed_date=dt.date(2025, 6, 1) if status == "completed" else None,
+                ))
+        SupportAction.objects.bulk_create(actions)
+        done = start + count
+        if done % (CHUNK * 10) == 0 or done == n:
+            out(f"register: {done:,}/{n:,} households ({time.perf_counter() - started:.0f} s)")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+# --- Measuring ----------------------------------------------------------------------------------
+
+class Table:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, name, times, queries, peak_mb, note=""):
+        times = sorted(times)
+        median = statistics.median(times)
+        p95 = times[max(0, int(round(0.95 * len(times))) - 1)]
+        self.rows.append((name, len(times), median * 1000, p95 * 1000, queries, peak_mb, note))
+        print(f"  {name:<46} n={len(times):<3} median {median * 1000:9.1f} ms  p95 {p95 * 1000:9.1f} ms  "
+              f"queries {queries!s:<7} peak {peak_mb:7.1f} MB {note}", flush=True)
+
+    def markdown(self) -> str:
+        lines = ["| measurement | runs | median ms | p95 ms | queries | peak MB | note |",
+                 "|---|---:|---:|---:|---:|---:|---|"]
+        for name, n, med, p95, q, mb, note in self.rows:
+            lines.append(f"| {name} | {n} | {med:,.1f} | {p95:,.1f} | {q} | {mb:,.1f} | {note} |")
+        return "\n".join(lines)
+
+
+def measure(table: Table, name: str, fn, repeat: int, warmup: int = 1, note: str = "") -> None:
+    for _ in range(warmup):
+        fn()
+    times, counts = [], set()
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as ctx:
+            t = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t)
+        counts.add(len(ctx.captured_queries))
+    tracemalloc.start()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+    queries = "/".join(str(c) for c in sorted(counts))
+    table.add(name, times, queries, peak, note)
+
+
+def ok(response, expected=200):
+    if response.status_code != expected:
+        raise AssertionError(f"{response.status_code} for {response.request['PATH_INFO']}")
+    return response
+
+
+def bench_pages(table: Table, repeat: int) -> None:
+    from django.contrib.auth import get_user_model
+
+    from households.models import AdministrativeUnit, Household
+    from households.services import suggestions_for
+
+    User = get_user_model()
+    tnmt, _ = User.objects.get_or_create(username="bench.tnmt", defaults={"role": "tnmt_reviewer"})
+    an_phu = AdministrativeUnit.objects.get(name="An Phú", valid_to__isnull=False)
+    ward, _ = User.objects.get_or_create(username="bench.anphu", defaults={"role": "ward_officer", "unit": an_phu})
+    city, officer = Client(), Client()
+    city.force_login(tnmt)
+    officer.force_login(ward)
+    url = reverse("households:list")
+    cases = [
+        ("list: all, 25 rows (TNMT)", city, {}),
+        ("list: all, 100 rows, page 50 (TNMT)", city, {"per_page": 100, "page": 50}),
+        ("list: unit + poor + group (TNMT)", city, {"unit": an_phu.pk, "current_class": "poor", "group": "no_labour"}),
+        ("list: deprived on health insurance (TNMT)", city, {"indicator": "health_insurance", "current_class": "poor"}),
+        ("list: search “nguyễn thị hương” (TNMT)", city, {"q": "nguyễn thị hương"}),
+        ("list: search “NGUYEN VAN HUNG” (TNMT)", city, {"q": "NGUYEN VAN HUNG"}),
+        ("list: search by household code (TNMT)", city, {"q": "B0054321"}),
+        ("list: own unit, 25 rows (ward officer)", officer, {}),
+        ("list: own unit, search “trần” (ward officer)", officer, {"q": "trần"}),
+    ]
+    for name, client, params in cases:
+        measure(table, name, lambda c=client, p=params: ok(c.get(url, p)), repeat)
+
+    ids = list(Household.objects.filter(code__startswith="B").order_by("?").values_list("id", flat=True)[:repeat + 2])
+    it = iter(ids * 3)
+    measure(table, "detail page (TNMT)", lambda: ok(city.get(reverse("households:detail", args=[next(it)]))), repeat)
+    measure(table, "review form (GET)", lambda: ok(city.get(reverse("households:review", args=[next(it)]))), repeat)
+
+    def review_post():
+        household = Household.objects.get(pk=next(it))
+        suggestions = suggestions_for(household, timezone.localdate())  # as the view does
+        data = {"kind": "regular", "year": 2026, "income_per_capita": "1.200.000", "decision_number": "99/QĐ-UBND",
+                "decision_date": "01/01/2026", "effective_date": "01/01/2026", "notes": "bench"}
+        for code, s in suggestions.items():
+            if s.deprived:
+                data[f"ind_{code}"] = "on"
+        for code in ("telecom", "water", "latrine"):
+            data[f"ind_{code}"] = "on"
+        ok(city.post(reverse("households:review", args=[household.pk]), data), 302)
+
+    measure(table, "review save (POST, redirect)", review_post, repeat)
+
+
+def bench_reports(table: Table, repeat: int, formats) -> None:
+    try:
+        from reports import datasets
+        from reports.views import render_dataset
+    except ImportError:
+        print("  reports: not available, skipped")
+        return
+    for code, spec in datasets.REPORTS.items():
+        month = 6 if spec.uses_month else None
+        for fmt in formats:
+            def run(code=code, fmt=fmt, month=month):
+                ds = datasets.build(datasets.SYSTEM, code, datasets.Params(year=YEAR, month=month))
+                content, _ = render_dataset(ds, fmt)
+                return content
+            size = len(run())
+            measure(table, f"report {code} {fmt.upper()} (city)", run, repeat, warmup=0,
+                    note=f"{size / 1024:,.0f} KB")
+
+
+def make_import_file(path: Path, households: int, prefix: str) -> int:
+    from openpyxl import Workbook
+
+    from households.io import columns as C
+    from tamky_poverty import demo
+
+    rng = random.Random(7)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(C.DATA_SHEET)
+    ws.append(C.HEADINGS)
+    keys = [c.key for c in C.COLUMNS]
+    rows = 0
+    unit_names = [u[0] for u in demo.UNITS]
+    unit_codes = [u[1] for u in demo.UNITS]
+    for i in range(households):
+        u = i % len(unit_names)
+        fam = rng.choice(demo.FAMILY)
+        for k in range(rng.choice([1, 2, 3, 3, 4, 4, 5])):
+            sex = rng.choice(["male", "female"])
+            age = rng.randint(30, 80) if k == 0 else rng.randint(1, 80)
+            born = dt.date(2024 - age, 1, 2) + dt.timedelta(days=rng.randrange(360))
+            name = f"{fam} {rng.choice(demo.MIDDLE_MALE if sex == 'male' else demo.MIDDLE_FEMALE)} " \
+                   f"{rng.choice(demo.GIVEN_MALE if sex == 'male' else demo.GIVEN_FEMALE)}"
+            values = {
+                "unit_code": unit_codes[u], "unit_name": unit_names[u], "code": f"{prefix}{i:06d}",
+                "village": "Khối phố 3", "address": f"{i} Hùng Vương", "full_name": name,
+                "sex": "Nam" if sex == "male" else "Nữ", "date_of_birth": born.strftime("%d/%m/%Y"),
+                "citizen_id": f"099{rows:09d}" if age >= 14 else "",
+                "relation": "Chủ hộ" if k == 0 else "Con",
+            }
+            ws.append([values.get(key, "") for key in keys])
+            rows += 1
+    wb.save(path)
+    return rows
+
+
+def bench_import(table: Table, households: int, baseline_households: int) -> None:
+    try:
+        from households.io.importer import baseline_import, import_file
+    except ImportError:
+        print("  import: importer not available, skipped")
+        return
+    from django.contrib.auth import get_user_model
+
+    admin, _ = get_user_model().objects.get_or_create(
+        username="bench.admin", defaults={"role": "administrator", "is_superuser": True, "is_staff": True})
+    tmp = Path(tempfile.mkdtemp())
+
+    def timed(fn):
+        # No tracemalloc here (it slows the import several times): the peak is the process's
+        # maximum resident set size so far (an upper bound for this step).
+        t = time.perf_counter()
+        with transaction.atomic():
+            result = fn()
+            transaction.set_rollback(True)  # leave the register as it was
+        elapsed = time.perf_counter() - t
+        return elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, result
+
+    path = tmp / "import.xlsx"
+    rows = make_import_file(path, households, "N")
+    elapsed, peak, report = timed(lambda: import_file(path, actor=admin, dry_run=False, filename="bench"))
+    if not report.ok:
+        print("  import refused:", report.file_message, [str(p) for p in report.problems[:5]])
+        return
+    table.add(f"import {households:,} households ({rows:,} rows), ours", [elapsed], "-", peak,
+              note="peak = process max RSS")
+    if baseline_households:
+        base_path = path if baseline_households == households else tmp / "baseline.xlsx"
+        base_rows = rows if base_path == path else make_import_file(base_path, baseline_households, "N")
+        ours = elapsed
+        if base_path != path:
+            ours, _, _ = timed(lambda: import_file(base_path, actor=admin, dry_run=False, filename="bench"))
+        b_elapsed, b_peak, _ = timed(lambda: baseline_import(base_path, actor=admin, dry_run=False))
+        table.add(f"import {baseline_households:,} households ({base_rows:,} rows), django-import-export default",
+                  [b_elapsed], "-", b_peak, note=f"ours on the same file {ours:.1f} s → {b_elapsed / ours:.1f}× faster")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--households", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=20, help="runs per page measurement")
+    parser.add_argument("--report-repeat", type=int, default=3)
+    parser.add_argument("--report-formats", default="xlsx,pdf")
+    parser.add_argument("--import-households", type=int, default=10_000)
+    parser.add_argument("--baseline-households", type=int, default=None,
+                        help="size of the file for the row-by-row baseline (default: the same file)")
+    parser.add_argument("--only", default="pages,reports,import", help="comma list of pages,reports,import")
+    parser.add_argument("--output", help="also write the markdown table to this file")
+    args = parser.parse_args(argv)
+    only = set(args.only.split(","))
+
+    db = settings.DATABASES["default"]
+    print(f"database: {connection.vendor} {db.get('NAME')}")
+    print(f"machine: {platform.platform()}, {os.cpu_count()} CPU, Python {platform.python_version()}")
+    call_command("migrate", verbosity=0)
+    from tamky_poverty.reference_data import load_reference
+
+    load_reference()
+    build_register(args.households)
+    from households.models import Household, Member
+    from support.models import SupportAction
+
+    print(f"register: {Household.objects.count():,} households, {Member.objects.count():,} members, "
+          f"{SupportAction.objects.count():,} support actions")
+    table = Table()
+    if "pages" in only:
+        bench_pages(table, args.repeat)
+    if "reports" in only:
+        bench_reports(table, args.report_repeat, args.report_formats.split(","))
+    if "import" in only:
+        baseline = args.import_households if args.baseline_households is None else args.baseline_households
+        bench_import(table, args.import_households, baseline)
+    text = table.markdown()
+    print()
+    print(text)
+    if args.output:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
