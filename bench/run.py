@@ -60,7 +60,13 @@ CHUNK = 2000
 
 def build_register(n: int, seed: int = 9, out=print) -> None:
     from households.models import (
-        AdministrativeUnit, Assessment, Deprivation, Household, Indicator, Member, PovertyStandard,
+        AdministrativeUnit,
+        Assessment,
+        Deprivation,
+        Household,
+        Indicator,
+        Member,
+        PovertyStandard,
     )
     from households.text import fold
     from support.models import Agency, SupportAction
