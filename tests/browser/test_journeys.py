@@ -138,7 +138,7 @@ def test_ward_officer_journey_on_a_phone(phone_page, ref, ward_officer):
     # Nothing overflows the 360-px screen, and the menu opens from the toggler.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.get_by_role("button", name="Mở menu").click()
-    expect(page.get_by_role("link", name="Hộ gia đình")).to_be_visible()
+    expect(page.get_by_role("link", name="Hộ gia đình", exact=True)).to_be_visible()
 
 
 def _submitted_report(ref, ward_officer):
