@@ -162,7 +162,8 @@ def household_counts(*, actor, year: int) -> dict:
 
 def unit_progress(*, actor, plan, year: int, units: list) -> list[UnitProgress]:
     """Left / entered / re-entered this year against the plan's targets, per unit (2 queries).
-    A unit appears when it has a target or a movement."""
+    Movements are the reviews effective after 1 January (the list in force on 1 January is the
+    year's start). A unit appears when it has a target or a movement."""
     from households.models import Assessment
     from targets.models import UnitTarget
 
@@ -174,7 +175,9 @@ def unit_progress(*, actor, plan, year: int, units: list) -> list[UnitProgress]:
             p.poor_target, p.near_poor_target = t.poor_exit_target, t.near_poor_exit_target
     moves = (
         scoping.households(actor, Assessment.objects.all(), prefix="household__")
-        .filter(effective_date__year=year, superseded_by__isnull=True, household__is_deleted=False)
+        # The list in force on 1 January (the annual review) is the start, not a movement.
+        .filter(effective_date__gt=dt.date(year, 1, 1), effective_date__year=year,
+                superseded_by__isnull=True, household__is_deleted=False)
         .order_by()
         .values("household__unit_id", "movement")
         .annotate(n=Count("household_id", distinct=True))

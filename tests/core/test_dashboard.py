@@ -86,6 +86,17 @@ def test_progress_against_targets_per_unit(ref, tnmt, city):
     assert progress["Tam Phú"].near_poor_target == 2 and progress["Tam Phú"].achieved == 0
 
 
+def test_the_list_in_force_on_1_january_is_the_start_not_a_movement(ref, tnmt, city):
+    h = household_with_head(ref.units["An Sơn"], code="AS-START")
+    assessment_record(actor=tnmt, household=h, kind="annual", year=2025, income_per_capita=1_000_000,
+                      indicators={c: True for c in POOR}, decision_number="QĐ-DK", decision_date=dt.date(2024, 12, 20),
+                      effective_date=dt.date(2025, 1, 1), suggestions={})
+    data = dashboard_data(actor=tnmt)
+    assert data["counts"]["poor_start"] == 4
+    an_son = {p.unit.name: p for p in data["unit_progress"]}["An Sơn"]
+    assert an_son.entered == 0
+
+
 def test_deprivations_by_indicator_and_resolved_since_january(ref, tnmt, city):
     data = dashboard_data(actor=tnmt)
     rows = {r.indicator.code: r for r in data["indicator_rows"]}
