@@ -170,6 +170,9 @@ MEMBER_FIELDS = ("full_name", "relation", "sex", "date_of_birth", "citizen_id", 
                  "has_disability", "social_allowance", "nutrition")
 
 
+MAX_MEMBERS = 30
+
+
 class MemberForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Member
@@ -251,6 +254,9 @@ def member_formset_class(extra: int):
         # A fresh list each time: inline formsets append the foreign key to the form's fields.
         Household, Member, form=MemberForm, formset=BaseMemberFormSet, extra=extra, fields=list(MEMBER_FIELDS),
         can_delete=True, min_num=1, validate_min=False,
+        # A household of more than 30 people is a data error; a forged TOTAL_FORMS must not make
+        # the page build thousands of forms.
+        max_num=MAX_MEMBERS, validate_max=True, absolute_max=MAX_MEMBERS + 1,
     )
 
 

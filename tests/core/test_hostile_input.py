@@ -306,9 +306,6 @@ def test_known_out_of_range_id_in_support_form(data, ward_officer):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="known: households/views.py household_create/edit render every form "
-                   "of a huge members-TOTAL_FORMS (up to absolute_max ≈ 2000 forms, ~18 MB, minutes); "
-                   "set max_num/absolute_max on the members formset")
 def test_known_huge_formset_count_is_refused_cheaply(data, ward_officer):
     client = _client(ward_officer)
     response = client.post(reverse("households:create"), {

@@ -493,3 +493,14 @@ def test_soft_delete_needs_a_reason(ward_client, an_phu_home):
 
 def test_agency_cannot_delete(agency_client, an_phu_home):
     assert agency_client.post(reverse("households:delete", args=[an_phu_home.pk]), {"reason": "x"}).status_code == 404
+
+
+def test_forged_member_count_is_capped(ward_client):
+    data = household_post(members=[member_data(i, relation="head" if i == 0 else "child") for i in range(31)])
+    response = ward_client.post(reverse("households:create"), data)
+    assert response.status_code == 400
+    assert not Household.objects.exists()
+    huge = household_post(members=[member_data(0)], **{"members-TOTAL_FORMS": "5000"})
+    response = ward_client.post(reverse("households:create"), huge)
+    assert response.status_code == 400
+    assert len(response.content) < 1_000_000
