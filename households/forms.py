@@ -26,7 +26,7 @@ class DateInput(forms.DateInput):
 
 
 def _bootstrap(form: forms.BaseForm) -> None:
-    for name, f in form.fields.items():
+    for f in form.fields.values():
         widget = f.widget
         if isinstance(widget, forms.CheckboxInput):
             css = "form-check-input"

@@ -3,15 +3,22 @@ scoping rule (``tamky_poverty.scoping``); soft-deleted households are never list
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from households.models import (
-    AdministrativeUnit, Assessment, Deprivation, Household, Indicator, Member, PovertyStandard,
+    AdministrativeUnit,
+    Assessment,
+    Deprivation,
+    Household,
+    Indicator,
+    Member,
+    PovertyStandard,
 )
 from households.text import fold
 from tamky_poverty import scoping

@@ -5,8 +5,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 
 from households import classification, derivation
 from households.models import (
-    Assessment, Deprivation, Household, Indicator, Member, PovertyClass, PovertyStandard,
+    Assessment,
+    Deprivation,
+    Household,
+    Indicator,
+    Member,
+    PovertyClass,
+    PovertyStandard,
 )
 from households.text import fold
 

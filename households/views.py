@@ -14,7 +14,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from households import classification, selectors, services
 from households.forms import (
-    DeleteForm, HouseholdFilterForm, HouseholdForm, MoneyField, ReviewForm, member_formset_class,
+    DeleteForm,
+    HouseholdFilterForm,
+    HouseholdForm,
+    MoneyField,
+    ReviewForm,
+    member_formset_class,
 )
 from households.models import Household
 from support import selectors as support_selectors

@@ -374,7 +374,7 @@ def test_review_form_prefills_suggestions_with_reasons(ward_client, ref, an_phu_
     assert form["ind_floor_area"].value() is False
     html = page.content.decode()
     assert "không có BHYT" in html
-    assert 'hx-post="%s"' % reverse("households:review_preview", args=[an_phu_home.pk]) in html
+    assert f'hx-post="{reverse("households:review_preview", args=[an_phu_home.pk])}"' in html
     assert "<script>" not in html and "style=" not in html
 
 
