@@ -16,3 +16,12 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def attempted_username(request, credentials) -> str:
+    """The user name django-axes records, cut to the length of a user name (a 5,000-character
+    "user name" must not break the attempt log)."""
+    name = (credentials or {}).get("username")
+    if name is None and request is not None:
+        name = getattr(request, "POST", {}).get("username")
+    return (name or "")[:150]

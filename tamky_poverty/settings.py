@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "tamky_poverty.i18n.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "tamky_poverty.middleware.RejectNulBytesMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -193,6 +194,7 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60  # 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tamky_poverty.views.login_locked_out"
+AXES_USERNAME_CALLABLE = "tamky_poverty.auth_backends.attempted_username"
 AXES_VERBOSE = False
 
 # Content Security Policy (django-csp 4): only this site's own files; no inline scripts or

@@ -1,0 +1,24 @@
+"""Request hygiene shared by every page."""
+
+from django.http import HttpResponseBadRequest
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+
+class RejectNulBytesMiddleware:
+    """A NUL character in a query or form parameter is never legitimate input, and PostgreSQL
+    refuses it in any text comparison (a server error). Answer 400 with a message instead."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for params in (request.GET, request.POST) if request.method == "POST" else (request.GET,):
+            for key, values in params.lists():
+                if "\x00" in key or any("\x00" in v for v in values):
+                    message = _("Dữ liệu gửi lên có ký tự không hợp lệ. Vui lòng nhập lại.")
+                    return HttpResponseBadRequest(
+                        f'<!doctype html><html lang="vi"><meta charset="utf-8"><title>400</title>'
+                        f'<div class="alert alert-danger" role="alert">{escape(message)}</div></html>'
+                    )
+        return self.get_response(request)
