@@ -16,8 +16,6 @@ from pathlib import Path
 
 import pytest
 
-# The live server runs in a thread while Playwright's sync API runs an event loop in this one.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -38,6 +36,17 @@ document.addEventListener('securitypolicyviolation', function (e) {
 """
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _allow_async_unsafe():
+    """Playwright's sync API runs an event loop in this thread while the live server serves from
+    another: Django must allow database access (os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]). Set
+    only while a browser-test module runs (the browser is module-scoped too), so the other tests
+    — e.g. ``check --deploy`` in a subprocess — never inherit it."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
@@ -51,8 +60,8 @@ def _browser_missing_reason() -> str | None:
     return f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run browser tests"
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="module")
+def browser(_allow_async_unsafe):
     reason = _browser_missing_reason()
     if reason:
         if IN_CI:
