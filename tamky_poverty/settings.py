@@ -143,7 +143,10 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["tamky_poverty.formats"]
-USE_THOUSAND_SEPARATOR = True
+# Off on purpose: with it on, every integer a template prints — ids in links, years in form
+# values — came out as "2.025" or "1.452". Money and large counts are formatted explicitly with
+# the |vnd and |num filters ({% load vn %}), which use the dot thousands separator.
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
