@@ -2,7 +2,13 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from households.models import (
-    AdministrativeUnit, Assessment, Deprivation, Household, Indicator, Member, PovertyStandard,
+    AdministrativeUnit,
+    Assessment,
+    Deprivation,
+    Household,
+    Indicator,
+    Member,
+    PovertyStandard,
     UnitYearFigures,
 )
 

@@ -5,8 +5,9 @@ the income and the deprived indicators, and gets the class with a human explanat
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Protocol
+from typing import Protocol
 
 
 class StandardLike(Protocol):

@@ -4,9 +4,9 @@ functions over plain values; the officer confirms or overrides each suggestion w
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable
 
 DERIVABLE = ("dependants", "health_insurance", "adult_education", "child_schooling", "floor_area")
 

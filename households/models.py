@@ -214,6 +214,8 @@ class Household(models.Model):
         indexes = [
             models.Index(fields=["unit", "current_class"], name="household_unit_class_idx"),
             models.Index(fields=["current_class", "group"], name="household_class_group_idx"),
+            # The list's order and its count: read from this narrow index, not the wide table.
+            models.Index(fields=["unit", "code"], condition=Q(is_deleted=False), name="household_listed_idx"),
         ]
 
     def __str__(self):
@@ -263,7 +265,8 @@ class Member(models.Model):
     full_name = models.CharField(_("họ và tên"), max_length=100)
     sex = models.CharField(_("giới tính"), max_length=10, choices=Sex.choices)
     date_of_birth = models.DateField(_("ngày sinh"))
-    citizen_id = models.CharField(
+    # NULL (not "") when absent, so the unique constraint applies only to IDs that exist.
+    citizen_id = models.CharField(  # noqa: DJ001
         _("số định danh cá nhân"), max_length=12, null=True, blank=True,
         validators=[citizen_id_validator],
     )
@@ -402,7 +405,15 @@ class Deprivation(models.Model):
                 name="override_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["indicator", "deprived"], name="deprivation_indicator_idx")]
+        indexes = [
+            # Lists and reports ask "which reviews are deprived on indicator X": a partial index
+            # of the deprived rows answers it without reading the other ~80 %.
+            models.Index(fields=["indicator", "assessment"], condition=Q(deprived=True),
+                         name="deprivation_deprived_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator}: {'thiếu hụt' if self.deprived else 'không thiếu hụt'}"
 
     @property
     def overridden(self) -> bool:

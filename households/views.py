@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -49,8 +48,9 @@ def _add_service_errors(form, exc: ValidationError) -> None:
 
 def household_list(request):
     form = HouseholdFilterForm(request.GET or None, actor=request.user)
-    households = selectors.household_list(actor=request.user, filters=form.filters())
-    page = Paginator(households, form.page_size).get_page(request.GET.get("page"))
+    page = selectors.household_page(
+        actor=request.user, filters=form.filters(), number=request.GET.get("page"), per_page=form.page_size
+    )
     rows = [(h, personal_data.mask_citizen_id(h.head_citizen_id)) for h in page.object_list]
     return render(request, "households/list.html", {
         "form": form, "page": page, "rows": rows,

@@ -165,3 +165,6 @@ class SupportActionEvent(models.Model):
         verbose_name = _("thay đổi trạng thái hỗ trợ")
         verbose_name_plural = _("thay đổi trạng thái hỗ trợ")
         ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.action_id}: {self.from_status or '—'} → {self.to_status}"

@@ -23,12 +23,26 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from households import classification
 from households.io import columns as C
 from households.io.parsing import (
-    CellError, choice_index, parse_choice, parse_citizen_id, parse_date, parse_decimal,
-    parse_indicators, parse_int, parse_money, parse_text, show,
+    CellError,
+    choice_index,
+    parse_choice,
+    parse_citizen_id,
+    parse_date,
+    parse_decimal,
+    parse_indicators,
+    parse_int,
+    parse_money,
+    parse_text,
+    show,
 )
 from households.io.reader import FileProblem, Sheet, read_sheet
 from households.models import (
-    AdministrativeUnit, Assessment, Household, Indicator, Member, PovertyStandard,
+    AdministrativeUnit,
+    Assessment,
+    Household,
+    Indicator,
+    Member,
+    PovertyStandard,
 )
 from households.services import IndicatorInput, assessment_record, build_search_text
 from households.text import fold

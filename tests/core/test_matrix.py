@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 from django.test import Client
@@ -227,7 +227,7 @@ def test_matrix_for_every_role(world, clients):
         if row is None:
             continue
         path = row.path(world, True)
-        for role, expected in zip(ROLES, row.expect):
+        for role, expected in zip(ROLES, row.expect, strict=True):
             got = classify(clients[role].get(path))
             seen.append((name, role, got))
             if got != expected:

@@ -2,8 +2,8 @@ import pytest
 
 from households.models import AdministrativeUnit, Indicator, PovertyStandard
 from support.models import Agency
-from targets.models import Plan, SupportQuota
 from tamky_poverty.reference_data import load_reference
+from targets.models import Plan, SupportQuota
 
 
 @pytest.mark.django_db
