@@ -10,8 +10,8 @@ Everything that differs between machines comes from the environment:
 - ``IMPORT_MAX_BYTES`` (largest accepted upload, default 10 MB)
 """
 
-from pathlib import Path
 import os
+from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
