@@ -60,7 +60,9 @@ def too_big_message(size: int) -> str:
 
 
 def open_workbook(data: bytes):
-    from openpyxl import load_workbook
+    """Checks what the bytes are, then opens them with calamine (a Rust reader, ~10× faster than
+    openpyxl on large lists). Cached values only: formulas are never evaluated."""
+    from python_calamine import CalamineWorkbook
 
     if not data:
         raise FileProblem("Tệp rỗng (0 byte).")
@@ -78,8 +80,8 @@ def open_workbook(data: bytes):
     if "xl/workbook.xml" not in names:
         raise FileProblem("Tệp không phải là bảng tính Excel (.xlsx). Hãy dùng tệp mẫu tải từ trang này.")
     try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on damaged parts
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception:  # calamine raises its own errors on damaged parts
         raise FileProblem("Tệp Excel bị hỏng, không đọc được. Hãy mở tệp bằng Excel, lưu lại rồi tải lên lại.")
 
 
@@ -92,29 +94,25 @@ def read_sheet(source) -> Sheet:
     (the first non-empty row) and every non-blank row after it."""
     data = read_bytes(source)
     workbook = open_workbook(data)
+    names = workbook.sheet_names
+    wanted = next((n for n in names if heading_key(n) == heading_key(DATA_SHEET)), names[0] if names else None)
+    if wanted is None:
+        raise FileProblem("Tệp không có trang tính nào.")
     try:
-        names = workbook.sheetnames
-        wanted = next((n for n in names if heading_key(n) == heading_key(DATA_SHEET)), names[0] if names else None)
-        if wanted is None:
-            raise FileProblem("Tệp không có trang tính nào.")
-        sheet = workbook[wanted]
-        headings = None
-        rows: list[tuple[int, tuple]] = []
-        try:
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                values = tuple(_clean_cell(v) for v in values)
-                if not any(v is not None for v in values):
-                    continue
-                if headings is None:
-                    headings = [("" if v is None else str(v)) for v in values]
-                    continue
-                rows.append((number, values))
-        except FileProblem:
-            raise
-        except Exception:
-            raise FileProblem("Tệp Excel bị hỏng, không đọc được. Hãy mở tệp bằng Excel, lưu lại rồi tải lên lại.")
-    finally:
-        workbook.close()
+        # skip_empty_area=False keeps leading blank rows, so list index + 1 is the Excel row.
+        raw_rows = workbook.get_sheet_by_name(wanted).to_python(skip_empty_area=False)
+    except Exception:
+        raise FileProblem("Tệp Excel bị hỏng, không đọc được. Hãy mở tệp bằng Excel, lưu lại rồi tải lên lại.")
+    headings = None
+    rows: list[tuple[int, tuple]] = []
+    for number, raw in enumerate(raw_rows, start=1):
+        values = tuple(_clean_cell(v) for v in raw)
+        if not any(v is not None for v in values):
+            continue
+        if headings is None:
+            headings = [("" if v is None else str(v)) for v in values]
+            continue
+        rows.append((number, values))
     if headings is None:
         raise FileProblem(f"Trang tính “{wanted}” trống: không có dòng tiêu đề và không có dữ liệu.")
     if not rows:
