@@ -17,6 +17,9 @@ def _bootstrap(form):
         widget.attrs.setdefault("class", css)
 
 
+from tamky_poverty.forms import BoundedModelMultipleChoiceField  # noqa: E402
+
+
 class ActionForm(forms.ModelForm):
     class Meta:
         model = SupportAction
@@ -32,6 +35,7 @@ class ActionForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
             "coordinating_agencies": forms.SelectMultiple(attrs={"size": 6}),
         }
+        field_classes = {"coordinating_agencies": BoundedModelMultipleChoiceField}
 
     def __init__(self, *args, household, **kwargs):
         super().__init__(*args, **kwargs)

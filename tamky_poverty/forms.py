@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,3 +31,23 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         )
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
+
+
+_DB_INT_RANGE = range(-(2**63), 2**63)
+
+
+class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids outside the database's integer range as an invalid choice: SQLite raised
+    OverflowError (a server error) on ``pk__in`` with such a value."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # not a number: the parent answers with its own message
+            if number not in _DB_INT_RANGE:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)

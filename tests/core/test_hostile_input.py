@@ -13,7 +13,6 @@ import time
 from html.parser import HTMLParser
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -54,12 +53,7 @@ MANAGEMENT_SUFFIXES = ("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX
 PREVIEW_ONLY = {"households:review_preview"}
 # Known server errors, reported to their owners; each has a strict xfail test below that starts
 # failing (XPASS) once fixed — then delete the entry here and the xfail mark.
-KNOWN_500 = {
-    # OverflowError on SQLite: ModelMultipleChoiceField(coordinating_agencies) runs pk__in with an
-    # out-of-range integer (support/forms.py ActionForm; views support/views.py action_create/edit).
-    ("support:create", "99999999999999999999999999"), ("support:create", "-99999999999999999999999999"),
-    ("support:edit", "99999999999999999999999999"), ("support:edit", "-99999999999999999999999999"),
-}
+KNOWN_500: set = set()
 ERROR_MARKERS = ("text-danger", "alert-danger", "invalid-feedback", "is-invalid", "errorlist", "alert-warning")
 
 
@@ -297,14 +291,15 @@ def test_hostile_uploads_are_refused_with_a_message(ward_officer, settings):  # 
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(condition="sqlite" in settings.DATABASES["default"]["ENGINE"], strict=True,
-                   reason="known: OverflowError (500) on SQLite for an out-of-range id in "
-                   "coordinating_agencies — support/forms.py ActionForm, support/views.py action_edit")
-def test_known_out_of_range_id_in_support_form(data, ward_officer):
+@pytest.mark.django_db
+def test_out_of_range_id_in_support_form_is_an_invalid_choice(data, ward_officer):
     client = _client(ward_officer)
     url = reverse("support:edit", args=[data["action"].pk])
+    before = set(data["action"].coordinating_agencies.values_list("pk", flat=True))
     response = client.post(url, {"coordinating_agencies": "99999999999999999999999999"})
-    assert response.status_code < 500
+    assert response.status_code == 200
+    assert any(marker in response.content.decode() for marker in ERROR_MARKERS)
+    assert set(data["action"].coordinating_agencies.values_list("pk", flat=True)) == before
 
 
 @pytest.mark.django_db
