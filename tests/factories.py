@@ -13,6 +13,7 @@ from households.models import Household, Member
 class HouseholdFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Household
+        skip_postgeneration_save = True  # the hook below writes what it changes itself
 
     code = factory.Sequence(lambda n: f"HO{n:05d}")
     village = "Khối phố 1"
@@ -30,6 +31,7 @@ class HouseholdFactory(factory.django.DjangoModelFactory):
 class MemberFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Member
+        skip_postgeneration_save = True
 
     household = factory.SubFactory(HouseholdFactory)
     full_name = factory.Sequence(lambda n: f"Nguyễn Văn Thử {n}")
