@@ -7,6 +7,10 @@ import sys
 def main():
     """Run administrative tasks."""
     os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'tamky_poverty.settings')
+    # Without a SECRET_KEY this is a developer's machine: run commands with DEBUG on. Servers
+    # always set SECRET_KEY (and DEBUG=0); gunicorn goes through wsgi.py, which has no default.
+    if not os.environ.get('SECRET_KEY'):
+        os.environ.setdefault('DEBUG', '1')
     try:
         from django.core.management import execute_from_command_line
     except ImportError as exc:
