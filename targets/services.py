@@ -66,3 +66,20 @@ def quota_save(*, actor, plan: Plan, kind: str, household_class: str, households
     quota._history_user = actor
     quota.save()
     return quota
+
+
+@transaction.atomic
+def unit_targets_save(*, actor, plan: Plan, targets: dict) -> None:
+    """Save Phụ lục 01 for several units at once, all or nothing.
+    ``targets`` maps a unit to ``(poor_exit_target, near_poor_exit_target)``."""
+    for unit, (poor, near_poor) in targets.items():
+        unit_target_save(actor=actor, plan=plan, unit=unit, poor_exit_target=poor, near_poor_exit_target=near_poor)
+
+
+@transaction.atomic
+def quotas_save(*, actor, plan: Plan, quotas: dict) -> None:
+    """Save several quotas at once, all or nothing.
+    ``quotas`` maps ``(kind, household_class)`` to ``(households, items)``."""
+    for (kind, household_class), (households, items) in quotas.items():
+        quota_save(actor=actor, plan=plan, kind=kind, household_class=household_class,
+                   households=households, items=items)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -92,14 +91,9 @@ def target_edit(request, year):
     units += [t.unit for uid, t in targets.items() if uid not in {u.id for u in units}]
     form = TargetsForm(request.POST or None, units=units, targets=targets)
     if request.method == "POST" and form.is_valid():
+        values = {u: (form.cleaned_data[f"poor_{u.id}"], form.cleaned_data[f"near_poor_{u.id}"]) for u in units}
         try:
-            with transaction.atomic():
-                for u in units:
-                    services.unit_target_save(
-                        actor=request.user, plan=plan, unit=u,
-                        poor_exit_target=form.cleaned_data[f"poor_{u.id}"],
-                        near_poor_exit_target=form.cleaned_data[f"near_poor_{u.id}"],
-                    )
+            services.unit_targets_save(actor=request.user, plan=plan, targets=values)
         except ValidationError as exc:
             for e in exc.messages:
                 form.add_error(None, e)
@@ -117,14 +111,12 @@ def quota_edit(request, year):
     quotas = {(q.kind, q.household_class): q for q in selectors.quotas(plan)}
     form = QuotasForm(request.POST or None, quotas=quotas)
     if request.method == "POST" and form.is_valid():
+        values = {
+            (k, c): (form.cleaned_data[f"{k}__{c}__households"], form.cleaned_data[f"{k}__{c}__items"])
+            for k, c in form.keys
+        }
         try:
-            with transaction.atomic():
-                for k, c in form.keys:
-                    services.quota_save(
-                        actor=request.user, plan=plan, kind=k, household_class=c,
-                        households=form.cleaned_data[f"{k}__{c}__households"],
-                        items=form.cleaned_data[f"{k}__{c}__items"],
-                    )
+            services.quotas_save(actor=request.user, plan=plan, quotas=values)
         except ValidationError as exc:
             for e in exc.messages:
                 form.add_error(None, e)
