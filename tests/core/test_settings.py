@@ -66,3 +66,23 @@ def test_vietnamese_number_and_date_formats():
     with translation.override("vi"):
         assert formats.date_format(dt.date(2025, 2, 5), "SHORT_DATE_FORMAT") == "05/02/2025"
         assert formats.number_format(1500000, use_l10n=True, force_grouping=True) == "1.500.000"
+
+
+def test_collectstatic_succeeds_with_the_production_storage(tmp_path):
+    """Production serves hashed, compressed static files (WhiteNoise's manifest storage), which
+    post-processes every CSS/JS reference; a reference to a file we do not ship (e.g. a source
+    map) makes `collectstatic` fail and the deployment with it."""
+    code = (
+        f"settings.STATIC_ROOT = {str(tmp_path)!r}; "
+        "from django.core.management import call_command; "
+        "call_command('collectstatic', '--noinput', verbosity=0); "
+        "from django.contrib.staticfiles.storage import staticfiles_storage as s; "
+        "print(type(s._wrapped).__name__, s.url('css/bootstrap.min.css'))"
+    )
+    result = _run({"DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "giamngheo.example.vn"}, code)
+    assert result.returncode == 0, result.stderr[-2000:]
+    storage, url = result.stdout.split()
+    assert storage == "CompressedManifestStaticFilesStorage"
+    assert url.startswith("/static/css/bootstrap.min.") and url != "/static/css/bootstrap.min.css"
+    assert (tmp_path / "staticfiles.json").exists()
+    assert (tmp_path / (url.removeprefix("/static/") + ".gz")).exists()  # compressed copy served by WhiteNoise
