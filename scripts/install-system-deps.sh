@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the app and its tests need, when they are missing and we may
 # (root with apt-get). Elsewhere it only says what is missing.
-#   runtime: WeasyPrint's Pango libraries (the PDF font ships in static/fonts)
+#   runtime: WeasyPrint's Pango libraries and HarfBuzz subsetting (the PDF font ships in static/fonts)
 #   tests:   Debian's chromium for the Playwright browser tests (never a downloaded browser)
 set -u
-want="libpango-1.0-0 libpangoft2-1.0-0"
+want="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
 [ "${1:-}" = "--with-browser" ] && want="$want chromium"
 missing=""
 for pkg in $want; do
