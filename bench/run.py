@@ -274,9 +274,34 @@ def bench_reports(table: Table, repeat: int, formats) -> None:
                 ds = datasets.build(datasets.SYSTEM, code, datasets.Params(year=YEAR, month=month))
                 content, _ = render_dataset(ds, fmt)
                 return content
-            size = len(run())
+            content = run()
+            rows = len(datasets.build(datasets.SYSTEM, code, datasets.Params(year=YEAR, month=month)).rows)
             measure(table, f"report {code} {fmt.upper()} (city)", run, repeat, warmup=0,
-                    note=f"{size / 1024:,.0f} KB")
+                    note=f"{rows:,} rows, {len(content) / 1024:,.0f} KB")
+    if "pdf" in formats:
+        bench_pdf_scaling(table)
+
+
+def bench_pdf_scaling(table: Table) -> None:
+    """PDF time against the number of rows, for the longest list report: the long lists may
+    take longer than the budget, but the time must grow linearly with the rows."""
+    import copy
+
+    from reports import datasets
+    from reports.pdf import render_pdf
+
+    sizes = {code: len(datasets.build(datasets.SYSTEM, code, datasets.Params(year=YEAR)).rows)
+             for code in datasets.LIST_REPORTS}
+    code = max(sizes, key=sizes.get)
+    full = datasets.build(datasets.SYSTEM, code, datasets.Params(year=YEAR))
+    for n in (len(full.rows) // 8, len(full.rows) // 4, len(full.rows) // 2, len(full.rows)):
+        ds = copy.copy(full)
+        ds.rows = full.rows[:n]
+        t = time.perf_counter()
+        render_pdf(ds)
+        elapsed = time.perf_counter() - t
+        table.add(f"report {code} PDF, first {n:,} rows", [elapsed], "-", 0.0,
+                  note=f"{elapsed * 1000 / n:.1f} ms per row")
 
 
 def make_import_file(path: Path, households: int, prefix: str) -> int:
