@@ -127,6 +127,23 @@ def household_members(*, household: Household) -> list[Member]:
     return list(household.members.order_by("date_of_birth", "id"))
 
 
+def decision_in_force(day, household=None) -> QuerySet:
+    """The decisions that can be in force for a household on ``day``, the one in force first:
+    effective on or before that day and not superseded; the latest effective date wins (then the
+    latest recorded). ``household`` is an id or an outer reference (default ``OuterRef("pk")``,
+    for a subquery of a household queryset). The one rule behind every "class on a date" figure
+    (dashboard, year-movement table)."""
+    household = OuterRef("pk") if household is None else household
+    return Assessment.objects.filter(
+        household_id=household, superseded_by__isnull=True, effective_date__lte=day
+    ).order_by("-effective_date", "-id")
+
+
+def class_on(day, household=None) -> Subquery:
+    """The household's class on ``day`` (by ``decision_in_force``), for ``annotate``."""
+    return Subquery(decision_in_force(day, household).values("result_class")[:1])
+
+
 def household_timeline(*, household: Household) -> list[Assessment]:
     """Every review of the household, oldest first, with its deprived indicators."""
     deprived = Deprivation.objects.filter(deprived=True).select_related("indicator").order_by("indicator__number")

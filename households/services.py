@@ -14,7 +14,7 @@ from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households import classification, derivation
+from households import classification, derivation, selectors
 from households.models import (
     Assessment,
     Deprivation,
@@ -202,10 +202,7 @@ def assessment_record(
     deprived_names = [r.indicator.name for r in rows if r.deprived]
     result = classification.classify(standard, area_kind, income_per_capita, deprived_names)
 
-    previous = (
-        Assessment.objects.filter(household=household, superseded_by__isnull=True, effective_date__lte=effective_date)
-        .order_by("-effective_date", "-id").first()
-    )
+    previous = selectors.decision_in_force(effective_date, household.pk).first()
     previous_class = previous.result_class if previous else PovertyClass.NONE
     earlier_classes = set(
         Assessment.objects.filter(household=household, effective_date__lte=effective_date)

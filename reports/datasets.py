@@ -24,6 +24,7 @@ from households.models import (
     PovertyStandard,
     UnitYearFigures,
 )
+from households.selectors import class_on
 from reports.dataset import Column, Dataset, HeaderCell, Row
 from reports.formatting import rate
 from support.models import ActionStatus, SupportAction, SupportKind
@@ -304,13 +305,6 @@ NEW = {POOR: ["new_poor", "near_poor_to_poor"], NEAR_POOR: ["new_near_poor", "po
 RE = {POOR: ["re_poor"], NEAR_POOR: ["re_near_poor"]}
 
 
-def _class_on(day: dt.date):
-    return Subquery(
-        Assessment.objects.filter(household=OuterRef("pk"), superseded_by__isnull=True, effective_date__lte=day)
-        .order_by("-effective_date", "-id").values("result_class")[:1]
-    )
-
-
 def movement_counts(actor, start: dt.date, end: dt.date, unit_ids=None) -> dict[tuple[int, str], int]:
     """{(unit_id, movement): number of decisions} effective in (start, end]."""
     qs = assessments_qs(actor).filter(superseded_by__isnull=True, effective_date__gt=start, effective_date__lte=end)
@@ -325,11 +319,11 @@ def movements(actor, p: Params) -> Dataset:
     homes = households_qs(actor)
     if p.unit is not None:
         homes = homes.filter(unit=p.unit)
-    start_counts = {(u, c): n for u, c, n in homes.annotate(c=_class_on(jan1)).filter(c__in=[POOR, NEAR_POOR])
+    start_counts = {(u, c): n for u, c, n in homes.annotate(c=class_on(jan1)).filter(c__in=[POOR, NEAR_POOR])
                     .values_list("unit_id", "c").annotate(n=Count("id")).order_by()}
     end_counts: dict[tuple[int, str], int] = {}
     dtts: dict[tuple[int, str], int] = {}
-    for u, c, n, e in (homes.annotate(c=_class_on(end)).filter(c__in=[POOR, NEAR_POOR])
+    for u, c, n, e in (homes.annotate(c=class_on(end)).filter(c__in=[POOR, NEAR_POOR])
                        .values_list("unit_id", "c").annotate(n=Count("id"), e=Count("id", filter=Q(ethnic_minority=True)))
                        .order_by()):
         end_counts[(u, c)] = n

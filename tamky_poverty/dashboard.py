@@ -125,19 +125,10 @@ def grouped_bar_chart(groups: list[tuple[str, list[tuple[int, str, str]]]], *, l
             "label_x": f"{label_width - 6:g}", "groups": out}
 
 
-def _start_class_subquery(jan1: dt.date):
-    from households.models import Assessment
-
-    return Subquery(
-        Assessment.objects.filter(
-            household=OuterRef("pk"), superseded_by__isnull=True, effective_date__lte=jan1
-        ).order_by("-effective_date", "-id").values("result_class")[:1]
-    )
-
-
 def household_counts(*, actor, year: int) -> dict:
     """Poor and near-poor households now and on 1 January of ``year`` (2 queries)."""
     from households.models import Household, PovertyClass
+    from households.selectors import class_on
 
     base = scoping.households(actor, Household.objects.filter(is_deleted=False))
     now = base.aggregate(
@@ -148,7 +139,7 @@ def household_counts(*, actor, year: int) -> dict:
     start = {
         row["start_class"]: row["n"]
         for row in base.order_by()
-        .annotate(start_class=_start_class_subquery(jan1))
+        .annotate(start_class=class_on(jan1))
         .values("start_class")
         .annotate(n=Count("id"))
     }
@@ -247,7 +238,8 @@ def support_progress(*, actor, plan, year: int) -> list[SupportRow]:
 def deprivations(*, actor, year: int) -> list[IndicatorRow]:
     """Deprivations of current poor and near-poor households by indicator, and how many
     deprivations (of any household) were resolved since 1 January (3 queries)."""
-    from households.models import Assessment, Deprivation, Household, Indicator, PovertyClass
+    from households.models import Deprivation, Household, Indicator, PovertyClass
+    from households.selectors import decision_in_force
     from households.services import standard_for_year
 
     try:
@@ -266,11 +258,7 @@ def deprivations(*, actor, year: int) -> list[IndicatorRow]:
 
     jan1 = dt.date(year, 1, 1)
     start_assessment = Subquery(
-        Assessment.objects.filter(
-            household_id=OuterRef(OuterRef("assessment__household_id")),
-            superseded_by__isnull=True,
-            effective_date__lte=jan1,
-        ).order_by("-effective_date", "-id").values("id")[:1]
+        decision_in_force(jan1, OuterRef(OuterRef("assessment__household_id"))).values("id")[:1]
     )
     was_deprived = Deprivation.objects.filter(
         indicator_id=OuterRef("indicator_id"), deprived=True, assessment_id=start_assessment
