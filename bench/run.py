@@ -405,6 +405,11 @@ def main(argv=None) -> int:
         # the visibility map that lets the list's count and the indicator filter read only indexes.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
+    else:
+        # What a large import does after it commits (SQLite gathers no statistics by itself).
+        from tamky_poverty.db import refresh_statistics
+
+        refresh_statistics()
     from households.models import Household, Member
     from support.models import SupportAction
 

@@ -1,7 +1,27 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _after_migrate(using="default", **kwargs):
+    from django.db import connections
+
+    from households import search_index
+    from tamky_poverty import db
+
+    connection = connections[using]
+    if "households_household" not in connection.introspection.table_names():
+        return  # migrated back to zero
+    search_index.ensure(using)
+    if connection.vendor == "sqlite":  # PostgreSQL has autovacuum
+        db.refresh_statistics(using)
 
 
 class HouseholdsConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'households'
     verbose_name = "Hộ nghèo, cận nghèo"
+
+    def ready(self):
+        # SQLite's trigram search index is (re)made after every migrate (see search_index.py), and
+        # SQLite gets the planner statistics it never gathers by itself (tamky_poverty/db.py).
+        post_migrate.connect(_after_migrate, sender=self, dispatch_uid="households_search_index")

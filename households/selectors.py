@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from households import search_index
 from households.models import (
     AdministrativeUnit,
     Assessment,
@@ -93,7 +94,7 @@ def household_list(*, actor, filters: Mapping[str, Any] | None = None) -> QueryS
     if filters.get("registered_exit_year"):
         qs = qs.filter(registered_exit_year=filters["registered_exit_year"])
     for word in search_words(filters.get("q")):
-        qs = qs.filter(search_text__contains=word)
+        qs = search_index.contains_word(qs, word)  # trigram-indexed on PostgreSQL and SQLite
     # (unit, code) is unique and indexed: the page is read from the index, never sorted in full.
     return qs.order_by("unit_id", "code")
 

@@ -50,7 +50,7 @@ from households.models import (
 )
 from households.services import IndicatorInput, assessment_record, build_search_text
 from households.text import fold
-from tamky_poverty import personal_data, scoping
+from tamky_poverty import db, personal_data, scoping
 
 CHANGE_REASON = "Nhập từ tệp Excel"
 CHUNK = 2000
@@ -160,6 +160,8 @@ def import_file(source, *, actor, unit: AdministrativeUnit | None = None, dry_ru
                 members_created=report.members_created, members_updated=report.members_updated,
                 assessments_created=report.assessments_created,
             )
+            if report.rows >= db.BULK_ROWS:
+                transaction.on_commit(lambda: db.refresh_statistics(router.db_for_write(Household)))
     except ImportRefused:
         report.applied = False
         return report
