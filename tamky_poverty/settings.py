@@ -111,7 +111,14 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
+    # Several gunicorn workers share the file: write-ahead logging lets readers go on while one
+    # request writes, and IMMEDIATE transactions take the write lock up front (a deferred one
+    # that tries to upgrade fails with "database is locked" instead of waiting).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+    })
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 # Parallel test runs (several checkouts against one PostgreSQL server) can pick their own name.
 if os.environ.get("TEST_DATABASE_NAME"):

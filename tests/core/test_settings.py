@@ -41,6 +41,18 @@ def test_database_url_selects_postgresql():
     assert result.stdout.split() == ["django.db.backends.postgresql", "db.example", "giamngheo"]
 
 
+def test_sqlite_uses_write_ahead_logging_and_immediate_transactions(tmp_path):
+    """gunicorn's workers share the SQLite file: readers must not block the writer, and a
+    transaction must not fail with "database is locked" when it starts writing."""
+    result = _run(
+        {"DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'wal.sqlite3'}"},
+        "from django.db import connection; c = connection.cursor(); c.execute('PRAGMA journal_mode'); "
+        "print(c.fetchone()[0], connection.transaction_mode)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["wal", "IMMEDIATE"]
+
+
 def test_vietnamese_locale_and_time_zone():
     assert settings.LANGUAGE_CODE == "vi"
     assert [code for code, _ in settings.LANGUAGES] == ["vi", "en"]
