@@ -3,7 +3,7 @@
 The household list searches each folded word with ``search_text LIKE '%word%'``. On PostgreSQL a
 ``pg_trgm`` GIN index serves that (migration 0003). SQLite has no such index type, but its FTS5
 ``trigram`` tokenizer (SQLite ≥ 3.34) answers the same ``LIKE`` for words of three characters or
-more; shorter words keep the plain ``LIKE`` (a trigram index cannot serve them).
+more (as FTS5 phrases); shorter words keep the plain ``LIKE`` (a trigram index cannot serve them).
 
 The index is an external-content FTS5 table over ``households_household`` kept in step by three
 triggers. It is created, and its triggers re-created, after every ``migrate`` (``post_migrate``)
@@ -57,8 +57,19 @@ def ensure(using: str = "default") -> bool:
     return True
 
 
-def contains_word(qs: QuerySet, word: str) -> QuerySet:
-    """Households whose folded search text contains ``word`` (already folded)."""
-    if len(word) >= MIN_WORD and not any(ch in word for ch in "%_\\") and available(qs.db):
-        return qs.filter(pk__in=RawSQL(f"SELECT rowid FROM {TABLE} WHERE search_text LIKE %s", (f"%{word}%",)))
-    return qs.filter(search_text__contains=word)
+def matching(qs: QuerySet, words: list[str]) -> QuerySet:
+    """Households whose folded search text contains every one of ``words`` (already folded).
+
+    On SQLite the words of three characters or more go to the index in one query (an FTS5
+    phrase per word, ANDed: with the trigram tokenizer a phrase matches exactly where ``LIKE
+    '%word%'`` does), so the index intersects them; one ``IN`` per word would materialise a
+    large set for every common word (“nguyen”, “thi”). Shorter words, and other databases, use
+    ``LIKE`` (served by pg_trgm on PostgreSQL)."""
+    indexed = [w for w in words if len(w) >= MIN_WORD] if available(qs.db) else []
+    if indexed:
+        query = " AND ".join('"' + w.replace('"', '""') + '"' for w in indexed)
+        qs = qs.filter(pk__in=RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", (query,)))
+    for word in words:
+        if word not in indexed:
+            qs = qs.filter(search_text__contains=word)
+    return qs

@@ -93,8 +93,7 @@ def household_list(*, actor, filters: Mapping[str, Any] | None = None) -> QueryS
         qs = qs.filter(Exists(deprived))
     if filters.get("registered_exit_year"):
         qs = qs.filter(registered_exit_year=filters["registered_exit_year"])
-    for word in search_words(filters.get("q")):
-        qs = search_index.contains_word(qs, word)  # trigram-indexed on PostgreSQL and SQLite
+    qs = search_index.matching(qs, search_words(filters.get("q")))  # trigram-indexed on both databases
     # (unit, code) is unique and indexed: the page is read from the index, never sorted in full.
     return qs.order_by("unit_id", "code")
 

@@ -66,6 +66,10 @@ def test_search_through_the_list_uses_the_index_and_ignores_short_words(ward_cli
     for q in ("ngoc anh", "NGỌC ÁNH ng", "thi ngoc", "fts-5"):
         rows = ward_client.get(reverse("households:list"), {"q": q}).context["page"].object_list
         assert [h.pk for h in rows] == [hit.pk], q
+    # Quotes and query syntax are searched for as text, never run as an index query.
+    for q in ('ngoc" OR "binh', "binh*", "NEAR(nguyen binh)"):
+        response = ward_client.get(reverse("households:list"), {"q": q})
+        assert response.status_code == 200 and list(response.context["page"].object_list) == [], q
 
 
 @sqlite_only
