@@ -237,6 +237,10 @@ def bench_pages(table: Table, repeat: int) -> None:
     for name, client, params in cases:
         measure(table, name, lambda c=client, p=params: ok(c.get(url, p)), repeat)
 
+    measure(table, "dashboard (TNMT, whole city)", lambda: ok(city.get(reverse("dashboard"))), repeat)
+    measure(table, "dashboard (ward officer)", lambda: ok(officer.get(reverse("dashboard"))), repeat)
+    measure(table, "support actions list (TNMT)", lambda: ok(city.get(reverse("support:list"))), repeat)
+
     ids = list(Household.objects.filter(code__startswith="B").order_by("?").values_list("id", flat=True)[:repeat + 2])
     it = iter(ids * 3)
     measure(table, "detail page (TNMT)", lambda: ok(city.get(reverse("households:detail", args=[next(it)]))), repeat)

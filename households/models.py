@@ -216,6 +216,10 @@ class Household(models.Model):
             models.Index(fields=["current_class", "group"], name="household_class_group_idx"),
             # The list's order and its count: read from this narrow index, not the wide table.
             models.Index(fields=["unit", "code"], condition=Q(is_deleted=False), name="household_listed_idx"),
+            # Counts by class (city-wide or per unit) and the current decisions of a class, read
+            # from the index alone (the dashboard at 100,000 households, bench/README.md).
+            models.Index(fields=["current_class", "unit", "current_assessment"], condition=Q(is_deleted=False),
+                         name="household_class_listed_idx"),
         ]
 
     def __str__(self):

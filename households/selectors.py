@@ -9,7 +9,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from households import search_index
@@ -139,9 +152,29 @@ def decision_in_force(day, household=None) -> QuerySet:
     ).order_by("-effective_date", "-id")
 
 
-def class_on(day, household=None) -> Subquery:
-    """The household's class on ``day`` (by ``decision_in_force``), for ``annotate``."""
-    return Subquery(decision_in_force(day, household).values("result_class")[:1])
+def class_on(day, household=None):
+    """The household's class on ``day`` (by ``decision_in_force``), for ``annotate``.
+
+    For a household queryset (no ``household`` given), when the current decision took effect on
+    or before ``day`` it is the one in force then (it is the latest of all), so its class is read
+    from the row; only households reviewed after ``day`` run the subquery (at 100,000 households
+    the start-of-year count went from 390 ms to 190 ms, bench/README.md)."""
+    in_force = Subquery(decision_in_force(day, household).values("result_class")[:1])
+    if household is not None:
+        return in_force
+    return Case(When(current_assessment__effective_date__lte=day, then=F("current_class")), default=in_force)
+
+
+def in_class_on(qs: QuerySet, day, classes) -> QuerySet:
+    """The households of ``qs`` whose class on ``day`` is one of ``classes``, annotated with it
+    as ``class_on_day``. Households whose current decision took effect by ``day`` are in their
+    current class then, so only those already in ``classes`` or reviewed after ``day`` need the
+    rule at all (a few percent of a real register, instead of every household)."""
+    return (
+        qs.filter(Q(current_class__in=classes) | Q(current_assessment__effective_date__gt=day))
+        .annotate(class_on_day=class_on(day))
+        .filter(class_on_day__in=classes)
+    )
 
 
 def household_timeline(*, household: Household) -> list[Assessment]:

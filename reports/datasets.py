@@ -24,7 +24,7 @@ from households.models import (
     PovertyStandard,
     UnitYearFigures,
 )
-from households.selectors import class_on
+from households.selectors import in_class_on
 from reports.dataset import Column, Dataset, HeaderCell, Row
 from reports.formatting import rate
 from support.models import ActionStatus, SupportAction, SupportKind
@@ -319,13 +319,13 @@ def movements(actor, p: Params) -> Dataset:
     homes = households_qs(actor)
     if p.unit is not None:
         homes = homes.filter(unit=p.unit)
-    start_counts = {(u, c): n for u, c, n in homes.annotate(c=class_on(jan1)).filter(c__in=[POOR, NEAR_POOR])
-                    .values_list("unit_id", "c").annotate(n=Count("id")).order_by()}
+    start_counts = {(u, c): n for u, c, n in in_class_on(homes, jan1, [POOR, NEAR_POOR])
+                    .values_list("unit_id", "class_on_day").annotate(n=Count("id")).order_by()}
     end_counts: dict[tuple[int, str], int] = {}
     dtts: dict[tuple[int, str], int] = {}
-    for u, c, n, e in (homes.annotate(c=class_on(end)).filter(c__in=[POOR, NEAR_POOR])
-                       .values_list("unit_id", "c").annotate(n=Count("id"), e=Count("id", filter=Q(ethnic_minority=True)))
-                       .order_by()):
+    for u, c, n, e in (in_class_on(homes, end, [POOR, NEAR_POOR])
+                       .values_list("unit_id", "class_on_day")
+                       .annotate(n=Count("id"), e=Count("id", filter=Q(ethnic_minority=True))).order_by()):
         end_counts[(u, c)] = n
         dtts[(u, c)] = e
     moves = movement_counts(actor, jan1, end, [p.unit.pk] if p.unit else None)
