@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
+
 from households.models import AdministrativeUnit, Household, Indicator
 from support import catalogue
 from support.models import ActionStatus, Agency, SupportAction, SupportKind
@@ -52,6 +54,19 @@ def actions_list(*, actor, filters: ActionFilters | None = None):
         qs.select_related("household", "household__unit", "lead_agency", "indicator", "member")
         .order_by("-plan_year", "household__unit__name", "household__code", "kind", "id")
     )
+
+
+def actions_page(*, actor, filters: ActionFilters | None = None, number=None, per_page: int = 50):
+    """One page of ``actions_list``: the page's ids are sorted first (narrow rows), then only
+    those actions are read with their household, unit, agency and member (the city-wide list
+    sorted every action's full row before: 156 ms at 100,000 households, bench/README.md).
+    Three queries whatever the page size or number: count, ids, rows."""
+    listed = actions_list(actor=actor, filters=filters)
+    page = Paginator(listed.values_list("pk", flat=True), per_page).get_page(number)
+    ids = list(page.object_list)
+    rows = {a.pk: a for a in listed.filter(pk__in=ids).order_by()}
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
 
 
 def action_get(*, actor, pk) -> SupportAction:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -45,8 +44,8 @@ def action_list(request):
             unit=d["unit"].pk if d["unit"] else None, kind=d["kind"], status=d["status"],
             agency=d["agency"].pk if d["agency"] else None, household_class=d["class"], year=d["year"],
         )
-    qs = selectors.actions_list(actor=request.user, filters=filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.actions_page(actor=request.user, filters=filters, number=request.GET.get("page"),
+                                  per_page=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "support/action_list.html", {
