@@ -391,7 +391,7 @@ def main(argv=None) -> int:
     parser.add_argument("--import-households", type=int, default=10_000)
     parser.add_argument("--baseline-households", type=int, default=None,
                         help="size of the file for the row-by-row baseline (default: the same file)")
-    parser.add_argument("--only", default="pages,reports,import", help="comma list of pages,reports,import")
+    parser.add_argument("--only", default="pages,reports,import", help="comma list of pages,reports,import (build: only build the register)")
     parser.add_argument("--output", help="also write the markdown table to this file")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
