@@ -8,7 +8,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     Count,
@@ -37,6 +36,7 @@ from households.models import (
 )
 from households.text import fold
 from tamky_poverty import scoping
+from tamky_poverty.pagination import ids_first_page
 
 
 def _base() -> QuerySet:
@@ -114,15 +114,9 @@ def household_list(*, actor, filters: Mapping[str, Any] | None = None) -> QueryS
 
 
 def household_page(*, actor, filters: Mapping[str, Any] | None = None, number=None, per_page: int = 25):
-    """One page of ``household_list``: the page's ids are read from the index first, then only
-    those rows get their annotations (a deep page never computes them for the rows it skips).
-    Three queries whatever the page size or number: count, ids, rows."""
-    listed = household_list(actor=actor, filters=filters)
-    page = Paginator(listed.values_list("pk", flat=True), per_page).get_page(number)
-    ids = list(page.object_list)
-    rows = {h.pk: h for h in listed.filter(pk__in=ids).order_by()}
-    page.object_list = [rows[pk] for pk in ids if pk in rows]
-    return page
+    """One page of ``household_list``: the page's ids are read from the (unit, code) index
+    first, then only those rows get their annotations (``ids_first_page``)."""
+    return ids_first_page(household_list(actor=actor, filters=filters), number, per_page)
 
 
 def household_detail(*, actor, pk) -> Household:
