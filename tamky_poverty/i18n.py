@@ -16,3 +16,10 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             code = settings.LANGUAGE_CODE
         translation.activate(code)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        # The language chosen for this request must not outlive it: the thread goes on to serve
+        # other users and to build reports and exports outside requests, all in Vietnamese.
+        translation.deactivate()
+        return response

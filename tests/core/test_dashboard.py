@@ -229,3 +229,8 @@ def test_vietnamese_whatever_the_browser_language_until_the_user_switches(ref, w
     html = ward_client.get(URL).content.decode()
     assert '<html lang="en">' in html
     assert 'aria-current="page"' in html  # the current section is marked in the menu
+    # The choice belongs to that request: the thread is back in Vietnamese for what comes next
+    # (another user's request, a report built outside a request).
+    from django.utils import translation
+
+    assert translation.get_language() == "vi"
