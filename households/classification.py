@@ -112,30 +112,3 @@ def standard_for_year(standards: Iterable[StandardLike], year: int):
         if standard.year_from <= year <= standard.year_to:
             return standard
     raise LookupError(f"Chưa có chuẩn nghèo áp dụng cho năm {year}.")
-
-
-# --- Movements ------------------------------------------------------------------------------
-
-def movement(previous: str, new: str, ever_before: Iterable[str] = ()) -> str:
-    """The movement of a household between its previous effective class and the new one.
-
-    ``ever_before`` is every class the household has had in earlier decisions (used to tell a
-    re-entry — tái nghèo / tái cận nghèo — from a new entry)."""
-    history = set(ever_before)
-    listed = {POOR, NEAR_POOR}
-    if previous == new:
-        return "unchanged" if new in listed else "outside"
-    if new == POOR:
-        if previous == NEAR_POOR:
-            return "near_poor_to_poor"
-        return "re_poor" if POOR in history else "new_poor"
-    if new == NEAR_POOR:
-        if previous == POOR:
-            return "poor_to_near_poor"
-        return "re_near_poor" if NEAR_POOR in history else "new_near_poor"
-    # New class is outside the lists.
-    if previous == POOR:
-        return "left_poor"
-    if previous == NEAR_POOR:
-        return "left_near_poor"
-    return "outside"

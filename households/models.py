@@ -369,6 +369,8 @@ class Assessment(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="supersedes",
         verbose_name=_("được thay thế bởi"),
     )
+    # Set on a correcting decision: why the decision it supersedes was wrong.
+    correction_reason = models.TextField(_("lý do điều chỉnh quyết định"), blank=True)
 
     history = HistoricalRecords()
 

@@ -9,18 +9,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
-    F,
     IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 
@@ -34,6 +30,7 @@ from households.models import (
     Member,
     PovertyStandard,
 )
+from households.movements import class_on, decision_in_force, in_class_on  # noqa: F401 (the one rule)
 from households.text import fold
 from tamky_poverty import scoping
 from tamky_poverty.pagination import ids_first_page
@@ -134,43 +131,6 @@ def household_for_change(*, actor, pk) -> Household:
 
 def household_members(*, household: Household) -> list[Member]:
     return list(household.members.order_by("date_of_birth", "id"))
-
-
-def decision_in_force(day, household=None) -> QuerySet:
-    """The decisions that can be in force for a household on ``day``, the one in force first:
-    effective on or before that day and not superseded; the latest effective date wins (then the
-    latest recorded). ``household`` is an id or an outer reference (default ``OuterRef("pk")``,
-    for a subquery of a household queryset). The one rule behind every "class on a date" figure
-    (dashboard, year-movement table)."""
-    household = OuterRef("pk") if household is None else household
-    return Assessment.objects.filter(
-        household_id=household, superseded_by__isnull=True, effective_date__lte=day
-    ).order_by("-effective_date", "-id")
-
-
-def class_on(day, household=None):
-    """The household's class on ``day`` (by ``decision_in_force``), for ``annotate``.
-
-    For a household queryset (no ``household`` given), when the current decision took effect on
-    or before ``day`` it is the one in force then (it is the latest of all), so its class is read
-    from the row; only households reviewed after ``day`` run the subquery (at 100,000 households
-    the start-of-year count went from 390 ms to 190 ms, bench/README.md)."""
-    in_force = Subquery(decision_in_force(day, household).values("result_class")[:1])
-    if household is not None:
-        return in_force
-    return Case(When(current_assessment__effective_date__lte=day, then=F("current_class")), default=in_force)
-
-
-def in_class_on(qs: QuerySet, day, classes) -> QuerySet:
-    """The households of ``qs`` whose class on ``day`` is one of ``classes``, annotated with it
-    as ``class_on_day``. Households whose current decision took effect by ``day`` are in their
-    current class then, so only those already in ``classes`` or reviewed after ``day`` need the
-    rule at all (a few percent of a real register, instead of every household)."""
-    return (
-        qs.filter(Q(current_class__in=classes) | Q(current_assessment__effective_date__gt=day))
-        .annotate(class_on_day=class_on(day))
-        .filter(class_on_day__in=classes)
-    )
 
 
 def household_timeline(*, household: Household) -> list[Assessment]:

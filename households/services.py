@@ -14,7 +14,7 @@ from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households import classification, derivation, selectors
+from households import classification, derivation, movements
 from households.models import (
     Assessment,
     Deprivation,
@@ -25,6 +25,7 @@ from households.models import (
     PovertyStandard,
 )
 from households.text import fold
+from tamky_poverty import integrity
 
 
 class StaleObjectError(Exception):
@@ -149,6 +150,68 @@ class IndicatorInput:
     override_reason: str = ""
 
 
+EARLIEST_DECISION = dt.date(2000, 1, 1)
+MAX_DAYS_AHEAD = 366
+
+
+def check_decision_dates(decision_date: dt.date, effective_date: dt.date, today: dt.date) -> None:
+    """The dates a decision may carry (README "Correcting decisions"). A recognition decision has
+    no retroactive effect: it takes effect on its date or later (the database also holds this);
+    nothing before 2000; a decision is not dated in the future; it takes effect at most one year
+    ahead of today."""
+    errors = {}
+    if decision_date < EARLIEST_DECISION:
+        errors["decision_date"] = _("Ngày quyết định không được trước 01/01/2000.")
+    elif decision_date > today:
+        errors["decision_date"] = _("Ngày quyết định không được ở tương lai.")
+    if effective_date < EARLIEST_DECISION:
+        errors["effective_date"] = _("Ngày có hiệu lực không được trước 01/01/2000.")
+    elif effective_date < decision_date:
+        errors["effective_date"] = _(
+            "Ngày có hiệu lực không được trước ngày quyết định: quyết định công nhận không có hiệu lực hồi tố.")
+    elif effective_date > today + dt.timedelta(days=MAX_DAYS_AHEAD):
+        errors["effective_date"] = _("Ngày có hiệu lực không được quá một năm kể từ hôm nay (%(d)s).") % {
+            "d": (today + dt.timedelta(days=MAX_DAYS_AHEAD)).strftime("%d/%m/%Y")}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _same_decision(a: Assessment, *, kind, year, income_per_capita, decision_number, decision_date,
+                   effective_date, deprived_codes: set[str]) -> bool:
+    if (a.kind, a.year, a.income_per_capita, a.decision_number, a.decision_date, a.effective_date) != (
+            kind, year, income_per_capita, decision_number, decision_date, effective_date):
+        return False
+    return set(a.deprivations.filter(deprived=True).values_list("indicator__code", flat=True)) == deprived_codes
+
+
+def movements_rederive(*, actor, household: Household) -> list[Assessment]:
+    """Re-derive the previous class and movement of every decision of ``household`` that counts
+    (``movements.derive_chain``) and make the latest one current. Returns the decisions whose
+    derived fields changed (each change leaves a history record). Caller holds the lock."""
+    chain = list(Assessment.objects.filter(household=household, superseded_by__isnull=True)
+                 .order_by("effective_date", "id"))
+    derived = movements.derive_chain(
+        [movements.ChainLink(a.pk, a.effective_date, a.result_class) for a in chain])
+    changed = []
+    with integrity.deriving():
+        for a in chain:
+            previous, move = derived[a.pk]
+            if (a.previous_class, a.movement) != (previous, move):
+                a.previous_class, a.movement = previous, move
+                _attribute(a, actor, _("Tính lại biến động theo chuỗi quyết định"))
+                a.save(update_fields=["previous_class", "movement"])
+                changed.append(a)
+    latest = chain[-1] if chain else None
+    current = (latest.pk if latest else None, latest.result_class if latest else PovertyClass.NONE,
+               latest.standard_id if latest else None)
+    if (household.current_assessment_id, household.current_class, household.current_standard_id) != current:
+        household.current_assessment_id, household.current_class, household.current_standard_id = current
+        household.version += 1
+        _attribute(household, actor, _("Rà soát %(n)s") % {"n": latest.decision_number} if latest else "")
+        household.save(update_fields=["current_class", "current_standard", "current_assessment", "version"])
+    return changed
+
+
 @transaction.atomic
 def assessment_record(
     *,
@@ -164,16 +227,37 @@ def assessment_record(
     proxy_score: int | None = None,
     notes: str = "",
     suggestions: Mapping[str, derivation.Suggestion] | None = None,
+    supersedes: Assessment | None = None,
+    correction_reason: str = "",
+    today: dt.date | None = None,
 ) -> Assessment:
     """Record a review: classify the household by the standard of ``year``, store every
-    indicator with its suggestion and the officer's override reason, derive the movement
-    against the previous effective class, and make it current when it is the latest decision.
+    indicator with its suggestion and the officer's override reason, and re-derive the movements
+    of the household's decisions (``movements_rederive``): a decision effective before later
+    ones is placed in the chain and the later ones' previous class and movement follow.
 
     ``indicators`` maps indicator codes to whether the household is deprived; codes left out
-    are not deprived. A derived suggestion that the officer contradicts needs a reason."""
+    are not deprived. A derived suggestion that the officer contradicts needs a reason.
+
+    Submitting the same decision again (same number, dates, kind, year, income and indicators;
+    a double click) records nothing and returns the decision already recorded, marked
+    ``already_recorded``; the household lock makes this hold for two requests at once.
+
+    ``supersedes``: the decision this one corrects (with ``correction_reason``); it stays in the
+    history and no longer counts."""
     household = Household.objects.select_for_update().get(pk=household.pk)
-    standard = standard_for_year(year)
+    today = today or timezone.localdate()
     effective_date = effective_date or decision_date
+    decision_number = (decision_number or "").strip()
+    correction_reason = (correction_reason or "").strip()
+    check_decision_dates(decision_date, effective_date, today)
+    if supersedes is not None:
+        supersedes = Assessment.objects.get(pk=supersedes.pk)
+        if supersedes.household_id != household.pk:
+            raise ValidationError(_("Quyết định cần điều chỉnh không thuộc hộ này."))
+        if not correction_reason:
+            raise ValidationError({"correction_reason": _("Phải nêu lý do điều chỉnh quyết định.")})
+    standard = standard_for_year(year)
     unit = household.unit
     area_kind = unit.area_kind
     all_indicators = list(Indicator.objects.filter(standard=standard).order_by("number"))
@@ -199,22 +283,35 @@ def assessment_record(
     if errors:
         raise ValidationError(errors)
 
+    same = {"kind": kind, "year": year, "income_per_capita": income_per_capita, "decision_number": decision_number,
+            "decision_date": decision_date, "effective_date": effective_date,
+            "deprived_codes": {r.indicator.code for r in rows if r.deprived}}
+    if supersedes is not None and supersedes.superseded_by_id is not None:
+        replacement = supersedes.superseded_by
+        if replacement.correction_reason == correction_reason and _same_decision(replacement, **same):
+            replacement.already_recorded = True
+            return replacement
+        raise ValidationError(_("Quyết định %(n)s đã được thay thế bởi quyết định %(m)s.") % {
+            "n": supersedes.decision_number, "m": replacement.decision_number})
+    if supersedes is None:
+        for existing in Assessment.objects.filter(household=household, superseded_by__isnull=True,
+                                                  decision_number=decision_number, effective_date=effective_date):
+            if _same_decision(existing, **same):
+                existing.already_recorded = True
+                return existing
+    elif _same_decision(supersedes, **same):
+        raise ValidationError(_("Quyết định điều chỉnh phải khác quyết định được thay thế."))
+
     deprived_names = [r.indicator.name for r in rows if r.deprived]
     result = classification.classify(standard, area_kind, income_per_capita, deprived_names)
 
-    previous = selectors.decision_in_force(effective_date, household.pk).first()
-    previous_class = previous.result_class if previous else PovertyClass.NONE
-    earlier_classes = set(
-        Assessment.objects.filter(household=household, effective_date__lte=effective_date)
-        .values_list("result_class", flat=True)
-    )
     assessment = Assessment(
         household=household, kind=kind, year=year, standard=standard, unit=unit, area_kind=area_kind,
         income_per_capita=income_per_capita, proxy_score=proxy_score, result_class=result.result,
-        previous_class=previous_class,
-        movement=classification.movement(previous_class, result.result, earlier_classes),
+        # Provisional: movements_rederive sets both from the household's chain below.
+        previous_class=PovertyClass.NONE, movement=Assessment.Movement.OUTSIDE,
         explanation=result.explanation, decision_number=decision_number, decision_date=decision_date,
-        effective_date=effective_date, notes=notes, recorded_by=actor,
+        effective_date=effective_date, notes=notes, recorded_by=actor, correction_reason=correction_reason,
     )
     assessment.full_clean()
     _attribute(assessment, actor)
@@ -222,18 +319,17 @@ def assessment_record(
     for row in rows:
         row.assessment = assessment
     Deprivation.objects.bulk_create(rows)
+    if supersedes is not None:
+        supersedes.superseded_by = assessment
+        _attribute(supersedes, actor, correction_reason)
+        supersedes.save(update_fields=["superseded_by"])
 
-    latest = (
-        Assessment.objects.filter(household=household, superseded_by__isnull=True)
-        .order_by("-effective_date", "-id").first()
-    )
-    if latest.pk == assessment.pk:
-        household.current_class = assessment.result_class
-        household.current_standard = standard
-        household.current_assessment = assessment
-        household.version += 1
-        _attribute(household, actor, _("Rà soát %(n)s") % {"n": decision_number})
-        household.save(update_fields=["current_class", "current_standard", "current_assessment", "version"])
+    changed = movements_rederive(actor=actor, household=household)
+    for a in changed:
+        if a.pk == assessment.pk:
+            assessment.previous_class, assessment.movement = a.previous_class, a.movement
+    assessment.already_recorded = False
+    assessment.rederived = [a for a in changed if a.pk != assessment.pk]
     return assessment
 
 

@@ -2,7 +2,10 @@
 
 - An **approved monthly report** is frozen: no field may change and it cannot be deleted.
 - A **recorded assessment** (a review decision) is frozen except ``superseded_by``, which a later
-  decision sets; it cannot be deleted. Its deprivation rows are frozen with it.
+  decision sets; it cannot be deleted. Its deprivation rows are frozen with it. Its
+  ``previous_class`` and ``movement`` are *derived* from the household's chain of decisions
+  (``households/movements.py``): they change only inside ``deriving()``, which
+  ``households.services`` enters when a back-dated or correcting decision re-derives the chain.
 
 The guards are ``pre_save`` / ``pre_delete`` signal receivers, so they hold for every path that
 goes through the ORM: pages, services, the admin, imports, ``QuerySet.delete()`` (which sends
@@ -13,6 +16,8 @@ goes through the ORM: pages, services, the admin, imports, ``QuerySet.delete()``
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import JSONField
@@ -25,6 +30,18 @@ class FrozenRecordError(ValidationError):
 
 
 ASSESSMENT_MUTABLE_FIELDS = {"superseded_by"}
+ASSESSMENT_DERIVED_FIELDS = {"previous_class", "movement"}
+_deriving: ContextVar[bool] = ContextVar("deriving_movements", default=False)
+
+
+@contextmanager
+def deriving():
+    """Within this block the derived fields of assessments may be rewritten (and only those)."""
+    token = _deriving.set(True)
+    try:
+        yield
+    finally:
+        _deriving.reset(token)
 MONTHLY_REPORT_MUTABLE_FIELDS = {"updated_at"}
 
 
@@ -50,7 +67,8 @@ def _changed_fields(instance, mutable: set[str]) -> list[str]:
 def guard_assessment_save(sender, instance, raw=False, **kwargs):
     if raw or instance.pk is None or instance._state.adding:
         return
-    changed = _changed_fields(instance, ASSESSMENT_MUTABLE_FIELDS)
+    mutable = ASSESSMENT_MUTABLE_FIELDS | (ASSESSMENT_DERIVED_FIELDS if _deriving.get() else set())
+    changed = _changed_fields(instance, mutable)
     if changed:
         raise FrozenRecordError(
             _("Quyết định rà soát đã ghi nhận không thể sửa (trường: %(f)s). Hãy ghi nhận một lần rà "

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from households import classification as c
+from households import movements
 
 ND07 = SimpleNamespace(
     name="NĐ 07/2021", year_from=2022, year_to=2026,
@@ -180,14 +181,14 @@ P, N, A, X = c.POOR, c.NEAR_POOR, c.AVERAGE, c.NONE
     (A, X, [A], "outside"),
 ])
 def test_movement(previous, new, history, expected):
-    assert c.movement(previous, new, history) == expected
+    assert movements.movement(previous, new, history) == expected
 
 
 def test_movement_values_are_model_choices():
     from households.models import Assessment
 
     values = {
-        c.movement(p, n, h)
+        movements.movement(p, n, h)
         for p in (P, N, A, X) for n in (P, N, A, X) for h in ([], [P, N])
     }
     assert values <= set(Assessment.Movement.values)
