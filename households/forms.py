@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from households import selectors
 from households.models import Assessment, Household, Member, PovertyClass
 from households.text import nfc
+from tamky_poverty import scoping
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -119,7 +120,7 @@ class HouseholdForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         units = selectors.units_for(actor=actor)
         self.fields["unit"].queryset = units
-        if getattr(actor, "is_ward_officer", False):
+        if scoping.scope_for(actor).own_unit_only:
             # A ward officer registers households of their own unit only.
             unit = self.instance.unit if self.instance.pk else actor.unit
             self.fields["unit"].disabled = True

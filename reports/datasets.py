@@ -34,39 +34,25 @@ from targets.models import Plan, QuotaKind, SupportQuota, UnitTarget, quota_kind
 POOR, NEAR_POOR = PovertyClass.POOR, PovertyClass.NEAR_POOR
 
 
-class _System:
-    """The actor of scheduled jobs and the command line: sees every unit."""
-
-    is_authenticated = True
-    pk = None
-
-    def __str__(self):
-        return "system"
-
-
-SYSTEM = _System()
+SYSTEM = scoping.SYSTEM  # the command line's actor: a scope of its own in tamky_poverty.scoping
 
 # ---------------------------------------------------------------------------- scoped querysets
 
 
 def households_qs(actor):
-    qs = Household.objects.filter(is_deleted=False)
-    return qs if actor is SYSTEM else scoping.households(actor, qs)
+    return scoping.households(actor, Household.objects.filter(is_deleted=False))
 
 
 def actions_qs(actor):
-    qs = SupportAction.objects.all()
-    return qs if actor is SYSTEM else scoping.support_actions(actor, qs)
+    return scoping.support_actions(actor, SupportAction.objects.all())
 
 
 def units_qs(actor):
-    qs = AdministrativeUnit.objects.all()
-    return qs if actor is SYSTEM else scoping.units(actor, qs)
+    return scoping.units(actor, AdministrativeUnit.objects.all())
 
 
 def assessments_qs(actor):
-    qs = Assessment.objects.filter(household__is_deleted=False)
-    return qs if actor is SYSTEM else scoping.households(actor, qs, prefix="household__")
+    return scoping.households(actor, Assessment.objects.filter(household__is_deleted=False), prefix="household__")
 
 
 def valid_on(qs, day: dt.date):

@@ -19,8 +19,9 @@ def unit_for_report(*, actor, unit_id) -> AdministrativeUnit | None:
     """The unit a report is asked for. A ward officer always gets their own unit (another unit
     → 404); others may ask for none (the whole city)."""
     if unit_id in (None, ""):
-        if actor is not datasets.SYSTEM and scoping.scope_for(actor).unit_ids and actor.unit_id:
-            return AdministrativeUnit.objects.get(pk=actor.unit_id)
+        scope = scoping.scope_for(actor)
+        if scope.own_unit_only:
+            return AdministrativeUnit.objects.get(pk=scope.home_unit_id)
         return None
     return scoping.get_or_404(units_for(actor=actor), pk=unit_id)
 
@@ -41,9 +42,7 @@ def report_dataset(*, actor, code: str, year: int, month: int | None, unit_id=No
     if spec is None:
         raise Http404
     unit = unit_for_report(actor=actor, unit_id=unit_id)
-    if code == "MONTHLY" and unit is None and actor is not datasets.SYSTEM and not (
-        scoping.scope_for(actor).sees_all or scoping.scope_for(actor).agency_id is not None
-    ):
+    if code == "MONTHLY" and unit is None and not scoping.scope_for(actor).sees_city_reports:
         raise Http404
     return datasets.build(actor, code, datasets.Params(year=year, month=month if spec.uses_month else None, unit=unit))
 

@@ -14,21 +14,18 @@ from django.utils.translation import gettext as _
 from reports import datasets
 from reports.models import MonthlyReport, MonthlyReportEvent
 from tamky_poverty import scoping
-from tamky_poverty.models import Role
 
 Status = MonthlyReport.Status
 EDITABLE = (Status.DRAFT, Status.RETURNED)
 
 
-def _may_prepare(actor, unit) -> bool:
-    scope = scoping.scope_for(actor)
-    if getattr(actor, "is_superuser", False) or getattr(actor, "role", "") == Role.ADMINISTRATOR:
-        return True
-    return actor.role == Role.WARD_OFFICER and unit.pk in scope.unit_ids
-
-
 def can_prepare(actor, unit) -> bool:
-    return _may_prepare(actor, unit)
+    return scoping.scope_for(actor).may_prepare_report(unit.pk)
+
+
+def can_review(actor, report) -> bool:
+    """TNMT and administrators review, except the report of their own unit."""
+    return scoping.scope_for(actor).may_review_report(report.unit_id)
 
 
 def _event(report, actor, from_status, to_status, comment=""):
@@ -53,7 +50,7 @@ def monthly_report_prepare(*, actor, unit, year: int, month: int, difficulties: 
                            proposals: str = "") -> MonthlyReport:
     """Create or update the unit's report for the month (only while draft or returned)."""
     _validate_period(year, month)
-    if not _may_prepare(actor, unit):
+    if not can_prepare(actor, unit):
         raise PermissionDenied(_("Bạn không được lập báo cáo cho đơn vị này."))
     report = MonthlyReport.objects.select_for_update().filter(unit=unit, year=year, month=month).first()
     created = report is None
@@ -74,12 +71,12 @@ def monthly_report_prepare(*, actor, unit, year: int, month: int, difficulties: 
 def monthly_report_submit(*, actor, report: MonthlyReport) -> MonthlyReport:
     """Freeze the figures into the snapshot and send the report to TNMT."""
     report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
-    if not _may_prepare(actor, report.unit):
+    if not can_prepare(actor, report.unit):
         raise PermissionDenied(_("Bạn không được gửi báo cáo của đơn vị này."))
     if report.status not in EDITABLE:
         raise ValidationError(_("Chỉ gửi được báo cáo đang soạn hoặc bị trả lại."))
     previous = report.status
-    report.snapshot = datasets.monthly_figures(datasets.SYSTEM, [report.unit_id], report.year, report.month)
+    report.snapshot = datasets.monthly_figures(scoping.SYSTEM, [report.unit_id], report.year, report.month)
     report.status = Status.SUBMITTED
     report.submitted_by = actor
     report.submitted_at = timezone.now()
@@ -92,6 +89,8 @@ def _review(actor, report, to_status, comment):
     report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
     if not scoping.can_review_reports(actor):
         raise PermissionDenied(_("Chỉ Phòng TNMT được duyệt hoặc trả lại báo cáo."))
+    if not can_review(actor, report):
+        raise PermissionDenied(_("Không được duyệt hoặc trả lại báo cáo của chính đơn vị mình."))
     if report.status != Status.SUBMITTED:
         raise ValidationError(_("Chỉ duyệt hoặc trả lại được báo cáo đã gửi."))
     report.status = to_status

@@ -188,12 +188,13 @@ def monthly_list(request):
         messages.error(request, str(exc))
         return redirect("reports:monthly_list")
     user = request.user
+    scope = scoping.scope_for(user)
     return render(request, "reports/monthly_list.html", {
         "reports": selectors.monthly_reports_for(actor=user, year=year, month=month),
         "year": year, "month": month, "months": range(1, 13),
-        "can_prepare": user.unit_id is not None and services.can_prepare(user, user.unit),
+        "can_prepare": scope.home_unit_id is not None and scope.may_prepare_report(scope.home_unit_id),
         "default_month": today.month,
-        "city_ok": scoping.scope_for(user).sees_all or scoping.scope_for(user).agency_id is not None,
+        "city_ok": scope.sees_city_reports,
         "breadcrumbs": [(_("Báo cáo tháng"), None)],
     })
 
@@ -205,7 +206,7 @@ def monthly_detail(request, pk: int):
     ctx.update({
         "report": report_obj, "events": selectors.monthly_report_events(report=report_obj),
         "can_edit": report_obj.status in services.EDITABLE and services.can_prepare(request.user, report_obj.unit),
-        "can_review": report_obj.status == MonthlyReport.Status.SUBMITTED and scoping.can_review_reports(request.user),
+        "can_review": report_obj.status == MonthlyReport.Status.SUBMITTED and services.can_review(request.user, report_obj),
         "query": f"year={report_obj.year}&month={report_obj.month}&unit={report_obj.unit_id}",
         "breadcrumbs": [(_("Báo cáo tháng"), reverse("reports:monthly_list")), (str(report_obj), None)],
     })
@@ -214,9 +215,10 @@ def monthly_detail(request, pk: int):
 
 def monthly_prepare(request):
     user = request.user
-    if user.unit_id is None:
+    home = scoping.scope_for(user).home_unit_id
+    if home is None:
         raise Http404
-    unit = scoping.get_or_404(selectors.units_for(actor=user), pk=user.unit_id)
+    unit = scoping.get_or_404(selectors.units_for(actor=user), pk=home)
     source = request.POST if request.method == "POST" else request.GET
     today = timezone.localdate()
     try:

@@ -363,8 +363,9 @@ def own_report_to_prepare(*, actor, reports: list, year: int, month: int) -> dic
     sent (none yet, a draft, or returned) — the dashboard offers the way to it."""
     from reports.models import MonthlyReport
 
-    unit_id = getattr(actor, "unit_id", None)
-    if unit_id is None or getattr(actor, "role", "") != "ward_officer":
+    scope = scoping.scope_for(actor)
+    unit_id = scope.home_unit_id
+    if not scope.own_unit_only or not scope.may_prepare_report(unit_id):
         return None
     report = next((r for r in reports if r.unit_id == unit_id), None)
     if report is not None and report.status not in (MonthlyReport.Status.DRAFT, MonthlyReport.Status.RETURNED):

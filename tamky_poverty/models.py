@@ -53,22 +53,6 @@ class User(AbstractUser):
         if self.role == Role.AGENCY_OFFICER and not self.agency_id:
             raise ValidationError({"agency": _("Cán bộ cơ quan phải thuộc một cơ quan.")})
 
-    @property
-    def is_ward_officer(self) -> bool:
-        return self.role == Role.WARD_OFFICER
-
-    @property
-    def is_agency_officer(self) -> bool:
-        return self.role == Role.AGENCY_OFFICER
-
-    @property
-    def is_tnmt(self) -> bool:
-        return self.role == Role.TNMT_REVIEWER
-
-    @property
-    def is_administrator(self) -> bool:
-        return self.role == Role.ADMINISTRATOR or self.is_superuser
-
 
 class AccessRecord(models.Model):
     """Who saw or exported personal data, and when (Decree 13/2023/NĐ-CP)."""

@@ -22,22 +22,71 @@ from tamky_poverty.models import Role
 
 @dataclass(frozen=True)
 class Scope:
+    """What one actor may see and do. Every role decision in the code reads these flags; only
+    ``_compute_scope`` looks at the role."""
+
     sees_all: bool = False
     unit_ids: frozenset[int] = frozenset()
     agency_id: int | None = None
     can_write_register: bool = False
     can_edit_plan: bool = False
     can_review_reports: bool = False
+    # Monthly reports: prepare/submit — for every unit (``sees_all``) or for ``unit_ids``.
+    prepares_reports: bool = False
+    # The city's monthly report (the sum of the units' approved reports).
+    sees_city_reports: bool = False
+    # The unit the person belongs to (and the units it succeeded), whatever their role: a
+    # reviewer never approves or returns the report of their own unit.
+    home_unit_id: int | None = None
+    home_unit_ids: frozenset[int] = frozenset()
+    # The command line and scheduled jobs: read everything, change nothing.
+    is_system: bool = False
 
     @property
     def is_empty(self) -> bool:
         return not self.sees_all and not self.unit_ids and self.agency_id is None
 
+    @property
+    def own_unit_only(self) -> bool:
+        """Bound to their own unit's register (a ward officer): forms fix the unit to it."""
+        return not self.sees_all and self.home_unit_id is not None and bool(self.unit_ids)
+
+    def may_prepare_report(self, unit_id) -> bool:
+        if not self.prepares_reports:
+            return False
+        return self.sees_all or unit_id in self.unit_ids
+
+    def may_review_report(self, unit_id) -> bool:
+        return self.can_review_reports and unit_id not in self.home_unit_ids
+
 
 NO_ACCESS = Scope()
+SYSTEM_SCOPE = Scope(sees_all=True, sees_city_reports=True, is_system=True)
+
+
+class SystemActor:
+    """The actor of the command line and scheduled jobs (``export_report``, the snapshot of a
+    submitted monthly report): sees every unit, changes nothing."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = False
+    pk = None
+    id = None
+    unit_id = None
+    agency_id = None
+    role = ""
+
+    def __str__(self):
+        return "system"
+
+
+SYSTEM = SystemActor()
 
 
 def scope_for(user) -> Scope:
+    if user is SYSTEM:
+        return SYSTEM_SCOPE
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return NO_ACCESS
     cached = getattr(user, "_scope_cache", None)
@@ -48,24 +97,31 @@ def scope_for(user) -> Scope:
     return scope
 
 
-def _compute_scope(user) -> Scope:
-    if user.is_superuser or user.role == Role.ADMINISTRATOR:
-        return Scope(sees_all=True, can_write_register=True, can_edit_plan=True, can_review_reports=True)
-    if user.role == Role.TNMT_REVIEWER:
-        return Scope(sees_all=True, can_write_register=True, can_edit_plan=True, can_review_reports=True)
-    if user.role == Role.WARD_OFFICER and user.unit_id:
-        from households.models import AdministrativeUnit
+def _with_predecessors(unit_id: int) -> frozenset[int]:
+    from households.models import AdministrativeUnit
 
-        ids = {user.unit_id}
-        frontier = {user.unit_id}
-        while frontier:  # a ward that replaced others keeps their registers
-            frontier = set(
-                AdministrativeUnit.objects.filter(successor_id__in=frontier).values_list("id", flat=True)
-            ) - ids
-            ids |= frontier
-        return Scope(unit_ids=frozenset(ids), can_write_register=True)
+    ids = {unit_id}
+    frontier = {unit_id}
+    while frontier:  # a ward that replaced others keeps their registers
+        frontier = set(
+            AdministrativeUnit.objects.filter(successor_id__in=frontier).values_list("id", flat=True)
+        ) - ids
+        ids |= frontier
+    return frozenset(ids)
+
+
+def _compute_scope(user) -> Scope:
+    home = {"home_unit_id": user.unit_id, "home_unit_ids": _with_predecessors(user.unit_id)} if user.unit_id else {}
+    if user.is_superuser or user.role == Role.ADMINISTRATOR:
+        return Scope(sees_all=True, can_write_register=True, can_edit_plan=True, can_review_reports=True,
+                     prepares_reports=True, sees_city_reports=True, **home)
+    if user.role == Role.TNMT_REVIEWER:
+        return Scope(sees_all=True, can_write_register=True, can_edit_plan=True, can_review_reports=True,
+                     sees_city_reports=True, **home)
+    if user.role == Role.WARD_OFFICER and user.unit_id:
+        return Scope(unit_ids=home["home_unit_ids"], can_write_register=True, prepares_reports=True, **home)
     if user.role == Role.AGENCY_OFFICER and user.agency_id:
-        return Scope(agency_id=user.agency_id)
+        return Scope(agency_id=user.agency_id, sees_city_reports=True)
     return NO_ACCESS
 
 
