@@ -8,6 +8,11 @@ inactive or anonymous user, or a ward officer without a unit sees nothing.
 | agency officer  | those its agency supports           | those it leads       | all (read)      |
 | TNMT reviewer   | all                                 | all                  | all             |
 | administrator   | all                                 | all                  | all             |
+| system (command line) | all (read only)               | all (read only)      | all (read only) |
+
+Monthly reports: ward officers prepare their unit's, administrators any; TNMT reviewers and
+administrators approve or return them — never the report of the unit they belong to. Every role
+decision elsewhere reads the ``Scope`` flags below; no other module compares roles.
 """
 
 from __future__ import annotations
