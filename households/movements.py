@@ -319,3 +319,18 @@ def list_figures(start: dict, end: dict, moves: dict, keys) -> dict[str, ListFig
         f.from_other = sum(by_movement[m] for m in FROM_OTHER[cls])
         out[cls] = f
     return out
+
+
+# --- the plan's groups of poor households -------------------------------------------------------------
+
+#: The plan's three groups support cannot lift within a year (DOMAIN.md §1); a poor household in
+#: none of them (group "other") is *có thể tác động* — liftable.
+PLAN_GROUPS = ("orphan", "dependants_school", "dependants_social", "no_labour")
+LIFTABLE = "other"
+
+
+def poor_by_group(households: QuerySet, day: dt.date,
+                  grouping: Grouping = BY_CURRENT_UNIT) -> dict[tuple[object, str], int]:
+    """{(group key, household group): poor households on ``day``} (1 query)."""
+    qs = grouping.annotate_households(in_class_on(households.order_by(), day, [POOR]), day)
+    return {(k, g): n for k, g, n in qs.values_list("group_key", "group").annotate(n=Count("id"))}

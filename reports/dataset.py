@@ -41,6 +41,7 @@ class Dataset:
     code: str  # e.g. "PL01", "MONTHLY"
     title: str  # bold caps title
     subtitle: str = ""  # e.g. "(Kèm theo Kế hoạch ... năm 2025)"
+    table_title: str = ""  # the heading of the main table when the report has numbered sections
     header_rows: list[list[HeaderCell]] = field(default_factory=list)
     columns: list[Column] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)

@@ -9,10 +9,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Case, CharField, Count, Min, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from households import movements as mv
 from households.models import (
     AdministrativeUnit,
     Assessment,
@@ -24,12 +25,11 @@ from households.models import (
     PovertyStandard,
     UnitYearFigures,
 )
-from households.selectors import in_class_on
 from reports.dataset import Column, Dataset, HeaderCell, Row
 from reports.formatting import rate
 from support.models import ActionStatus, SupportAction, SupportKind
 from tamky_poverty import scoping
-from targets.models import Plan, QuotaKind, SupportQuota, UnitTarget, quota_kind_for_support
+from targets.models import Plan, QuotaKind, SupportQuota, UnitTarget, support_kinds_for_quota
 
 POOR, NEAR_POOR = PovertyClass.POOR, PovertyClass.NEAR_POOR
 
@@ -95,37 +95,52 @@ class Params:
     year: int
     month: int | None = None
     unit: AdministrativeUnit | None = None
+    as_of: dt.date | None = None  # the day a report is looked at (lateness); None: today
 
 
 # ------------------------------------------------------------------------------------- PL01
 
 
 def pl01(actor, p: Params) -> Dataset:
+    """Phụ lục 01: the targets per unit, with what each unit has achieved in the year (or up to
+    the end of ``p.month``): households that left poverty / near-poverty (``households.movements``)."""
     plan = _plan(p.year)
     targets = UnitTarget.objects.filter(plan=plan) if plan else UnitTarget.objects.none()
     targets = targets.filter(unit__in=units_qs(actor))
     if p.unit is not None:
         targets = targets.filter(unit=p.unit)
-    targets = targets.select_related("unit").order_by("unit__kind", "unit__name")
-    totals = targets.aggregate(poor=Coalesce(Sum("poor_exit_target"), 0),
-                               near=Coalesce(Sum("near_poor_exit_target"), 0))
-    rows = [Row([i, _unit_label(t.unit), t.poor_exit_target, t.near_poor_exit_target, ""])
+    targets = list(targets.select_related("unit").order_by("unit__kind", "unit__name"))
+    period = period_of(p)
+    decisions = assessments_qs(actor).filter(household__unit_id__in=[t.unit_id for t in targets])
+    moves = mv.movement_counts(decisions, period)
+
+    def achieved(unit_ids):
+        lines = mv.line_counts(moves, set(unit_ids))
+        return [lines["left_poor"], lines["left_near_poor"]]
+
+    rows = [Row([i, _unit_label(t.unit), t.poor_exit_target, t.near_poor_exit_target, *achieved([t.unit_id]), ""])
             for i, t in enumerate(targets, start=1)]
-    rows.append(Row(["", "Tổng cộng", totals["poor"], totals["near"], ""], style="total"))
+    rows.append(Row(["", "Tổng cộng", sum(t.poor_exit_target for t in targets),
+                     sum(t.near_poor_exit_target for t in targets), *achieved([t.unit_id for t in targets]), ""],
+                    style="total"))
+    until = f"đến ngày {period.last:%d/%m/%Y}" if p.month else f"năm {p.year}"
     return Dataset(
         code="PL01",
         title=f"Chỉ tiêu giảm hộ nghèo, hộ cận nghèo năm {p.year}",
         subtitle=_subtitle(p.year),
         header_rows=[
             [HeaderCell("STT", rowspan=2), HeaderCell("Đơn vị", rowspan=2),
-             HeaderCell(f"Chỉ tiêu giảm nghèo năm {p.year} (hộ)", colspan=2), HeaderCell("Ghi chú", rowspan=2)],
-            [HeaderCell("Hộ nghèo thoát nghèo"), HeaderCell("Hộ cận nghèo thoát cận nghèo")],
+             HeaderCell(f"Chỉ tiêu giảm nghèo năm {p.year} (hộ)", colspan=2),
+             HeaderCell(f"Kết quả thực hiện {until} (hộ)", colspan=2), HeaderCell("Ghi chú", rowspan=2)],
+            [HeaderCell("Hộ nghèo thoát nghèo"), HeaderCell("Hộ cận nghèo thoát cận nghèo"),
+             HeaderCell("Đã thoát nghèo"), HeaderCell("Đã thoát cận nghèo")],
         ],
         columns=[Column("stt", "int", 6), Column("unit", "text", 28), Column("poor", "int", 16),
-                 Column("near_poor", "int", 18), Column("notes", "text", 16)],
+                 Column("near_poor", "int", 18), Column("left_poor", "int", 14), Column("left_near_poor", "int", 14),
+                 Column("notes", "text", 16)],
         rows=rows,
         place_date=_today(),
-        parameters={"year": p.year, "unit": p.unit.pk if p.unit else None},
+        parameters={"year": p.year, "month": p.month, "unit": p.unit.pk if p.unit else None},
     )
 
 
@@ -286,57 +301,47 @@ def deprivation_households(actor, code: str, unit_id: int, indicator_code: str):
 
 # ---------------------------------------------------------------------------- year movements
 
-LEFT = {POOR: ["left_poor", "poor_to_near_poor"], NEAR_POOR: ["left_near_poor", "near_poor_to_poor"]}
-NEW = {POOR: ["new_poor", "near_poor_to_poor"], NEAR_POOR: ["new_near_poor", "poor_to_near_poor"]}
-RE = {POOR: ["re_poor"], NEAR_POOR: ["re_near_poor"]}
+
+def period_of(p: Params) -> mv.Period:
+    """The report's window: the year, or from its start to the end of ``p.month``."""
+    return mv.year_to_month(p.year, p.month) if p.month else mv.year_period(p.year)
 
 
-def movement_counts(actor, start: dt.date, end: dt.date, unit_ids=None) -> dict[tuple[int, str], int]:
-    """{(unit_id, movement): number of decisions} effective in (start, end]."""
-    qs = assessments_qs(actor).filter(superseded_by__isnull=True, effective_date__gt=start, effective_date__lte=end)
-    if unit_ids is not None:
-        qs = qs.filter(household__unit_id__in=unit_ids)
-    return {(u, m): n for u, m, n in qs.values_list("household__unit_id", "movement").annotate(n=Count("id")).order_by()}
+MOVEMENT_COLUMNS = {  # per list: (label of the third column, of the sixth)
+    POOR: ("Thoát nghèo", "Trong đó: chuyển sang hộ cận nghèo", "Tái nghèo", "Từ hộ cận nghèo chuyển sang"),
+    NEAR_POOR: ("Thoát cận nghèo", "Chuyển sang hộ nghèo", "Tái cận nghèo", "Từ hộ nghèo chuyển sang"),
+}
 
 
 def movements(actor, p: Params) -> Dataset:
-    jan1 = dt.date(p.year, 1, 1)
-    end = dt.date(p.year, p.month, calendar.monthrange(p.year, p.month)[1]) if p.month else dt.date(p.year, 12, 31)
+    period = period_of(p)
     homes = households_qs(actor)
     if p.unit is not None:
         homes = homes.filter(unit=p.unit)
-    start_counts = {(u, c): n for u, c, n in in_class_on(homes, jan1, [POOR, NEAR_POOR])
-                    .values_list("unit_id", "class_on_day").annotate(n=Count("id")).order_by()}
-    end_counts: dict[tuple[int, str], int] = {}
-    dtts: dict[tuple[int, str], int] = {}
-    for u, c, n, e in (in_class_on(homes, end, [POOR, NEAR_POOR])
-                       .values_list("unit_id", "class_on_day")
-                       .annotate(n=Count("id"), e=Count("id", filter=Q(ethnic_minority=True))).order_by()):
-        end_counts[(u, c)] = n
-        dtts[(u, c)] = e
-    moves = movement_counts(actor, jan1, end, [p.unit.pk] if p.unit else None)
+    decisions = assessments_qs(actor)
+    if p.unit is not None:
+        decisions = decisions.filter(household__unit=p.unit)
+    start_counts = mv.classes_on(homes, period.start_day)
+    end_counts = mv.classes_on(homes, period.end_day, ethnic_minority=True)
+    moves = mv.movement_counts(decisions, period)
     figures = dict(UnitYearFigures.objects.filter(year=p.year).values_list("unit_id", "total_households"))
     data_units = {u for u, _ in [*start_counts, *end_counts, *moves]}
-    units = report_units(actor, jan1, p.unit, extra_ids=data_units)
+    units = report_units(actor, period.start_day, p.unit, extra_ids=data_units)
 
     def numbers(unit_ids):
         total = sum(figures.get(u, 0) for u in unit_ids) if all(u in figures for u in unit_ids) else None
         out = [total]
+        lists = mv.list_figures(start_counts, end_counts, moves, unit_ids)
         for cls in (POOR, NEAR_POOR):
-            s = sum(start_counts.get((u, cls), 0) for u in unit_ids)
-            left = sum(moves.get((u, m), 0) for u in unit_ids for m in LEFT[cls])
-            new = sum(moves.get((u, m), 0) for u in unit_ids for m in NEW[cls])
-            re = sum(moves.get((u, m), 0) for u in unit_ids for m in RE[cls])
-            e = sum(end_counts.get((u, cls), 0) for u in unit_ids)
-            d = sum(dtts.get((u, cls), 0) for u in unit_ids)
-            for n in (s, left, new, re, e):
-                out += [n, rate(n, total)]
-            out.append(d)
+            f = lists[cls]
+            out += [f.start, rate(f.start, total), f.left, rate(f.left, total), f.to_other,
+                    f.new, rate(f.new, total), f.re, rate(f.re, total), f.from_other,
+                    f.end, rate(f.end, total), f.ethnic_minority_end]
         return out
 
     rows: list[Row] = []
     stt = 0
-    width = 1 + 2 * 11
+    width = 1 + 2 * 13
     for label, kind in (("Khu vực thành thị (phường)", AdministrativeUnit.Kind.WARD),
                         ("Khu vực nông thôn (xã)", AdministrativeUnit.Kind.COMMUNE)):
         group = [u for u in units if u.kind == kind]
@@ -350,86 +355,87 @@ def movements(actor, p: Params) -> Dataset:
                         style="subtotal"))
     rows.append(Row(["", "Tổng cộng", *numbers([u.pk for u in units])], style="total"))
 
-    sub = []
-    for word in ("Đầu kỳ", "Thoát", "Phát sinh", "Tái", "Cuối kỳ"):
-        sub += [HeaderCell(word, colspan=2)]
-    sub.append(HeaderCell("Cuối kỳ: hộ DTTS", rowspan=2))
-    third = [HeaderCell(t) for t in ("Số hộ", "Tỷ lệ %") * 5]
+    second, third = [], []
+    for cls in (POOR, NEAR_POOR):
+        left, other_out, re_label, other_in = MOVEMENT_COLUMNS[cls]
+        second += [HeaderCell("Đầu kỳ", colspan=2), HeaderCell(left, colspan=2), HeaderCell(other_out, rowspan=2),
+                   HeaderCell("Phát sinh", colspan=2), HeaderCell(re_label, colspan=2), HeaderCell(other_in, rowspan=2),
+                   HeaderCell("Cuối kỳ", colspan=2), HeaderCell("Cuối kỳ: hộ DTTS", rowspan=2)]
+        third += [HeaderCell(t) for t in ("Số hộ", "Tỷ lệ %") * 5]
     columns = [Column("stt", "int", 5), Column("unit", "text", 18), Column("total", "int", 9)]
     for cls in ("poor", "near"):
-        for word in ("start", "left", "new", "re", "end"):
-            columns += [Column(f"{cls}_{word}", "int", 6), Column(f"{cls}_{word}_rate", "percent", 6)]
+        for word in ("start", "left", "other_out", "new", "re", "other_in", "end"):
+            columns.append(Column(f"{cls}_{word}", "int", 6))
+            if word not in ("other_out", "other_in"):
+                columns.append(Column(f"{cls}_{word}_rate", "percent", 6))
         columns.append(Column(f"{cls}_dtts", "int", 7))
-    period = f"tháng {p.month:02d}/{p.year}" if p.month else f"năm {p.year}"
+    label = f"tháng {p.month:02d}/{p.year}" if p.month else f"năm {p.year}"
     return Dataset(
         code="MOVEMENT",
-        title=f"Biến động hộ nghèo, hộ cận nghèo {period}",
-        subtitle=f"(Đầu kỳ: ngày 01/01/{p.year}; cuối kỳ: ngày {end:%d/%m/%Y}; tỷ lệ so với tổng số hộ dân cư)",
+        title=f"Biến động hộ nghèo, hộ cận nghèo {label}",
+        subtitle=(f"(Đầu kỳ: danh sách có hiệu lực ngày {period.start_day:%d/%m/%Y}; biến động: các quyết định có "
+                  f"hiệu lực từ {period.first:%d/%m/%Y} đến {period.last:%d/%m/%Y}; cuối kỳ: danh sách có hiệu lực ngày "
+                  f"{period.end_day:%d/%m/%Y}. Hộ nghèo: đầu kỳ − thoát nghèo + phát sinh + tái nghèo + từ cận nghèo "
+                  f"= cuối kỳ; hộ cận nghèo: đầu kỳ − thoát cận nghèo − chuyển sang hộ nghèo + phát sinh + tái cận "
+                  f"nghèo + từ hộ nghèo = cuối kỳ; tỷ lệ so với tổng số hộ dân cư)"),
         header_rows=[
             [HeaderCell("STT", rowspan=3), HeaderCell("Đơn vị", rowspan=3), HeaderCell("Tổng số hộ dân cư", rowspan=3),
-             HeaderCell("Hộ nghèo", colspan=11), HeaderCell("Hộ cận nghèo", colspan=11)],
-            sub + sub,
-            third + third,
+             HeaderCell("Hộ nghèo", colspan=13), HeaderCell("Hộ cận nghèo", colspan=13)],
+            second,
+            third,
         ],
         columns=columns, rows=rows, landscape=True, place_date=_today(),
-        parameters={"year": p.year, "month": p.month, "unit": p.unit.pk if p.unit else None},
+        parameters={"year": p.year, "month": p.month, "unit": p.unit.pk if p.unit else None,
+                    "period": [period.first.isoformat(), period.last.isoformat()]},
     )
 
 
 # ---------------------------------------------------------------------------- monthly report
 
-MOVEMENT_LINES = [
-    ("left_poor", "Số hộ thoát nghèo", LEFT[POOR], "poor"),
-    ("left_near_poor", "Số hộ thoát cận nghèo", LEFT[NEAR_POOR], "near_poor"),
-    ("new_poor", "Số hộ nghèo phát sinh", NEW[POOR], None),
-    ("new_near_poor", "Số hộ cận nghèo phát sinh", NEW[NEAR_POOR], None),
-    ("re_poor", "Số hộ tái nghèo", RE[POOR], None),
-    ("re_near_poor", "Số hộ tái cận nghèo", RE[NEAR_POOR], None),
-]
 SUPPORT_LINES = [QuotaKind.LIVELIHOOD, QuotaKind.HOUSING, QuotaKind.SPONSORSHIP, QuotaKind.LOAN,
                  QuotaKind.VOCATIONAL_TRAINING, QuotaKind.JOB_PLACEMENT, QuotaKind.HEALTH_INSURANCE,
                  QuotaKind.EDUCATION]
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+def _quota_kind():
+    """The quota kind of a support action (housing repair and new build share one)."""
+    return Case(*[When(kind__in=support_kinds_for_quota(qk), then=Value(qk)) for qk in QuotaKind.values],
+                default=Value(""), output_field=CharField())
+
+
 def monthly_figures(actor, unit_ids: list[int], year: int, month: int) -> dict:
-    """The figures of a unit's monthly report (JSON-serialisable: frozen into the snapshot)."""
+    """The figures of a unit's monthly report (JSON-serialisable: frozen into the snapshot).
+    Movements come from ``households.movements`` (the month's window and the year to the month's
+    end); support is counted in households — children for sponsorship — never in actions."""
     first, last = month_bounds(year, month)
     jan1 = dt.date(year, 1, 1)
-    in_month = movement_counts(actor, first - dt.timedelta(days=1), last, unit_ids)
-    ytd = movement_counts(actor, jan1, last, unit_ids)
+    decisions = assessments_qs(actor).filter(household__unit_id__in=unit_ids)
+    in_month = mv.line_counts(mv.movement_counts(decisions, mv.month_period(year, month)))
+    ytd = mv.line_counts(mv.movement_counts(decisions, mv.year_to_month(year, month)))
+    movements_out = {key: {"month": in_month[key], "ytd": ytd[key]} for key in mv.LINE_KINDS}
     plan = _plan(year)
     targets = (UnitTarget.objects.filter(plan=plan, unit_id__in=unit_ids).aggregate(
         poor=Coalesce(Sum("poor_exit_target"), 0), near_poor=Coalesce(Sum("near_poor_exit_target"), 0))
         if plan else {"poor": 0, "near_poor": 0})
-    movements_out = {}
-    for key, _label, kinds, _t in MOVEMENT_LINES:
-        movements_out[key] = {
-            "month": sum(n for (u, m), n in in_month.items() if m in kinds),
-            "ytd": sum(n for (u, m), n in ytd.items() if m in kinds),
-        }
     actions = actions_qs(actor).filter(household__unit_id__in=unit_ids, plan_year=year).exclude(
-        status=ActionStatus.CANCELLED)
+        status=ActionStatus.CANCELLED).annotate(quota_kind=_quota_kind()).exclude(quota_kind="")
     done = Q(status=ActionStatus.COMPLETED)
+    windows = {"planned_year": Q(), "planned_month": Q(planned_date__range=(first, last)),
+               "completed_month": done & Q(completed_date__range=(first, last)),
+               "completed_ytd": done & Q(completed_date__range=(jan1, last))}
+    aggregates = {}
+    for name, cond in windows.items():
+        aggregates[f"h_{name}"] = Count("household", distinct=True, filter=cond)
+        aggregates[f"c_{name}"] = Count("member", distinct=True, filter=cond)
     support: dict[str, dict[str, int]] = {}
-    for kind, planned_year, planned_month, completed_month, completed_ytd in (
-        actions.values_list("kind").annotate(
-            a=Count("id"),
-            b=Count("id", filter=Q(planned_date__range=(first, last))),
-            c=Count("id", filter=done & Q(completed_date__range=(first, last))),
-            d=Count("id", filter=done & Q(completed_date__range=(jan1, last))),
-        ).order_by()
-    ):
-        qk = quota_kind_for_support(kind)
-        if qk is None:
-            continue
-        row = support.setdefault(qk, {"planned_year": 0, "planned_month": 0, "completed_month": 0, "completed_ytd": 0})
-        for name, n in (("planned_year", planned_year), ("planned_month", planned_month),
-                        ("completed_month", completed_month), ("completed_ytd", completed_ytd)):
-            row[name] += n
+    for row in actions.values("quota_kind").annotate(**aggregates).order_by():
+        unit_of_count = "c" if row["quota_kind"] == QuotaKind.SPONSORSHIP else "h"
+        support[row["quota_kind"]] = {name: row[f"{unit_of_count}_{name}"] for name in windows}
     resolved = {}
     for code, m, y in (
         actions_qs(actor).filter(household__unit_id__in=unit_ids, status=ActionStatus.COMPLETED,
@@ -441,13 +447,22 @@ def monthly_figures(actor, unit_ids: list[int], year: int, month: int) -> dict:
         resolved[code] = {"month": m, "ytd": y}
     return {"year": year, "month": month, "unit_ids": list(unit_ids), "movements": movements_out,
             "targets": {"poor": targets["poor"], "near_poor": targets["near_poor"]},
-            "support": support, "deprivations_resolved": resolved,
+            "support": support, "deprivations_resolved": resolved, "counted_in": "households",
             "computed_at": timezone.now().isoformat()}
 
 
+def plan_targets(year: int) -> dict[str, int]:
+    """The plan's city targets (Phụ lục 01 totals): what the city report is rated against."""
+    plan = _plan(year)
+    if plan is None:
+        return {"poor": 0, "near_poor": 0}
+    return UnitTarget.objects.filter(plan=plan).aggregate(
+        poor=Coalesce(Sum("poor_exit_target"), 0), near_poor=Coalesce(Sum("near_poor_exit_target"), 0))
+
+
 def sum_figures(figures: list[dict], year: int, month: int) -> dict:
-    """The city's figures: the sum of (approved) unit snapshots."""
-    out = {"year": year, "month": month, "unit_ids": [], "movements": {}, "targets": {"poor": 0, "near_poor": 0},
+    """The city's figures: the sum of (approved) unit snapshots; targets from the plan."""
+    out = {"year": year, "month": month, "unit_ids": [], "movements": {}, "targets": plan_targets(year),
            "support": {}, "deprivations_resolved": {}}
     for f in figures:
         out["unit_ids"] += f.get("unit_ids", [])
@@ -455,8 +470,6 @@ def sum_figures(figures: list[dict], year: int, month: int) -> dict:
             row = out["movements"].setdefault(key, {"month": 0, "ytd": 0})
             row["month"] += v.get("month", 0)
             row["ytd"] += v.get("ytd", 0)
-        for key in ("poor", "near_poor"):
-            out["targets"][key] += f.get("targets", {}).get(key, 0)
         for kind, v in f.get("support", {}).items():
             row = out["support"].setdefault(kind, {})
             for name, n in v.items():
@@ -469,23 +482,37 @@ def sum_figures(figures: list[dict], year: int, month: int) -> dict:
 
 
 def _quotas(year: int) -> dict[str, int]:
+    """The plan's quota per kind: households, children for sponsorship (66 = 19 + 47)."""
     plan = _plan(year)
     if not plan:
         return {}
-    return dict(SupportQuota.objects.filter(plan=plan).values_list("kind").annotate(n=Sum("households")).order_by())
+    out: dict[str, int] = {}
+    for kind, households, items in SupportQuota.objects.filter(plan=plan).values_list("kind", "households", "items"):
+        out[kind] = out.get(kind, 0) + (items if kind == QuotaKind.SPONSORSHIP else households)
+    return out
 
 
 def monthly_dataset(figures: dict, *, year: int, month: int, who: str, issuer: str | None = None,
-                    difficulties: str = "", proposals: str = "", status_note: str = "",
+                    difficulties: str = "", proposals: str = "", status_note: str = "", city: bool = False,
                     extra_sections: list[Dataset] | None = None) -> Dataset:
-    mv = figures.get("movements", {})
+    """The monthly report. A unit's report rates the unit against its own targets (Phụ lục 01)
+    and shows the plan's support quotas as city-wide, without a rate; the city report rates the
+    city against the plan."""
+    mv_figures = figures.get("movements", {})
     targets = figures.get("targets", {})
-    rows = []
-    for i, (key, label, _kinds, target_key) in enumerate(MOVEMENT_LINES, start=1):
-        v = mv.get(key, {})
+    rows, beyond = [], []
+    number = 0
+    for key, label, _kinds, target_key in mv.LINES:
+        v = mv_figures.get(key, {})
         target = targets.get(target_key) if target_key else None
-        achieved = rate(v.get("ytd", 0), target) if target_key else None
-        rows.append(Row([i, label, v.get("month", 0), v.get("ytd", 0), target, achieved]))
+        ytd = v.get("ytd", 0)
+        sub = label.startswith("Trong đó")
+        if not sub:
+            number += 1
+        rows.append(Row(["" if sub else number, label, v.get("month", 0), ytd, target,
+                         rate(ytd, target) if target_key else None]))
+        if target_key and target is not None and ytd > target:
+            beyond.append(f"{label} lũy kế ({ytd}) vượt chỉ tiêu năm ({target})")
     quotas = _quotas(year)
     srows = []
     sup = figures.get("support", {})
@@ -494,50 +521,72 @@ def monthly_dataset(figures: dict, *, year: int, month: int, who: str, issuer: s
         quota = quotas.get(kind)
         if not v and not quota:
             continue
-        srows.append(Row([len(srows) + 1, str(QuotaKind(kind).label), v.get("planned_month", 0), v.get("completed_month", 0),
+        label = str(QuotaKind(kind).label) + (" (số cháu)" if kind == QuotaKind.SPONSORSHIP else "")
+        srows.append(Row([len(srows) + 1, label, v.get("planned_month", 0), v.get("completed_month", 0),
                           v.get("planned_year", 0), v.get("completed_ytd", 0), quota,
-                          rate(v.get("completed_ytd", 0), quota)]))
-    support = Dataset(
-        code="MONTHLY-SUPPORT", title="II. Kết quả thực hiện các hoạt động hỗ trợ (số hộ)",
+                          rate(v.get("completed_ytd", 0), quota) if city else None]))
+    sections: list[Dataset] = []
+
+    def section(ds: Dataset) -> Dataset:
+        ds.title = f"{ROMAN[len(sections) + 1]}. {ds.title}"
+        sections.append(ds)
+        return ds
+
+    section(Dataset(
+        code="MONTHLY-SUPPORT", title="Kết quả thực hiện các hoạt động hỗ trợ (số hộ; nhận đỡ đầu: số cháu)",
         header_rows=[[HeaderCell("STT", rowspan=2), HeaderCell("Hoạt động", rowspan=2),
                       HeaderCell("Trong tháng", colspan=2), HeaderCell("Lũy kế từ đầu năm", colspan=2),
-                      HeaderCell("Định mức kế hoạch", rowspan=2), HeaderCell("Tỷ lệ hoàn thành (%)", rowspan=2)],
+                      HeaderCell("Định mức kế hoạch" if city else "Định mức kế hoạch (toàn thành phố)", rowspan=2),
+                      HeaderCell("Tỷ lệ hoàn thành (%)", rowspan=2)],
                      [HeaderCell("Kế hoạch"), HeaderCell("Hoàn thành"), HeaderCell("Kế hoạch"), HeaderCell("Hoàn thành")]],
         columns=[Column("stt", "int", 5), Column("what", "text", 34), Column("pm", "int", 10), Column("cm", "int", 10),
                  Column("py", "int", 10), Column("cy", "int", 10), Column("quota", "int", 10), Column("rate", "percent", 10)],
         rows=srows,
-    )
+    ))
     names = dict(Indicator.objects.filter(code__in=list(figures.get("deprivations_resolved", {}))).values_list("code", "name"))
     drows = [Row([i, names.get(code, code), v.get("month", 0), v.get("ytd", 0)])
              for i, (code, v) in enumerate(sorted(figures.get("deprivations_resolved", {}).items()), start=1)]
-    depr = Dataset(
-        code="MONTHLY-DEPRIVATIONS", title="III. Chỉ số thiếu hụt được giải quyết (số hộ)",
+    section(Dataset(
+        code="MONTHLY-DEPRIVATIONS", title="Chỉ số thiếu hụt được giải quyết (số hộ)",
         header_rows=[[HeaderCell("STT"), HeaderCell("Chỉ số thiếu hụt"), HeaderCell("Trong tháng"),
                       HeaderCell("Lũy kế từ đầu năm")]],
         columns=[Column("stt", "int", 5), Column("indicator", "text", 40), Column("m", "int", 12), Column("y", "int", 14)],
         rows=drows,
-    )
-    notes = [f"IV. Khó khăn, vướng mắc: {difficulties.strip() or 'Không.'}",
-             f"V. Đề xuất, kiến nghị: {proposals.strip() or 'Không.'}"]
+    ))
+    for extra in extra_sections or []:
+        section(extra)
+    n = len(sections) + 1
+    notes = []
+    if not city:
+        notes.append("Ghi chú: định mức hỗ trợ trong kế hoạch là định mức chung của toàn thành phố, không giao "
+                     "riêng cho từng đơn vị, nên báo cáo của đơn vị không tính tỷ lệ hoàn thành định mức; cột "
+                     "\"Kế hoạch\" là phần việc của đơn vị trong danh sách Phụ lục 02–07.")
+    if beyond:
+        notes.append("Ghi chú: " + "; ".join(beyond) + ".")
+    notes += [f"{ROMAN[n]}. Khó khăn, vướng mắc: {difficulties.strip() or 'Không.'}",
+              f"{ROMAN[n + 1]}. Đề xuất, kiến nghị: {proposals.strip() or 'Không.'}"]
     if status_note:
         notes.append(status_note)
+    first_period = mv.month_period(year, month)
     return Dataset(
         code="MONTHLY",
         title=f"Báo cáo kết quả thực hiện công tác giảm nghèo tháng {month:02d} năm {year}",
         subtitle=f"({who})",
+        table_title=(f"I. Kết quả giảm nghèo (số hộ; trong tháng: quyết định có hiệu lực từ "
+                     f"{first_period.first:%d/%m/%Y} đến {first_period.last:%d/%m/%Y})"),
         header_rows=[[HeaderCell("STT"), HeaderCell("Nội dung"), HeaderCell("Trong tháng"),
                       HeaderCell("Lũy kế từ đầu năm"), HeaderCell("Chỉ tiêu năm"), HeaderCell("Tỷ lệ đạt (%)")]],
         columns=[Column("stt", "int", 5), Column("what", "text", 36), Column("m", "int", 12), Column("y", "int", 14),
                  Column("target", "int", 12), Column("rate", "percent", 12)],
         rows=rows,
-        sections=[support, depr, *(extra_sections or [])],
+        sections=sections,
         notes=notes, signature="authority", show_recipients=True, place_date=_today(),
         parameters={"year": year, "month": month, "issuer": issuer, "figures": figures},
     )
 
 
 def monthly_unit(actor, p: Params) -> Dataset:
-    from reports.models import MonthlyReport
+    from reports.models import MonthlyReport, ReportDeadline
 
     unit = p.unit
     report = MonthlyReport.objects.filter(unit=unit, year=p.year, month=p.month).first()
@@ -546,39 +595,72 @@ def monthly_unit(actor, p: Params) -> Dataset:
     else:
         figures = monthly_figures(actor, [unit.pk], p.year, p.month)
     status = report.get_status_display() if report else "Chưa lập báo cáo"
+    due = ReportDeadline.due_for(p.year, p.month)
     return monthly_dataset(
         figures, year=p.year, month=p.month, who=_unit_label(unit), issuer=f"UBND {_unit_label(unit)}".upper(),
         difficulties=report.difficulties if report else "", proposals=report.proposals if report else "",
-        status_note=f"Tình trạng báo cáo: {status}.",
+        status_note=f"Tình trạng báo cáo: {status}. Hạn nộp: {due:%d/%m/%Y}.",
     )
 
 
-def monthly_city(actor, p: Params) -> Dataset:
+def submission_status(reports: dict, units: list, due: dt.date, as_of: dt.date) -> list[tuple]:
+    """(unit, report or None, first submission date or None, days late or None, listed?) for
+    each unit: late = first submitted after ``due``, or not yet submitted on ``as_of`` > ``due``."""
     from reports.models import MonthlyReport
 
+    out = []
+    for u in units:
+        r = reports.get(u.pk)
+        submitted = r.first_submitted if r is not None else None
+        if submitted is not None:
+            late = (submitted - due).days if submitted > due else None
+        else:
+            late = (as_of - due).days if as_of > due else None
+        listed = r is None or r.status != MonthlyReport.Status.APPROVED or late is not None
+        out.append((u, r, submitted, late, listed))
+    return out
+
+
+def monthly_city(actor, p: Params) -> Dataset:
+    from reports.models import MonthlyReport, ReportDeadline
+
     first, _last = month_bounds(p.year, p.month)
-    reports = {r.unit_id: r for r in MonthlyReport.objects.filter(year=p.year, month=p.month).select_related("unit")}
+    as_of = p.as_of or _today()
+    due = ReportDeadline.due_for(p.year, p.month)
+    reports = {r.unit_id: r for r in MonthlyReport.objects.filter(year=p.year, month=p.month).select_related("unit")
+               .annotate(first_submitted=Min(TruncDate("events__at"), filter=Q(events__to_status="submitted")))}
     approved = [r for r in reports.values() if r.status == MonthlyReport.Status.APPROVED]
     figures = sum_figures([r.snapshot for r in approved], p.year, p.month)
     units = report_units(actor, first, extra_ids=reports.keys())
-    missing = []
-    for u in units:
-        r = reports.get(u.pk)
+    listed = []
+    late_units, pending_units = [], []
+    for u, r, submitted, late, show in submission_status(reports, units, due, as_of):
+        if late is not None:
+            late_units.append(_unit_label(u))
         if r is None or r.status != MonthlyReport.Status.APPROVED:
-            missing.append(Row([len(missing) + 1, _unit_label(u), r.get_status_display() if r else "Chưa gửi báo cáo"]))
+            pending_units.append(_unit_label(u))
+        if show:
+            state = r.get_status_display() if r else "Chưa gửi báo cáo"
+            listed.append(Row([len(listed) + 1, _unit_label(u), state, submitted,
+                               f"Trễ {late} ngày" if late is not None else ""]))
     pending = Dataset(
-        code="MONTHLY-PENDING", title="VI. Đơn vị chưa gửi hoặc chưa được duyệt báo cáo",
-        header_rows=[[HeaderCell("STT"), HeaderCell("Đơn vị"), HeaderCell("Tình trạng")]],
-        columns=[Column("stt", "int", 5), Column("unit", "text", 30), Column("status", "text", 24)],
-        rows=missing,
+        code="MONTHLY-PENDING",
+        title=f"Đơn vị chưa gửi, chưa được duyệt hoặc gửi trễ hạn (hạn nộp: {due:%d/%m/%Y})",
+        header_rows=[[HeaderCell("STT"), HeaderCell("Đơn vị"), HeaderCell("Tình trạng"), HeaderCell("Ngày gửi"),
+                      HeaderCell("Trễ hạn")]],
+        columns=[Column("stt", "int", 5), Column("unit", "text", 30), Column("status", "text", 20),
+                 Column("sent", "date", 12), Column("late", "text", 14)],
+        rows=listed,
     )
     difficulties = "\n".join(f"{r.unit.name}: {r.difficulties}" for r in approved if r.difficulties.strip())
     proposals = "\n".join(f"{r.unit.name}: {r.proposals}" for r in approved if r.proposals.strip())
     ds = monthly_dataset(figures, year=p.year, month=p.month,
-                         who=f"Tổng hợp từ {len(approved)} báo cáo đã duyệt của các phường, xã",
-                         difficulties=difficulties, proposals=proposals, extra_sections=[pending])
+                         who=f"Tổng hợp từ {len(approved)} báo cáo đã duyệt của các phường, xã; chỉ tiêu theo kế hoạch",
+                         difficulties=difficulties, proposals=proposals, city=True, extra_sections=[pending])
     ds.parameters["approved_units"] = sorted(r.unit_id for r in approved)
-    ds.parameters["pending_units"] = [row.cells[1] for row in missing]
+    ds.parameters["pending_units"] = pending_units
+    ds.parameters["late_units"] = late_units
+    ds.parameters["due_date"] = due.isoformat()
     return ds
 
 
@@ -600,7 +682,8 @@ def _monthly(actor, p: Params) -> Dataset:
 
 
 REPORTS: dict[str, ReportSpec] = {
-    "PL01": ReportSpec("PL01", "Phụ lục 01 – Chỉ tiêu giảm nghèo theo đơn vị", pl01),
+    "PL01": ReportSpec("PL01", "Phụ lục 01 – Chỉ tiêu giảm nghèo theo đơn vị và kết quả thực hiện", pl01,
+                       uses_month=True),
     **{code: ReportSpec(code, f"Phụ lục {code[2:]} – {title}", lambda a, p, c=code: support_list(a, p, c), personal=True)
        for code, (_k, _c, title) in LIST_REPORTS.items()},
     "PL08": ReportSpec("PL08", "Phụ lục 08 – Chỉ số thiếu hụt của hộ nghèo", lambda a, p: deprivations(a, p, "PL08")),

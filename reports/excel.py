@@ -128,6 +128,9 @@ def _write_dataset(ws, ds: Dataset, settings) -> None:
         line(6, 1, ncols, ds.subtitle, Font(name=FONT, italic=True, size=12))
         row = 7
     row += 1
+    if ds.table_title:
+        line(row, 1, ncols, ds.table_title, Font(name=FONT, bold=True, size=12), Alignment(horizontal="left"))
+        row += 1
     first_head, last_head, row = _write_table(ws, ds, row, widths)
     if ds.header_rows:
         ws.freeze_panes = ws.cell(row=last_head + 1, column=1)

@@ -99,3 +99,46 @@ class MonthlyReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.report}: {self.from_status or '-'} → {self.to_status}"
+
+
+#: The plan asks the units to report every month (§V.11 "Hàng tháng, cập nhật số liệu, báo cáo UBND
+#: thành phố") without naming a day; by default a month's report is due on this day of the next
+#: month (a month can only be reported once it has ended). TNMT sets another date per month.
+DEFAULT_DUE_DAY = 5
+
+
+def default_due_date(year: int, month: int):
+    import datetime as dt
+
+    return dt.date(year + (month == 12), month % 12 + 1, DEFAULT_DUE_DAY)
+
+
+class ReportDeadline(models.Model):
+    """The date by which the units' monthly reports of one month are due, set by TNMT."""
+
+    year = models.PositiveSmallIntegerField(_("năm"))
+    month = models.PositiveSmallIntegerField(_("tháng"))
+    due_date = models.DateField(_("hạn nộp báo cáo"))
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("hạn nộp báo cáo tháng")
+        verbose_name_plural = _("hạn nộp báo cáo tháng")
+        ordering = ["year", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month"], name="report_deadline_unique"),
+            models.CheckConstraint(condition=Q(month__gte=1) & Q(month__lte=12), name="report_deadline_month_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:02d}/{self.year}: {self.due_date:%d/%m/%Y}"
+
+    @classmethod
+    def due_for(cls, year: int, month: int):
+        """The due date of the month's reports: TNMT's, or the default (``DEFAULT_DUE_DAY``)."""
+        row = cls.objects.filter(year=year, month=month).values_list("due_date", flat=True).first()
+        return row or default_due_date(year, month)

@@ -18,11 +18,6 @@ from tamky_poverty import scoping
 
 ATTENTION_LIMIT = 10
 
-LEFT_POOR = ("left_poor", "poor_to_near_poor")
-LEFT_NEAR_POOR = ("left_near_poor",)
-ENTERED = ("new_poor", "new_near_poor", "near_poor_to_poor")
-RE_ENTERED = ("re_poor", "re_near_poor")
-
 REPORT_STATUSES = ("not_started", "draft", "submitted", "returned", "approved")
 
 
@@ -35,6 +30,8 @@ class UnitProgress:
     left_near_poor: int = 0
     entered: int = 0
     re_entered: int = 0
+    to_poor: int = 0  # near-poor households that became poor (not a "thoát", not an entry)
+
     @property
     def target(self) -> int:
         return self.poor_target + self.near_poor_target
@@ -127,8 +124,8 @@ def grouped_bar_chart(groups: list[tuple[str, list[tuple[int, str, str]]]], *, l
 
 def household_counts(*, actor, year: int) -> dict:
     """Poor and near-poor households now and on 1 January of ``year`` (2 queries)."""
+    from households import movements
     from households.models import Household, PovertyClass
-    from households.selectors import in_class_on
 
     base = scoping.households(actor, Household.objects.filter(is_deleted=False))
     # Counting an indexed column (not the id) lets the database answer from the class index alone.
@@ -136,11 +133,8 @@ def household_counts(*, actor, year: int) -> dict:
         poor=Count("current_class", filter=Q(current_class=PovertyClass.POOR)),
         near_poor=Count("current_class", filter=Q(current_class=PovertyClass.NEAR_POOR)),
     )
-    jan1 = dt.date(year, 1, 1)
-    start = dict(
-        in_class_on(base.order_by(), jan1, [PovertyClass.POOR, PovertyClass.NEAR_POOR])
-        .values_list("class_on_day").annotate(n=Count("current_class"))
-    )
+    start_counts = movements.classes_on(base, movements.year_start(year), movements.CITY)
+    start = {cls: n for (_key, cls), n in start_counts.items()}
     return {
         "poor_now": now["poor"],
         "near_poor_now": now["near_poor"],
@@ -150,9 +144,10 @@ def household_counts(*, actor, year: int) -> dict:
 
 
 def unit_progress(*, actor, plan, year: int, units: list) -> list[UnitProgress]:
-    """Left / entered / re-entered this year against the plan's targets, per unit (2 queries).
-    Movements are the reviews effective after 1 January (the list in force on 1 January is the
-    year's start). A unit appears when it has a target or a movement."""
+    """Left / entered / re-entered in the plan year against the plan's targets, per unit
+    (2 queries), counted by ``households.movements`` (the year's window: the list in force on
+    1 January is the start). A unit appears when it has a target or a movement."""
+    from households import movements
     from households.models import Assessment
     from targets.models import UnitTarget
 
@@ -162,31 +157,21 @@ def unit_progress(*, actor, plan, year: int, units: list) -> list[UnitProgress]:
         for t in UnitTarget.objects.filter(plan=plan, unit_id__in=list(units_by_id)):
             p = by_unit.setdefault(t.unit_id, UnitProgress(unit=units_by_id[t.unit_id]))
             p.poor_target, p.near_poor_target = t.poor_exit_target, t.near_poor_exit_target
-    moves = (
-        scoping.households(actor, Assessment.objects.all(), prefix="household__")
-        # The list in force on 1 January (the annual review) is the start, not a movement.
-        .filter(effective_date__gt=dt.date(year, 1, 1), effective_date__year=year,
-                superseded_by__isnull=True, household__is_deleted=False)
-        .order_by()
-        .values("household__unit_id", "movement")
-        .annotate(n=Count("household_id", distinct=True))
-    )
-    for row in moves:
-        unit_id = row["household__unit_id"]
+    decisions = scoping.households(actor, Assessment.objects.filter(household__is_deleted=False),
+                                   prefix="household__")
+    counts = movements.movement_counts(decisions, movements.year_period(year))
+    for unit_id in {k for k, _m in counts}:
         if unit_id not in units_by_id:
             continue
+        lines = movements.line_counts(counts, {unit_id})
+        if not any(lines.values()):
+            continue
         p = by_unit.setdefault(unit_id, UnitProgress(unit=units_by_id[unit_id]))
-        m, n = row["movement"], row["n"]
-        if m in LEFT_POOR:
-            p.left_poor += n
-        elif m in LEFT_NEAR_POOR:
-            p.left_near_poor += n
-        elif m in ENTERED:
-            p.entered += n
-        elif m in RE_ENTERED:
-            p.re_entered += n
-    result = [by_unit[u.id] for u in units if u.id in by_unit]
-    return result
+        p.left_poor, p.left_near_poor = lines["left_poor"], lines["left_near_poor"]
+        p.entered = lines["new_poor"] + lines["new_near_poor"]
+        p.re_entered = lines["re_poor"] + lines["re_near_poor"]
+        p.to_poor = lines["near_poor_to_poor"]
+    return [by_unit[u.id] for u in units if u.id in by_unit]
 
 
 def support_progress(*, actor, plan, year: int) -> list[SupportRow]:

@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from django.db.models import Case, CharField, Count, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
+from households import movements
 from households.models import AdministrativeUnit, Assessment, Household, PovertyClass
 from support.models import ActionStatus, SupportAction
 from tamky_poverty import scoping
 from targets.models import Plan, QuotaKind, SupportQuota, UnitTarget, support_kinds_for_quota
 
-LEFT_POOR = (Assessment.Movement.LEFT_POOR, Assessment.Movement.POOR_TO_NEAR_POOR)
-LEFT_NEAR_POOR = (Assessment.Movement.LEFT_NEAR_POOR,)
 QUOTA_CLASSES = (PovertyClass.POOR, PovertyClass.NEAR_POOR)
 
 
@@ -78,33 +77,49 @@ class Progress:
     year: int
     rows: list[UnitProgress]
     city: UnitProgress
+    period: movements.Period | None = None
+    # The plan's groups of the poor households on the year's start (the plan's basis).
+    groups_at_start: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def liftable_at_start(self) -> int:
+        return self.groups_at_start.get(movements.LIFTABLE, 0)
+
+    @property
+    def poor_at_start(self) -> int:
+        return sum(self.groups_at_start.values())
+
+    @property
+    def dependants_at_start(self) -> int:
+        return self.groups_at_start.get("dependants_school", 0) + self.groups_at_start.get("dependants_social", 0)
 
     @property
     def no_liftable_poor_remains(self) -> bool:
-        return self.city.liftable_poor == 0
+        """The plan's first target: no poor household left in the liftable group — at the
+        year's start and now."""
+        return self.city.liftable_poor == 0 and self.liftable_at_start == 0
 
 
 def progress(*, actor, plan: Plan) -> Progress:
-    """Per unit and city: households that left poverty / near-poverty in the plan year (from the
-    reviews' movements, effective in the year, not superseded) against Phụ lục 01; registered
-    households not yet out; poor households outside the "no labour capacity" group."""
+    """Per unit and city: households that left poverty / near-poverty in the plan year
+    (``households.movements``: the year's window, decisions that count) against Phụ lục 01;
+    registered households not yet out; poor households in none of the plan's three groups
+    (liftable), now and on the year's start."""
     year = plan.year
+    period = movements.year_period(year)
     targets = {t.unit_id: t for t in UnitTarget.objects.filter(plan=plan).select_related("unit")}
 
-    left = (
-        Assessment.objects.filter(effective_date__year=year, superseded_by__isnull=True,
-                                  household__is_deleted=False)
-        .values("household__unit_id")
-        .annotate(
-            left_poor=Count("household", distinct=True, filter=Q(movement__in=LEFT_POOR)),
-            left_near_poor=Count("household", distinct=True, filter=Q(movement__in=LEFT_NEAR_POOR)),
-        )
-    )
-    left_by_unit = {r["household__unit_id"]: r for r in left}
+    counts = movements.movement_counts(Assessment.objects.filter(household__is_deleted=False), period)
+    left_by_unit = {}
+    for unit_id in {k for k, _m in counts}:
+        lines = movements.line_counts(counts, {unit_id})
+        if lines["left_poor"] or lines["left_near_poor"]:
+            left_by_unit[unit_id] = {"left_poor": lines["left_poor"], "left_near_poor": lines["left_near_poor"]}
 
     live = Household.objects.filter(is_deleted=False)
+    groups = movements.poor_by_group(live, movements.year_start(year), movements.CITY)
     registered = live.filter(registered_exit_year=year, current_class__in=QUOTA_CLASSES)
-    liftable = live.filter(current_class=PovertyClass.POOR).exclude(group=Household.Group.NO_LABOUR)
+    liftable = live.filter(current_class=PovertyClass.POOR, group=movements.LIFTABLE)
     pending_counts = dict(registered.values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
     liftable_counts = dict(liftable.values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
 
@@ -133,7 +148,8 @@ def progress(*, actor, plan: Plan) -> Progress:
         for name in ("poor_target", "near_poor_target", "left_poor", "left_near_poor",
                      "registered_pending", "liftable_poor"):
             setattr(city, name, getattr(city, name) + getattr(r, name))
-    return Progress(plan=plan, year=year, rows=rows, city=city)
+    return Progress(plan=plan, year=year, rows=rows, city=city, period=period,
+                    groups_at_start={g: n for (_k, g), n in groups.items()})
 
 
 # --- quotas against actions ---------------------------------------------------------------------

@@ -132,3 +132,14 @@ def assert_pdf_matches(content: bytes, ds: Dataset):
                 shown = fmt(value, column.kind)
                 if shown:
                     assert squash(shown) in text, f"{ds.code}: {shown!r} missing from the PDF"
+
+
+def movement_row(ds: Dataset, label: str) -> dict:
+    """One row of the year-movement table by column key (``poor_start``, ``near_left_rate``, …)."""
+    row = next(r for r in ds.rows if r.cells[1] == label)
+    return {c.key: v for c, v in zip(ds.columns, row.cells, strict=True)}
+
+
+def list_lines(cells: dict, cls: str) -> dict:
+    """A list's lines (``cls`` "poor" or "near") from ``movement_row``."""
+    return {w: cells[f"{cls}_{w}"] for w in ("start", "left", "other_out", "new", "re", "other_in", "end")}

@@ -95,7 +95,9 @@ def test_city_report_aggregates_approved_only(register, ref, ward_officer, other
 
     city = datasets.build(SYSTEM, "MONTHLY", Params(2025, 2, None))
     by_line = {r.cells[1]: r.cells for r in city.rows}
-    assert by_line["Số hộ thoát cận nghèo"][2:5] == [1, 1, 1]   # An Phú approved: counted, target 1
+    # An Phú approved: counted; the target is the plan's (Phụ lục 01 total 0/5), not the reports' sum.
+    assert by_line["Số hộ thoát cận nghèo"][2:6] == [1, 1, 5, 20.0]
+    assert by_line["Số hộ thoát nghèo"][4] == 0
     assert by_line["Số hộ nghèo phát sinh"][2] == 0              # Tam Thăng not approved: not counted
     assert city.parameters["approved_units"] == [ref.an_phu.pk]
     pending = city.parameters["pending_units"]
@@ -103,6 +105,9 @@ def test_city_report_aggregates_approved_only(register, ref, ward_officer, other
     assert len(pending) == 11
     pending_rows = {r.cells[1]: r.cells[2] for r in city.sections[-1].rows}
     assert pending_rows["Xã Tam Thăng"] == "Đã gửi" and pending_rows["Phường An Mỹ"] == "Chưa gửi báo cáo"
+    # Due 05/03/2025 (the default), submitted today: every unit is late, An Phú included.
+    assert city.parameters["due_date"] == "2025-03-05"
+    assert "Phường An Phú" in city.parameters["late_units"] and len(city.parameters["late_units"]) == 12
 
 
 def test_workflow_through_pages(register, ref, ward_client, tnmt_client, other_ward_client):

@@ -16,7 +16,7 @@ from reports.excel import render_xlsx, safe_cell
 from reports.pdf import render_pdf, static_url_fetcher
 from tamky_poverty.models import AccessRecord
 
-from .conftest import assert_pdf_matches, assert_xlsx_matches, pdf_text, squash, xlsx_rows
+from .conftest import assert_pdf_matches, assert_xlsx_matches, list_lines, movement_row, pdf_text, squash, xlsx_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -155,18 +155,17 @@ def test_year_movements(register, ref):
 
     UnitYearFigures.objects.update_or_create(unit=ref.an_phu, year=2025, defaults={"total_households": 1000})
     ds = build("MOVEMENT")
-    by_unit = {r.cells[1]: r.cells for r in ds.rows}
-    ap, tt = by_unit["Phường An Phú"], by_unit["Xã Tam Thăng"]
-    # columns: stt, unit, total | poor: start, %, left, %, new, %, re, %, end, %, dtts | near-poor: same
-    assert ap[2] == 1000
-    assert ap[3:5] == [1, 0.1] and ap[11] == 1                # one poor household all year
-    assert ap[14] == 2 and ap[16] == 1 and ap[22] == 1      # near-poor: 2 at start, 1 left, 1 at end
-    assert ap[15] == 0.2
-    assert tt[3] == 0 and tt[7] == 1 and tt[11] == 1 and tt[13] == 1  # new poor, ethnic minority
-    assert tt[4] is None                                     # no household total known → no rate
-    total = by_unit["Tổng cộng"]
-    assert total[3] == 1 and total[11] == 2 and total[16] == 1
-    assert by_unit["Cộng khu vực thành thị"][11] == 1
+    ap, tt = movement_row(ds, "Phường An Phú"), movement_row(ds, "Xã Tam Thăng")
+    assert ap["total"] == 1000
+    assert (ap["poor_start"], ap["poor_start_rate"], ap["poor_end"]) == (1, 0.1, 1)  # one poor household all year
+    assert list_lines(ap, "near") == {"start": 2, "left": 1, "other_out": 0, "new": 0, "re": 0, "other_in": 0,
+                                      "end": 1}
+    assert ap["near_start_rate"] == 0.2
+    assert (tt["poor_start"], tt["poor_new"], tt["poor_end"], tt["poor_dtts"]) == (0, 1, 1, 1)  # new, minority
+    assert tt["poor_start_rate"] is None                     # no household total known → no rate
+    total = movement_row(ds, "Tổng cộng")
+    assert (total["poor_start"], total["poor_end"], total["near_left"]) == (1, 2, 1)
+    assert movement_row(ds, "Cộng khu vực thành thị")["poor_end"] == 1
 
 
 # ---------------------------------------------------------------------------- every report, every format

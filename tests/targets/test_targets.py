@@ -191,8 +191,10 @@ def test_progress_counts_left_poverty_and_liftable_check(ref, admin_user, ward_o
     lifted = household_with_head(ref.tam_thang)
     _review(admin_user, lifted, 1_000_000, ["health_insurance", "telecom", "information_means"], dt.date(2024, 12, 1))
     _review(admin_user, lifted, 1_000_000, ["health_insurance"], dt.date(2025, 6, 1))  # poor → near-poor
-    liftable = household_with_head(ref.tam_thang, group="dependants_school")
+    liftable = household_with_head(ref.tam_thang, group="other")  # in none of the plan's three groups
     _review(admin_user, liftable, 900_000, ["health_insurance", "telecom", "information_means"], dt.date(2024, 12, 1))
+    dependants = household_with_head(ref.tam_thang, group="dependants_school")  # a plan group: not liftable
+    _review(admin_user, dependants, 900_000, ["health_insurance", "telecom", "information_means"], dt.date(2024, 12, 1))
     no_labour = household_with_head(ref.tam_thang, group="no_labour")
     _review(admin_user, no_labour, 900_000, ["health_insurance", "telecom", "information_means"], dt.date(2024, 12, 1))
     elsewhere = household_with_head(ref.an_phu, group="other")
@@ -203,11 +205,15 @@ def test_progress_counts_left_poverty_and_liftable_check(ref, admin_user, ward_o
     assert (tt.left_poor, tt.liftable_poor) == (1, 1)
     assert tt.liftable_households == []  # counts for all, household lists only within scope
     assert with_scope.city.liftable_poor == 2 and not with_scope.no_liftable_poor_remains
+    # On 1 January 2025: lifted, liftable, dependants, no_labour, elsewhere were poor.
+    assert with_scope.groups_at_start == {"other": 3, "dependants_school": 1, "no_labour": 1}
+    assert with_scope.liftable_at_start == 3
 
     r = other_ward_client.get(reverse("targets:progress"), {"year": 2025})
     tt = next(r for r in r.context["progress"].rows if r.unit == ref.tam_thang)
     assert [h.pk for h in tt.liftable_households] == [liftable.pk]
     assert liftable.code in r.content.decode() and no_labour.code not in r.content.decode()
+    assert dependants.code not in r.content.decode()
 
 
 def test_progress_query_count_is_fixed(ref, admin_user, django_assert_max_num_queries):
