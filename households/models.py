@@ -380,8 +380,9 @@ class Assessment(models.Model):
         ordering = ["household", "effective_date", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(income_per_capita__gte=0), name="assessment_income_non_negative"),
+            # No retroactive effect, except for a decision correcting a wrong one.
             models.CheckConstraint(
-                condition=Q(effective_date__gte=models.F("decision_date")),
+                condition=Q(effective_date__gte=models.F("decision_date")) | ~Q(correction_reason=""),
                 name="assessment_effective_after_decision",
             ),
         ]

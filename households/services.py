@@ -151,27 +151,37 @@ class IndicatorInput:
 
 
 EARLIEST_DECISION = dt.date(2000, 1, 1)
-MAX_DAYS_AHEAD = 366
 
 
-def check_decision_dates(decision_date: dt.date, effective_date: dt.date, today: dt.date) -> None:
+def one_year_after(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def check_decision_dates(decision_date: dt.date, effective_date: dt.date, today: dt.date, *,
+                         correcting: bool = False) -> None:
     """The dates a decision may carry (README "Correcting decisions"). A recognition decision has
-    no retroactive effect: it takes effect on its date or later (the database also holds this);
-    nothing before 2000; a decision is not dated in the future; it takes effect at most one year
-    ahead of today."""
+    no retroactive effect: it takes effect on its date or later (the database also holds this) —
+    except a correcting decision, which replaces a wrong one from the date that one should have
+    taken effect; nothing before 2000; a decision is not dated in the future; it takes effect at
+    most one year after today."""
     errors = {}
+    latest = one_year_after(today)
     if decision_date < EARLIEST_DECISION:
         errors["decision_date"] = _("Ngày quyết định không được trước 01/01/2000.")
     elif decision_date > today:
         errors["decision_date"] = _("Ngày quyết định không được ở tương lai.")
     if effective_date < EARLIEST_DECISION:
         errors["effective_date"] = _("Ngày có hiệu lực không được trước 01/01/2000.")
-    elif effective_date < decision_date:
+    elif effective_date < decision_date and not correcting:
         errors["effective_date"] = _(
-            "Ngày có hiệu lực không được trước ngày quyết định: quyết định công nhận không có hiệu lực hồi tố.")
-    elif effective_date > today + dt.timedelta(days=MAX_DAYS_AHEAD):
-        errors["effective_date"] = _("Ngày có hiệu lực không được quá một năm kể từ hôm nay (%(d)s).") % {
-            "d": (today + dt.timedelta(days=MAX_DAYS_AHEAD)).strftime("%d/%m/%Y")}
+            "Ngày có hiệu lực không được trước ngày quyết định: quyết định công nhận không có hiệu lực hồi tố "
+            "(chỉ quyết định điều chỉnh một quyết định sai mới được có hiệu lực từ ngày trước đó).")
+    elif effective_date > latest:
+        errors["effective_date"] = _("Ngày có hiệu lực không được sau %(d)s (quá một năm kể từ hôm nay).") % {
+            "d": latest.strftime("%d/%m/%Y")}
     if errors:
         raise ValidationError(errors)
 
@@ -250,7 +260,7 @@ def assessment_record(
     effective_date = effective_date or decision_date
     decision_number = (decision_number or "").strip()
     correction_reason = (correction_reason or "").strip()
-    check_decision_dates(decision_date, effective_date, today)
+    check_decision_dates(decision_date, effective_date, today, correcting=supersedes is not None)
     if supersedes is not None:
         supersedes = Assessment.objects.get(pk=supersedes.pk)
         if supersedes.household_id != household.pk:
