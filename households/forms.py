@@ -277,10 +277,15 @@ class ReviewForm(BootstrapMixin, forms.Form):
                                      help_text=_("Để trống nếu có hiệu lực từ ngày quyết định."))
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, indicators, suggestions, **kwargs):
+    def __init__(self, *args, indicators, suggestions, correcting=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicators = indicators
         self.suggestions = suggestions
+        self.correcting = correcting  # the decision this one corrects (supersedes), if any
+        if correcting is not None:
+            self.fields["correction_reason"] = forms.CharField(
+                label=_("Lý do điều chỉnh"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Quyết định cũ được giữ trong lịch sử và không còn được tính."))
         for ind in indicators:
             suggestion = suggestions.get(ind.code)
             self.fields[f"ind_{ind.code}"] = forms.BooleanField(
@@ -318,8 +323,10 @@ class ReviewForm(BootstrapMixin, forms.Form):
                     _("Khác với gợi ý từ dữ liệu thành viên (%(r)s): cần nêu lý do.") % {"r": suggestion.reason},
                 )
         decision, effective = data.get("decision_date"), data.get("effective_date")
-        if decision and effective and effective < decision:
+        if decision and effective and effective < decision and self.correcting is None:
             self.add_error("effective_date", _("Ngày có hiệu lực không được trước ngày quyết định."))
+        if self.correcting is not None and not (data.get("correction_reason") or "").strip():
+            self.add_error("correction_reason", _("Phải nêu lý do điều chỉnh quyết định."))
         if decision and decision > timezone.localdate():
             self.add_error("decision_date", _("Ngày quyết định không được ở tương lai."))
         return data

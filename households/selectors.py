@@ -137,10 +137,15 @@ def household_timeline(*, household: Household) -> list[Assessment]:
     """Every review of the household, oldest first, with its deprived indicators."""
     deprived = Deprivation.objects.filter(deprived=True).select_related("indicator").order_by("indicator__number")
     return list(
-        household.assessments.select_related("standard", "unit", "recorded_by")
-        .prefetch_related(Prefetch("deprivations", queryset=deprived, to_attr="deprived_rows"))
+        household.assessments.select_related("standard", "unit", "recorded_by", "superseded_by")
+        .prefetch_related(Prefetch("deprivations", queryset=deprived, to_attr="deprived_rows"), "supersedes")
         .order_by("effective_date", "id")
     )
+
+
+def assessment_for_correction(*, household: Household, pk) -> Assessment:
+    """A decision of ``household`` (already scoped for change), or 404."""
+    return scoping.get_or_404(household.assessments.select_related("superseded_by"), pk=pk)
 
 
 def indicator_choices() -> list[tuple[str, str]]:

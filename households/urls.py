@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/sua/", views.household_edit, name="edit"),
     path("<int:pk>/ra-soat/", views.household_review, name="review"),
     path("<int:pk>/ra-soat/xem-truoc/", views.household_review_preview, name="review_preview"),
+    path("<int:pk>/ra-soat/<int:assessment_pk>/dieu-chinh/", views.household_review, name="review_correct"),
     path("<int:pk>/xoa/", views.household_delete, name="delete"),
 ]

@@ -145,11 +145,22 @@ def household_detail(request, pk):
 
 # --- review ----------------------------------------------------------------------------------
 
-def _review_form(request, household, data):
+def _correction_initial(old) -> dict:
+    """The review form filled with the decision being corrected."""
+    initial = {"kind": old.kind, "year": old.year, "income_per_capita": f"{old.income_per_capita:,}".replace(",", "."),
+               "effective_date": old.effective_date, "notes": old.notes}
+    for row in old.deprivations.select_related("indicator"):
+        initial[f"ind_{row.indicator.code}"] = row.deprived
+        if row.override_reason:
+            initial[f"reason_{row.indicator.code}"] = row.override_reason
+    return initial
+
+
+def _review_form(request, household, data, correcting=None):
     today = timezone.localdate()
     year_error = None
     try:
-        year = int((data or {}).get("year") or today.year)
+        year = int((data or {}).get("year") or (correcting.year if correcting else today.year))
     except (TypeError, ValueError):
         year = today.year
     try:
@@ -159,8 +170,8 @@ def _review_form(request, household, data):
         standard = services.standard_for_year(today.year)
     suggestions = services.suggestions_for(household, today)
     form = ReviewForm(
-        data, indicators=selectors.indicators_of(standard), suggestions=suggestions,
-        initial={"kind": "annual", "year": today.year},
+        data, indicators=selectors.indicators_of(standard), suggestions=suggestions, correcting=correcting,
+        initial=_correction_initial(correcting) if correcting else {"kind": "annual", "year": today.year},
     )
     return form, standard, suggestions, year_error
 
@@ -179,10 +190,18 @@ def _preview(household, standard, form):
 
 
 @require_http_methods(["GET", "POST"])
-def household_review(request, pk):
+def household_review(request, pk, assessment_pk=None):
+    """A review, or (with ``assessment_pk``) a decision correcting that one: it supersedes it,
+    with a reason; both stay in the history."""
     household = selectors.household_for_change(actor=request.user, pk=pk)
+    correcting = (selectors.assessment_for_correction(household=household, pk=assessment_pk)
+                  if assessment_pk is not None else None)
+    if correcting is not None and correcting.superseded_by_id is not None:  # e.g. a second click
+        messages.info(request, _("Quyết định số %(n)s đã được điều chỉnh bởi quyết định số %(m)s.") % {
+            "n": correcting.decision_number, "m": correcting.superseded_by.decision_number})
+        return redirect("households:detail", pk=household.pk)
     data = request.POST if request.method == "POST" else None
-    form, standard, suggestions, year_error = _review_form(request, household, data)
+    form, standard, suggestions, year_error = _review_form(request, household, data, correcting)
     status = 200
     if data is not None:
         valid = form.is_valid()
@@ -197,22 +216,31 @@ def household_review(request, pk):
                     income_per_capita=cd["income_per_capita"], indicators=form.indicator_inputs(),
                     decision_number=cd["decision_number"], decision_date=cd["decision_date"],
                     effective_date=cd.get("effective_date"), notes=cd.get("notes", ""),
-                    suggestions=suggestions,
+                    suggestions=suggestions, supersedes=correcting,
+                    correction_reason=cd.get("correction_reason", ""),
                 )
             except ValidationError as exc:
                 _add_service_errors(form, exc)
                 status = 400
             else:
-                messages.success(request, _("Đã ghi kết quả rà soát: %(c)s (%(m)s).") % {
-                    "c": assessment.get_result_class_display(), "m": assessment.get_movement_display()})
+                if assessment.already_recorded:
+                    messages.info(request, _("Quyết định số %(n)s đã được ghi nhận trước đó; không ghi thêm.") % {
+                        "n": assessment.decision_number})
+                else:
+                    messages.success(request, _("Đã ghi kết quả rà soát: %(c)s (%(m)s).") % {
+                        "c": assessment.get_result_class_display(), "m": assessment.get_movement_display()})
+                    if assessment.rederived:
+                        messages.info(request, _(
+                            "Quyết định có hiệu lực trước %(n)d quyết định đã ghi của hộ; biến động của các quyết "
+                            "định đó đã được tính lại.") % {"n": len(assessment.rederived)})
                 return redirect("households:detail", pk=household.pk)
         else:
             status = 400
     return render(request, "households/review.html", {
-        "household": household, "form": form, "standard": standard,
+        "household": household, "form": form, "standard": standard, "correcting": correcting,
         "preview": _preview(household, standard, form),
         "breadcrumbs": _crumbs((household.code, reverse("households:detail", args=[household.pk])),
-                               (_("Rà soát"), None)),
+                               (_("Điều chỉnh quyết định") if correcting else _("Rà soát"), None)),
     }, status=status)
 
 

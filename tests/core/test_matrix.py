@@ -83,6 +83,11 @@ def hh(name):
     return lambda w, own: r(name, (w.own_household if own else w.other_household).pk)
 
 
+def correct(w, own):
+    h = w.own_household if own else w.other_household
+    return r("households:review_correct", h.pk, h.assessments.first().pk)
+
+
 def act(name):
     return lambda w, own: r(name, (w.own_action if own else w.other_action).pk)
 
@@ -113,6 +118,7 @@ EXPECT: dict[str, Row] = {
     "households:detail": Row(hh("households:detail"), (LOGIN, 200, 200, 200, 200), obj=True),
     "households:edit": Row(hh("households:edit"), (LOGIN, 200, 404, 200, 200), obj=True),
     "households:review": Row(hh("households:review"), (LOGIN, 200, 404, 200, 200), obj=True),
+    "households:review_correct": Row(correct, (LOGIN, 200, 404, 200, 200), obj=True),
     "households:review_preview": Row(hh("households:review_preview"), (LOGIN, 405, 405, 405, 405),
                                      obj=True, post_only=True),
     "households:delete": Row(hh("households:delete"), (LOGIN, 200, 404, 200, 200), obj=True),

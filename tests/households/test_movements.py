@@ -270,3 +270,58 @@ def test_dates_out_of_range_are_refused_with_a_message(ref, admin_user, decided,
                           suggestions={}, today=d(2025, 5, 1))
     assert message in " ".join(err.value.message_dict[field])
     assert not Assessment.objects.filter(household=h).exists()
+
+
+def test_the_correction_page_supersedes_a_decision_with_a_reason(ref, ward_officer, ward_client, other_ward_client):
+    h = household_with_head(ref.an_phu, code="CORR")
+    wrong = decide(ward_officer, h, "poor", d(2025, 3, 1))
+    url = reverse("households:review_correct", args=[h.pk, wrong.pk])
+    page = ward_client.get(url)
+    assert page.status_code == 200 and wrong.decision_number in page.content.decode()
+    assert page.context["form"].initial["effective_date"] == d(2025, 3, 1)
+    assert other_ward_client.get(url).status_code == 404  # another unit's household: as if absent
+
+    data = {"kind": "regular", "year": "2025", "income_per_capita": "1.500.000", "decision_number": "QĐ-ĐC-1",
+            "decision_date": "2025-03-20", "effective_date": "2025-03-01"}
+    missing_reason = ward_client.post(url, data)
+    assert missing_reason.status_code == 400 and "Phải nêu lý do điều chỉnh" in missing_reason.content.decode()
+    data["correction_reason"] = "Thu nhập ghi nhầm"
+    for _ in range(2):  # a double click records one correction
+        response = ward_client.post(url, data)
+        assert response.status_code == 302
+    wrong.refresh_from_db()
+    correction = wrong.superseded_by
+    assert correction.decision_number == "QĐ-ĐC-1" and correction.result_class == "near_poor"
+    assert correction.effective_date == d(2025, 3, 1) and correction.decision_date == d(2025, 3, 20)
+    assert Assessment.objects.filter(household=h).count() == 2
+    h.refresh_from_db()
+    assert h.current_assessment_id == correction.pk and h.current_class == "near_poor"
+    detail = ward_client.get(reverse("households:detail", args=[h.pk])).content.decode()
+    assert "Thu nhập ghi nhầm" in detail and "không còn được tính" in detail
+    # A superseded decision cannot be corrected again: the page says by which decision it was.
+    again = ward_client.get(url, follow=True)
+    assert "đã được điều chỉnh bởi quyết định số QĐ-ĐC-1" in again.content.decode()
+
+
+def test_a_double_submitted_review_records_one_decision(ref, ward_officer, ward_client):
+    h = household_with_head(ref.an_phu, code="DOUBLE")
+    data = {"kind": "regular", "year": "2025", "income_per_capita": "3.500.000", "decision_number": "QĐ-7",
+            "decision_date": "2025-04-01", "effective_date": "2025-04-01"}
+    url = reverse("households:review", args=[h.pk])
+    first = ward_client.post(url, data, follow=True)
+    second = ward_client.post(url, data, follow=True)
+    assert Assessment.objects.filter(household=h).count() == 1
+    assert "đã được ghi nhận trước đó" in second.content.decode()
+    assert "Đã ghi kết quả rà soát" in first.content.decode()
+
+
+def test_a_back_dated_review_through_the_page_says_what_it_recomputed(ref, ward_officer, ward_client):
+    h = household_with_head(ref.an_phu, code="BACK")
+    decide(ward_officer, h, "poor", d(2024, 6, 1))
+    later = decide(ward_officer, h, "near_poor", d(2025, 9, 1))
+    data = {"kind": "regular", "year": "2025", "income_per_capita": "2.500.000", "decision_number": "QĐ-8",
+            "decision_date": "2025-05-01", "effective_date": "2025-05-01"}
+    page = ward_client.post(reverse("households:review", args=[h.pk]), data, follow=True).content.decode()
+    assert "đã được tính lại" in page
+    later.refresh_from_db()
+    assert later.movement == M.NEW_NEAR_POOR
