@@ -7,7 +7,7 @@ from django.http import Http404
 
 from households.models import AdministrativeUnit
 from reports import datasets
-from reports.models import MonthlyReport
+from reports.models import MonthlyReport, ReportDeadline, default_due_date
 from tamky_poverty import scoping
 
 
@@ -62,3 +62,10 @@ def monthly_report_get(*, actor, pk) -> MonthlyReport:
 
 def monthly_report_events(*, report):
     return report.events.select_related("actor").order_by("at", "id")
+
+
+def report_deadlines(*, year: int) -> list[dict]:
+    """The twelve months of ``year`` with their due dates: set by TNMT, or the default."""
+    rows = {r.month: r for r in ReportDeadline.objects.filter(year=year).select_related("set_by")}
+    return [{"month": m, "due_date": rows[m].due_date if m in rows else default_due_date(year, m),
+             "row": rows.get(m)} for m in range(1, 13)]

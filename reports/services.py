@@ -6,13 +6,15 @@ Every step writes a MonthlyReportEvent (who, when) in the same transaction."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports import datasets
-from reports.models import MonthlyReport, MonthlyReportEvent
+from reports.models import MonthlyReport, MonthlyReportEvent, ReportDeadline
 from tamky_poverty import scoping
 
 Status = MonthlyReport.Status
@@ -115,3 +117,28 @@ def monthly_report_return(*, actor, report: MonthlyReport, comment: str) -> Mont
     if not comment:
         raise ValidationError({"comment": _("Trả lại báo cáo phải kèm ý kiến.")})
     return _review(actor, report, Status.RETURNED, comment)
+
+
+MAX_DAYS_AFTER_MONTH = 90
+
+
+@transaction.atomic
+def report_deadline_set(*, actor, year: int, month: int, due_date: dt.date, note: str = "") -> ReportDeadline:
+    """TNMT sets the date by which the units' reports of a month are due: not before the
+    month's last day (a month is reported once it has ended), at most 90 days after it."""
+    _validate_period(year, month)
+    if not scoping.can_review_reports(actor):
+        raise PermissionDenied(_("Chỉ Phòng TNMT được đặt hạn nộp báo cáo tháng."))
+    last = datasets.month_bounds(int(year), int(month))[1]
+    if due_date < last:
+        raise ValidationError({"due_date": _("Hạn nộp không được trước ngày cuối tháng báo cáo (%(d)s).")
+                               % {"d": last.strftime("%d/%m/%Y")}})
+    if due_date > last + dt.timedelta(days=MAX_DAYS_AFTER_MONTH):
+        raise ValidationError({"due_date": _("Hạn nộp không được quá 90 ngày sau tháng báo cáo.")})
+    row = ReportDeadline.objects.select_for_update().filter(year=year, month=month).first()
+    row = row or ReportDeadline(year=year, month=month)
+    row.due_date, row.note, row.set_by = due_date, (note or "").strip(), actor
+    row.full_clean()
+    row._history_user = actor
+    row.save()
+    return row

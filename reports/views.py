@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -14,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from reports import datasets, selectors, services
 from reports.excel import render_xlsx
-from reports.models import DocumentSettings, MonthlyReport
+from reports.models import DEFAULT_DUE_DAY, DocumentSettings, MonthlyReport, ReportDeadline
 from reports.rendering import document_context
 from tamky_poverty import scoping
 from tamky_poverty.personal_data import record_access
@@ -195,6 +197,7 @@ def monthly_list(request):
         "can_prepare": scope.home_unit_id is not None and scope.may_prepare_report(scope.home_unit_id),
         "default_month": today.month,
         "city_ok": scope.sees_city_reports,
+        "due_date": ReportDeadline.due_for(year, month) if month else None,
         "breadcrumbs": [(_("Báo cáo tháng"), None)],
     })
 
@@ -275,3 +278,41 @@ def monthly_review(request, pk: int):
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     return redirect("reports:monthly_detail", pk=report_obj.pk)
+
+
+def monthly_deadlines(request):
+    """Due dates of the monthly reports of a year: everyone reads them, TNMT sets them."""
+    today = timezone.localdate()
+    try:
+        year = _int(request.GET.get("year") or request.POST.get("year"), today.year, 2000, 2100, _("Năm không hợp lệ."))
+    except BadParameter as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:monthly_list")
+    can_set = scoping.can_review_reports(request.user)
+    status = 200
+    if request.method == "POST":
+        if not can_set:
+            raise PermissionDenied
+        try:
+            month = _int(request.POST.get("month"), None, 1, 12, _("Tháng phải từ 1 đến 12."))
+            raw = (request.POST.get("due_date") or "").strip()
+            try:
+                due = dt.date.fromisoformat(raw)
+            except ValueError:
+                raise BadParameter(_("Nhập hạn nộp là một ngày hợp lệ (dd/mm/yyyy).")) from None
+            if month is None:
+                raise BadParameter(_("Tháng phải từ 1 đến 12."))
+            services.report_deadline_set(actor=request.user, year=year, month=month, due_date=due,
+                                         note=request.POST.get("note", ""))
+        except (BadParameter, ValidationError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            status = 400
+        else:
+            messages.success(request, _("Đã đặt hạn nộp báo cáo tháng %(m)02d/%(y)s: %(d)s.") % {
+                "m": month, "y": year, "d": due.strftime("%d/%m/%Y")})
+            return redirect(reverse("reports:monthly_deadlines") + f"?year={year}")
+    return render(request, "reports/monthly_deadlines.html", {
+        "year": year, "rows": selectors.report_deadlines(year=year), "can_set": can_set,
+        "default_day": DEFAULT_DUE_DAY,
+        "breadcrumbs": [(_("Báo cáo tháng"), reverse("reports:monthly_list")), (_("Hạn nộp"), None)],
+    }, status=status)

@@ -152,6 +152,8 @@ EXPECT: dict[str, Row] = {
     "reports:monthly_list": Row(named("reports:monthly_list"), (LOGIN, 200, 200, 200, 200)),
     "reports:monthly_prepare": Row(named("reports:monthly_prepare", query="?year=2025&month=6"),
                                    (LOGIN, 200, 404, 404, 404)),
+    "reports:monthly_deadlines": Row(named("reports:monthly_deadlines", query="?year=2025"),
+                                     (LOGIN, 200, 200, 200, 200)),
     "reports:monthly_detail": Row(rep("reports:monthly_detail"), (LOGIN, 200, 200, 200, 200), obj=True,
                                   foreign_roles=("ward",)),
     "reports:monthly_submit": Row(rep("reports:monthly_submit"), (LOGIN, 405, 405, 405, 405), obj=True,

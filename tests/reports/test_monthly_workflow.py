@@ -3,9 +3,12 @@ aggregation of approved reports only, and the scope of every report format."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from reports import datasets, services
 from reports.datasets import SYSTEM, Params
@@ -221,3 +224,37 @@ def test_monthly_report_of_another_unit_is_404(ref, other_ward_officer, ward_cli
     assert ward_client.get(reverse("reports:monthly_detail", args=[report.pk])).status_code == 404
     listing = ward_client.get(reverse("reports:monthly_list"), {"year": 2025}).content.decode()
     assert "Tam Thăng" not in listing
+
+
+def test_tnmt_sets_due_dates_and_the_city_report_lists_late_units(register, ref, ward_officer, other_ward_officer,
+                                                                   tnmt, tnmt_client, ward_client):
+    from reports.models import ReportDeadline
+
+    url = reverse("reports:monthly_deadlines")
+    page = tnmt_client.get(url, {"year": 2025})
+    assert "05/03/2025" in page.content.decode()  # February's default: the 5th of the next month
+    assert ward_client.post(url, {"year": 2025, "month": 2, "due_date": "2025-03-10"}).status_code == 403
+    bad = tnmt_client.post(url, {"year": 2025, "month": 2, "due_date": "2025-02-20"})
+    assert bad.status_code == 400 and "không được trước ngày cuối tháng" in bad.content.decode()
+    assert not ReportDeadline.objects.exists()
+
+    # February 2025: An Phú submitted on 03/03/2025, Tam Thăng never.
+    ap = services.monthly_report_submit(actor=ward_officer, report=prepare(ward_officer, ref.an_phu))
+    MonthlyReportEvent.objects.filter(report=ap, to_status=S.SUBMITTED).update(
+        at=timezone.make_aware(dt.datetime(2025, 3, 3, 9, 0)))
+    services.monthly_report_approve(actor=tnmt, report=ap)
+
+    on_time = datasets.build(SYSTEM, "MONTHLY", Params(2025, 2, None, as_of=dt.date(2025, 3, 5)))
+    assert on_time.parameters["due_date"] == "2025-03-05" and on_time.parameters["late_units"] == []
+    assert "Phường An Phú" not in [r.cells[1] for r in on_time.sections[-1].rows]  # approved, on time
+
+    response = tnmt_client.post(url, {"year": 2025, "month": 2, "due_date": "2025-03-02", "note": "Công văn 12"})
+    assert response.status_code == 302
+    assert ReportDeadline.due_for(2025, 2) == dt.date(2025, 3, 2)
+    assert ward_client.get(reverse("reports:monthly_list"), {"year": 2025, "month": 2}).context["due_date"] == dt.date(2025, 3, 2)
+    later = datasets.build(SYSTEM, "MONTHLY", Params(2025, 2, None, as_of=dt.date(2025, 3, 8)))
+    assert {"Phường An Phú", "Xã Tam Thăng"} <= set(later.parameters["late_units"])
+    late_rows = {r.cells[1]: r.cells for r in later.sections[-1].rows}
+    assert late_rows["Phường An Phú"][3:5] == [dt.date(2025, 3, 3), "Trễ 1 ngày"]
+    assert late_rows["Xã Tam Thăng"][2:5] == ["Chưa gửi báo cáo", None, "Trễ 6 ngày"]
+    assert later.sections[-1].title.startswith("IV. ") and "02/03/2025" in later.sections[-1].title
