@@ -234,24 +234,44 @@ def _class_households(actor, cls: str, unit=None):
 
 
 def deprivations(actor, p: Params, code: str) -> Dataset:
+    """PL08/PL09: per unit, the households of the class, and for each dimension the distinct
+    households deprived on any of its indicators, then each indicator."""
     cls = DEPRIVATION_REPORTS[code]
     standard = standard_for(p.year)
     indicators = list(Indicator.objects.filter(standard=standard).order_by("number")) if standard else []
     homes = _class_households(actor, cls, p.unit)
     per_unit = dict(homes.values_list("unit_id").annotate(n=Count("id")).order_by())
+    deprived = Deprivation.objects.filter(deprived=True, assessment_id__in=homes.values("current_assessment_id"))
     counts: dict[tuple[int, str], int] = {}
     for unit_id, ind_code, n in (
-        Deprivation.objects.filter(deprived=True, assessment_id__in=homes.values("current_assessment_id"))
-        .values_list("assessment__household__unit_id", "indicator__code")
+        deprived.values_list("assessment__household__unit_id", "indicator__code")
         .annotate(n=Count("assessment__household_id", distinct=True)).order_by()
     ):
         counts[(unit_id, ind_code)] = n
+    by_dimension: dict[tuple[int, str], int] = {}
+    for unit_id, dimension, n in (
+        deprived.values_list("assessment__household__unit_id", "indicator__dimension")
+        .annotate(n=Count("assessment__household_id", distinct=True)).order_by()
+    ):
+        by_dimension[(unit_id, dimension)] = n
     units = report_units(actor, dt.date(p.year, 1, 1), p.unit, extra_ids=per_unit.keys())
-    codes = [i.code for i in indicators]
+    dimensions: dict[str, list] = {}
+    for i in indicators:
+        dimensions.setdefault(i.dimension, []).append(i)
+    # Column plan: per dimension its distinct households, then its indicators.
+    plan: list[tuple[str, str]] = []
+    for dimension, inds in dimensions.items():
+        plan.append(("dimension", dimension))
+        plan += [("indicator", i.code) for i in inds]
+    indicator_columns = {key: 3 + j for j, (kind, key) in enumerate(plan) if kind == "indicator"}
+    dimension_columns = {key: 3 + j for j, (kind, key) in enumerate(plan) if kind == "dimension"}
 
     def numbers(unit_ids):
-        return [sum(per_unit.get(u, 0) for u in unit_ids)] + [
-            sum(counts.get((u, c), 0) for u in unit_ids) for c in codes]
+        out = [sum(per_unit.get(u, 0) for u in unit_ids)]
+        for kind, key in plan:
+            source = by_dimension if kind == "dimension" else counts
+            out.append(sum(source.get((u, key), 0) for u in unit_ids))
+        return out
 
     rows: list[Row] = []
     stt = 0
@@ -260,29 +280,37 @@ def deprivations(actor, p: Params, code: str) -> Dataset:
         group = [u for u in units if u.kind == kind]
         if not group:
             continue
-        rows.append(Row(["", label, *[""] * (len(codes) + 1)], style="group"))
+        rows.append(Row(["", label, *[""] * (len(plan) + 1)], style="group"))
         for u in group:
             stt += 1
-            drill = {3 + j: {"unit": u.pk, "indicator": c} for j, c in enumerate(codes) if counts.get((u.pk, c))}
+            drill = {col: {"unit": u.pk, "indicator": c} for c, col in indicator_columns.items() if counts.get((u.pk, c))}
             rows.append(Row([stt, _unit_label(u), *numbers([u.pk])], drill=drill or None))
         rows.append(Row(["", f"Cộng {label.split(' (')[0].lower()}", *numbers([u.pk for u in group])],
                         style="subtotal"))
     rows.append(Row(["", "Tổng cộng", *numbers([u.pk for u in units])], style="total"))
     who = "hộ nghèo" if cls == POOR else "hộ cận nghèo"
+    second, third = [], []
+    for dimension, inds in dimensions.items():
+        second.append(HeaderCell(dimension, colspan=len(inds) + 1))
+        third += [HeaderCell("Số hộ thiếu hụt (chiều)")] + [HeaderCell(i.short_name or i.name) for i in inds]
+    columns = [Column("stt", "int", 5), Column("unit", "text", 20), Column("households", "int", 8)]
+    for kind, key in plan:
+        columns.append(Column(f"dim:{key}" if kind == "dimension" else key, "int", 9))
     return Dataset(
         code=code,
         title=f"Tổng hợp các chỉ số thiếu hụt của {who} năm {p.year}",
         subtitle=_subtitle(p.year),
         header_rows=[
-            [HeaderCell("STT", rowspan=2), HeaderCell("Đơn vị", rowspan=2), HeaderCell(f"Số {who}", rowspan=2),
-             HeaderCell("Số hộ thiếu hụt theo chỉ số", colspan=max(len(codes), 1))],
-            [HeaderCell(i.short_name or i.name) for i in indicators],
+            [HeaderCell("STT", rowspan=3), HeaderCell("Đơn vị", rowspan=3), HeaderCell(f"Số {who}", rowspan=3),
+             HeaderCell("Số hộ thiếu hụt theo chiều (hộ không trùng) và theo chỉ số", colspan=max(len(plan), 1))],
+            second or [HeaderCell("")],
+            third or [HeaderCell("")],
         ],
-        columns=[Column("stt", "int", 5), Column("unit", "text", 20), Column("households", "int", 8)]
-        + [Column(c, "int", 9) for c in codes],
+        columns=columns,
         rows=rows, landscape=True, place_date=_today(),
         parameters={"year": p.year, "unit": p.unit.pk if p.unit else None, "class": cls,
-                    "indicator_codes": codes},
+                    "indicator_codes": [i.code for i in indicators], "indicator_columns": indicator_columns,
+                    "dimension_columns": dimension_columns},
     )
 
 
@@ -387,6 +415,59 @@ def movements(actor, p: Params) -> Dataset:
         columns=columns, rows=rows, landscape=True, place_date=_today(),
         parameters={"year": p.year, "month": p.month, "unit": p.unit.pk if p.unit else None,
                     "period": [period.first.isoformat(), period.last.isoformat()]},
+    )
+
+
+# ---------------------------------------------------------------------------- the plan's groups
+
+GROUP_COLUMNS = [("orphan", "Trẻ em mồ côi"), ("dependants", "Đông người ăn theo: cộng"),
+                 ("dependants_school", "trong đó: con đang đi học"),
+                 ("dependants_social", "trong đó: người hưởng bảo trợ xã hội"),
+                 ("no_labour", "Không có khả năng lao động"), (mv.LIFTABLE, "Có thể tác động (ngoài ba nhóm)")]
+
+
+def groups(actor, p: Params) -> Dataset:
+    """The poor households of each unit in the plan's groups (DOMAIN.md §1), on the year's start
+    (the plan's basis) or, with a month, at its end; "có thể tác động" must stay 0."""
+    day = mv.month_period(p.year, p.month).end_day if p.month else mv.year_start(p.year)
+    homes = households_qs(actor)
+    if p.unit is not None:
+        homes = homes.filter(unit=p.unit)
+    counts = mv.poor_by_group(homes, day)
+    units = report_units(actor, mv.year_start(p.year), p.unit, extra_ids={k for k, _g in counts})
+
+    def numbers(unit_ids):
+        by = {g: sum(counts.get((u, g), 0) for u in unit_ids) for g in (*mv.PLAN_GROUPS, mv.LIFTABLE)}
+        by["dependants"] = by["dependants_school"] + by["dependants_social"]
+        return [sum(v for g, v in by.items() if g != "dependants")] + [by[key] for key, _label in GROUP_COLUMNS]
+
+    rows: list[Row] = []
+    stt = 0
+    for label, kind in (("Khu vực thành thị (phường)", AdministrativeUnit.Kind.WARD),
+                        ("Khu vực nông thôn (xã)", AdministrativeUnit.Kind.COMMUNE)):
+        group = [u for u in units if u.kind == kind]
+        if not group:
+            continue
+        rows.append(Row(["", label, *[""] * (len(GROUP_COLUMNS) + 1)], style="group"))
+        for u in group:
+            stt += 1
+            rows.append(Row([stt, _unit_label(u), *numbers([u.pk])]))
+        rows.append(Row(["", f"Cộng {label.split(' (')[0].lower()}", *numbers([u.pk for u in group])],
+                        style="subtotal"))
+    rows.append(Row(["", "Tổng cộng", *numbers([u.pk for u in units])], style="total"))
+    return Dataset(
+        code="GROUPS",
+        title=f"Hộ nghèo theo nhóm của kế hoạch giảm nghèo năm {p.year}",
+        subtitle=(f"(Danh sách hộ nghèo có hiệu lực ngày {day:%d/%m/%Y}. Hộ có thể tác động là hộ nghèo không thuộc "
+                  f"nhóm trẻ em mồ côi, đông người ăn theo, không có khả năng lao động; kế hoạch yêu cầu duy trì "
+                  f"không còn hộ nghèo thuộc nhóm này)"),
+        header_rows=[[HeaderCell("STT"), HeaderCell("Đơn vị"), HeaderCell("Số hộ nghèo"),
+                      *[HeaderCell(label) for _key, label in GROUP_COLUMNS]]],
+        columns=[Column("stt", "int", 5), Column("unit", "text", 20), Column("poor", "int", 9),
+                 *[Column(key, "int", 11) for key, _label in GROUP_COLUMNS]],
+        rows=rows, landscape=True, place_date=_today(),
+        parameters={"year": p.year, "month": p.month, "unit": p.unit.pk if p.unit else None,
+                    "day": day.isoformat()},
     )
 
 
@@ -689,6 +770,7 @@ REPORTS: dict[str, ReportSpec] = {
     "PL08": ReportSpec("PL08", "Phụ lục 08 – Chỉ số thiếu hụt của hộ nghèo", lambda a, p: deprivations(a, p, "PL08")),
     "PL09": ReportSpec("PL09", "Phụ lục 09 – Chỉ số thiếu hụt của hộ cận nghèo", lambda a, p: deprivations(a, p, "PL09")),
     "MOVEMENT": ReportSpec("MOVEMENT", "Biến động hộ nghèo, hộ cận nghèo trong năm", movements, uses_month=True),
+    "GROUPS": ReportSpec("GROUPS", "Hộ nghèo theo nhóm của kế hoạch, theo đơn vị", groups, uses_month=True),
     "MONTHLY": ReportSpec("MONTHLY", "Báo cáo tháng (đơn vị hoặc toàn thành phố)", _monthly,
                           uses_month=True, needs_month=True),
 }

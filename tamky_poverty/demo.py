@@ -67,6 +67,15 @@ COUNTED = [
     ("information_means", 130, 44),  # 174
 ]
 TOP_UP = ["water", "latrine", "floor_area"]  # not counted by the plan (DOMAIN.md §4, last bullet)
+# The units the plan's text names for a deprivation: employment §III.3.1, nutrition §III.3.2.1.
+NAMED_UNITS = {
+    "employment": ["An Mỹ", "An Phú", "An Sơn", "An Xuân", "Hòa Thuận", "Trường Xuân", "Tam Ngọc", "Tam Phú",
+                   "Tam Thăng"],
+    "nutrition": ["An Mỹ", "An Phú", "Hòa Thuận", "Tam Ngọc", "Tam Thanh", "Tam Thăng"],
+}
+# §III.3.4: houses are repaired or rebuilt for households with degraded houses (Phụ lục 04, 05).
+HOUSING_PLAN = {"poor": ["housing_new", "housing_new", "housing_repair"],
+                "near_poor": ["housing_new", "housing_repair", "housing_repair"]}
 CHILD_GROUPS = {"dependants_school", "dependants_social", "other"}
 ELIGIBLE = {
     "nutrition": CHILD_GROUPS,
@@ -135,6 +144,7 @@ class Spec:
     floor_area: Decimal | None = None
     income: int = 0
     code: str = ""
+    housing: str = ""  # the housing support it receives (Phụ lục 04/05), if any
 
     @property
     def capacity(self) -> int:
@@ -158,14 +168,17 @@ def plan_households(rng: random.Random) -> list[Spec]:
         registered = REGISTERED_EXITS.get(name, 0)
         specs.extend(Spec(name, "near_poor", "other", registered=i < registered) for i in range(near))
 
-    # Counted deprivations: most constrained first, each to the least-loaded eligible household.
+    # Counted deprivations: most constrained first, each to the least-loaded eligible household;
+    # where the plan names the units, spread over them in turn.
     keys = {id(s): rng.random() for s in specs}
     for code, n_poor, n_near in COUNTED:
+        named = NAMED_UNITS.get(code)
         for cls, n in (("poor", n_poor), ("near_poor", n_near)):
             eligible = [
                 s for s in specs
                 if s.cls == cls and len(s.deprived) < s.capacity
                 and s.group in ELIGIBLE.get(code, {s.group})
+                and (named is None or s.unit in named)
                 and not (code == "health_insurance" and "nutrition" in s.deprived)
                 and not (code in ("adult_education", "child_schooling")
                          and s.deprived & {"adult_education", "child_schooling"})
@@ -173,8 +186,25 @@ def plan_households(rng: random.Random) -> list[Spec]:
             eligible.sort(key=lambda s: (len(s.deprived), keys[id(s)]))
             if len(eligible) < n:
                 raise RuntimeError(f"not enough households for {code} ({cls})")
-            for s in eligible[:n]:
+            if named is not None:
+                chosen: list[Spec] = []
+                used = {u: sum(code in s.deprived for s in specs if s.unit == u) for u in named}
+                while len(chosen) < n:
+                    unit = min((u for u in named if any(s.unit == u and s not in chosen for s in eligible)),
+                               key=lambda u: (used[u], named.index(u)))
+                    chosen.append(next(s for s in eligible if s.unit == unit and s not in chosen))
+                    used[unit] += 1
+            else:
+                chosen = eligible[:n]
+            for s in chosen:
                 s.deprived.add(code)
+    # The six housing recipients live in degraded houses (housing quality deprivation).
+    for cls, kinds in HOUSING_PLAN.items():
+        candidates = sorted((s for s in specs if s.cls == cls and not s.registered and len(s.deprived) < s.capacity),
+                            key=lambda s: (len(s.deprived), keys[id(s)]))
+        for s, kind in zip(candidates, kinds, strict=False):
+            s.deprived.add("housing_quality")
+            s.housing = kind
     # Every poor household is deprived on "dependants" by its members (see build_members);
     # top up to the cut-off of 3 with indicators the plan does not count.
     for s in specs:
@@ -572,17 +602,14 @@ def _support_actions(rng, households, agencies, indicators, actor) -> int:
             indicator="employment" if "employment" in s.deprived else None, funding=funding,
             status=statuses[i], completed=dt.date(YEAR, 6, 16))
 
-    # Phụ lục 04/05 — housing: 3 poor, 3 near-poor households (60 M new, 30 M repair).
-    poor_house = sorted(by(lambda s: s.cls == "poor"), key=lambda t: "floor_area" not in t[0].deprived)[:40:14]
-    near_house = by(lambda s: s.cls == "near_poor" and not s.registered)[5::50][:3]
-    plan = [("housing_new", "completed"), ("housing_new", "in_progress"), ("housing_repair", "planned"),
-            ("housing_new", "planned"), ("housing_repair", "in_progress"), ("housing_repair", "planned")]
-    for (s, h, _ms), (kind, status) in zip(poor_house + near_house, plan, strict=True):
-        new = kind == "housing_new"
-        add(s, h, kind, "Xây dựng mới nhà ở" if new else "Sửa chữa nhà ở xuống cấp", A["mttq"],
+    # Phụ lục 04/05 — housing: 3 poor, 3 near-poor households with degraded houses (60 M new, 30 M repair).
+    housed = by(lambda s: s.housing and s.cls == "poor") + by(lambda s: s.housing and s.cls == "near_poor")
+    statuses = ["completed", "in_progress", "planned", "planned", "in_progress", "planned"]
+    for (s, h, _ms), status in zip(housed, statuses, strict=True):
+        new = s.housing == "housing_new"
+        add(s, h, s.housing, "Xây dựng mới nhà ở" if new else "Sửa chữa nhà ở xuống cấp", A["mttq"],
             [ward(s), A["tnmt"], A["hoi-doan-the"]], amount=HOUSING_NEW if new else HOUSING_REPAIR,
-            indicator="floor_area" if "floor_area" in s.deprived else None, funding="fund_for_poor",
-            status=status, completed=dt.date(YEAR, 5, 30))
+            indicator="housing_quality", funding="fund_for_poor", status=status, completed=dt.date(YEAR, 5, 30))
 
     # Phụ lục 06/07 — sponsorship of 66 children (19 of poor, 47 of near-poor households).
     def children(pred):

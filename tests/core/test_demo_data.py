@@ -125,7 +125,7 @@ def test_deprivation_counts_of_phu_luc_08_09(city):
     assert counts["health_insurance"] == 174
     assert counts["telecom"] == 209
     assert counts["information_means"] == 174
-    assert counts["housing_quality"] == 0
+    assert counts["housing_quality"] == 6  # the six housing recipients (§III.3.4), not counted by the plan
     assert len(_deprived_households("nutrition", "health_insurance")) == 185  # health dimension
     assert not _deprived_households("nutrition") & _deprived_households("health_insurance")
     education = _deprived_households("adult_education", "child_schooling")
@@ -320,3 +320,94 @@ def test_generation_is_deterministic():
         return [(s.unit, s.cls, s.group, sorted(s.deprived), s.floor_area, s.members) for s in specs]
 
     assert generate() == generate()
+
+
+def _units_deprived_on(code):
+    return set(_current_deprivations().filter(indicator__code=code)
+               .values_list("assessment__household__unit__name", flat=True))
+
+
+def test_deprivations_fall_in_the_units_the_plan_names(city):
+    # §III.3.1: employment — exactly the nine units the plan charges with it.
+    assert _units_deprived_on("employment") == set(demo.NAMED_UNITS["employment"])
+    # §III.3.2.1: nutrition — the six units the plan names.
+    assert _units_deprived_on("nutrition") == set(demo.NAMED_UNITS["nutrition"])
+    # §III.3.4: the six households whose houses are repaired or rebuilt live in degraded houses.
+    housed = SupportAction.objects.filter(plan_year=2025, kind__in=["housing_repair", "housing_new"])
+    assert housed.count() == 6
+    assert _deprived_households("housing_quality") == set(housed.values_list("household_id", flat=True))
+    assert set(housed.values_list("indicator__code", flat=True)) == {"housing_quality"}
+
+
+def test_the_plans_groups_report_and_check(city):
+    from reports import datasets
+
+    admin_user = get_user_model().objects.get(username="quantri")
+    from targets import selectors as target_selectors
+
+    ds = datasets.build(datasets.SYSTEM, "GROUPS", datasets.Params(2025))
+    total = {c.key: v for c, v in zip(ds.columns, ds.rows[-1].cells, strict=True)}
+    assert (total["poor"], total["orphan"], total["dependants"], total["dependants_school"],
+            total["dependants_social"], total["no_labour"], total["other"]) == (191, 3, 43, 16, 27, 145, 0)
+    progress = target_selectors.progress(actor=admin_user, plan=Plan.objects.get(year=2025))
+    assert progress.no_liftable_poor_remains and progress.poor_at_start == 191
+    client = Client()
+    client.force_login(admin_user)
+    page = client.get(reverse("targets:progress"), {"year": 2025}).content.decode()
+    assert "191 hộ = trẻ em mồ côi 3 + đông người ăn theo 43" in page and "Đạt: đầu năm và hiện nay" in page
+
+
+def test_pl08_pl09_count_households_per_dimension(city):
+    from reports import datasets
+
+    totals = {}
+    for code in ("PL08", "PL09"):
+        ds = datasets.build(datasets.SYSTEM, code, datasets.Params(2025))
+        for dimension, col in ds.parameters["dimension_columns"].items():
+            totals[dimension] = totals.get(dimension, 0) + ds.rows[-1].cells[col]
+    assert totals["Y tế"] == 185 and totals["Giáo dục"] == 9
+    # The plan's "việc làm" (20) is the employment indicator; the dimension also holds the
+    # dependants indicator, which the plan does not count.
+    assert totals["Việc làm"] >= 191
+
+
+def test_the_movement_table_balances_on_the_demo(city):
+    from reports import datasets
+    from tests.households.test_movements import assert_balanced
+    from tests.reports.conftest import movement_row
+
+    for year, month in ((2025, None), (2025, 6), (2024, None)):
+        assert_balanced(datasets.build(datasets.SYSTEM, "MOVEMENT", datasets.Params(year, month)))
+    total = movement_row(datasets.build(datasets.SYSTEM, "MOVEMENT", datasets.Params(2025)), "Tổng cộng")
+    assert (total["poor_start"], total["poor_end"]) == (191, 191)
+    # The 2025 lists took effect on 01/01/2025: they are 2024's entries, not 2025 movements.
+    y2024 = movement_row(datasets.build(datasets.SYSTEM, "MOVEMENT", datasets.Params(2024)), "Tổng cộng")
+    assert (y2024["poor_new"], y2024["poor_end"], y2024["near_end"]) == (191, 191, total["near_start"])
+
+
+def test_the_city_monthly_report_says_what_the_plan_says(city):
+    from reports import datasets
+
+    ds = datasets.build(datasets.SYSTEM, "MONTHLY", datasets.Params(2025, 6))
+    lines = {r.cells[1]: r.cells for r in ds.rows}
+    assert lines["Số hộ thoát nghèo"][4] == 0 and lines["Số hộ thoát cận nghèo"][4] == 5  # 0/5 from the plan
+    support = {r.cells[1]: r.cells for r in ds.sections[0].rows}
+    assert support["Nhận đỡ đầu trẻ em (số cháu)"][6] == 66   # 19 + 47 children
+    assert support["Hỗ trợ phương tiện sinh kế"][6] == 5 and support["Hỗ trợ sửa chữa, xây dựng mới nhà ở"][6] == 6
+    titles = [s.title.split(".")[0] for s in ds.sections]
+    assert titles == ["II", "III", "IV"] and ds.table_title.startswith("I. ")
+    assert [n.split(".")[0] for n in ds.notes[-2:]] == ["V", "VI"]
+
+    # A unit's report: its own targets and households; quotas shown as the city's, not rated.
+    an_phu = AdministrativeUnit.objects.get(name="An Phú", valid_to__isnull=False)
+    unit = datasets.build(datasets.SYSTEM, "MONTHLY", datasets.Params(2025, 6, an_phu))
+    lines = {r.cells[1]: r.cells for r in unit.rows}
+    assert lines["Số hộ thoát cận nghèo"][4] == 1 and lines["Số hộ thoát nghèo"][4] == 0
+    assert all(r.cells[7] is None for r in unit.sections[0].rows)  # no rate against a city-wide quota
+    assert any("định mức chung của toàn thành phố" in n for n in unit.notes)
+    planned = {r.cells[1]: r.cells[4] for r in unit.sections[0].rows}
+    sponsored = SupportAction.objects.filter(plan_year=2025, kind="sponsorship", household__unit=an_phu)
+    assert planned.get("Nhận đỡ đầu trẻ em (số cháu)", 0) == sponsored.values("member").distinct().count()
+    housing = SupportAction.objects.filter(plan_year=2025, kind__in=["housing_repair", "housing_new"],
+                                           household__unit=an_phu)
+    assert planned.get("Hỗ trợ sửa chữa, xây dựng mới nhà ở", 0) == housing.values("household").distinct().count()

@@ -325,3 +325,12 @@ def test_a_back_dated_review_through_the_page_says_what_it_recomputed(ref, ward_
     assert "đã được tính lại" in page
     later.refresh_from_db()
     assert later.movement == M.NEW_NEAR_POOR
+
+
+def test_a_unit_report_beyond_its_target_says_so(register, ref, tnmt):
+    ds = datasets.build(tnmt, "MONTHLY", Params(2025, 12, ref.an_phu))
+    lines = {r.cells[1]: r.cells for r in ds.rows}
+    assert lines["Số hộ thoát cận nghèo"][3:6] == [3, 1, 300.0]
+    assert any("Số hộ thoát cận nghèo lũy kế (3) vượt chỉ tiêu năm (1)" in n for n in ds.notes)
+    # The fall into poverty is its own line, never a "thoát".
+    assert lines["Số hộ cận nghèo chuyển sang hộ nghèo"][3] == 2

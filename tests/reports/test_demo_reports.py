@@ -42,6 +42,6 @@ def test_demo_appendices_match_the_plan(demo):
         homes = Household.objects.filter(current_class=cls, is_deleted=False)
         total = ds.rows[-1].cells
         assert total[2] == homes.count()
-        for j, ind in enumerate(ds.parameters["indicator_codes"]):
-            assert total[3 + j] == Deprivation.objects.filter(
+        for ind, col in ds.parameters["indicator_columns"].items():
+            assert total[col] == Deprivation.objects.filter(
                 deprived=True, indicator__code=ind, assessment_id__in=homes.values("current_assessment_id")).count()

@@ -20,7 +20,7 @@ from .conftest import assert_pdf_matches, assert_xlsx_matches, list_lines, movem
 
 pytestmark = pytest.mark.django_db
 
-ALL_CODES = ["PL01", "PL02", "PL03", "PL04", "PL05", "PL06", "PL07", "PL08", "PL09", "MOVEMENT"]
+ALL_CODES = [code for code, spec in datasets.REPORTS.items() if not spec.needs_month]
 
 
 def build(code, year=2025, month=None, unit=None, actor=SYSTEM):
@@ -119,22 +119,33 @@ def test_deprivation_totals_equal_register(register, ref, code, cls):
     assert total.style == "total"
     homes = Household.objects.filter(current_class=cls, is_deleted=False)
     assert total.cells[2] == homes.count()
-    for j, ind in enumerate(codes):
+    columns = ds.parameters["indicator_columns"]
+    for ind in codes:
         expected = Deprivation.objects.filter(
             deprived=True, indicator__code=ind,
             assessment_id__in=homes.values("current_assessment_id")).count()
-        assert total.cells[3 + j] == expected, ind
+        assert total.cells[columns[ind]] == expected, ind
+    # Each dimension: the distinct households deprived on any of its indicators.
+    dimensions = ds.parameters["dimension_columns"]
+    assert len(dimensions) == 6
+    for dimension, col in dimensions.items():
+        expected = Deprivation.objects.filter(
+            deprived=True, indicator__dimension=dimension, assessment_id__in=homes.values("current_assessment_id"),
+        ).values("assessment__household").distinct().count()
+        assert total.cells[col] == expected, dimension
     styles = [r.style for r in ds.rows]
     assert styles.count("subtotal") == 2 and styles.count("group") == 2
 
 
 def test_pl08_values_and_drilldown(register, ref, admin_client_):
     ds = build("PL08")
-    codes = ds.parameters["indicator_codes"]
-    telecom = 3 + codes.index("telecom")
+    columns = ds.parameters["indicator_columns"]
+    telecom = columns["telecom"]
     by_unit = {r.cells[1]: r for r in ds.rows if r.style == ""}
     assert by_unit["Phường An Phú"].cells[2] == 1 and by_unit["Phường An Phú"].cells[telecom] == 1
-    assert by_unit["Xã Tam Thăng"].cells[3 + codes.index("nutrition")] == 1
+    assert by_unit["Xã Tam Thăng"].cells[columns["nutrition"]] == 1
+    # C (Tam Thăng) is deprived on employment and nutrition: one household in each of two dimensions.
+    assert by_unit["Xã Tam Thăng"].cells[ds.parameters["dimension_columns"]["Y tế"]] == 1
     assert ds.rows[-1].cells[telecom] == 2
     page = admin_client_.get(reverse("reports:report", args=["PL08"]), {"year": 2025})
     drill = reverse("reports:drilldown", args=["PL08"])
