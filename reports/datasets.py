@@ -336,8 +336,8 @@ def period_of(p: Params) -> mv.Period:
 
 
 MOVEMENT_COLUMNS = {  # per list: (label of the third column, of the sixth)
-    POOR: ("Thoát nghèo", "Trong đó: chuyển sang hộ cận nghèo", "Tái nghèo", "Từ hộ cận nghèo chuyển sang"),
-    NEAR_POOR: ("Thoát cận nghèo", "Chuyển sang hộ nghèo", "Tái cận nghèo", "Từ hộ nghèo chuyển sang"),
+    POOR: ("Thoát nghèo", "Trong đó: sang cận nghèo", "Tái nghèo", "Từ cận nghèo"),
+    NEAR_POOR: ("Thoát cận nghèo", "Sang hộ nghèo", "Tái cận nghèo", "Từ hộ nghèo"),
 }
 
 
