@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from tamky_poverty.formatting import format_vnd
+
 
 class StandardLike(Protocol):
     name: str
@@ -31,11 +33,6 @@ CLASS_LABELS = {
     NONE: "không thuộc diện hộ nghèo, cận nghèo, mức sống trung bình",
 }
 AREA_LABELS = {"urban": "thành thị", "rural": "nông thôn"}
-
-
-def format_vnd(amount: int) -> str:
-    """1500000 → '1.500.000 đ' (Vietnamese thousands separator)."""
-    return f"{int(amount):,}".replace(",", ".") + " đ"
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,6 @@ from django.db.models.functions import Coalesce
 
 from households import search_index
 from households.models import (
-    AdministrativeUnit,
     Assessment,
     Deprivation,
     Household,
@@ -36,6 +35,7 @@ from households.models import (
 )
 from households.text import fold
 from tamky_poverty import scoping
+from tamky_poverty.models import AdministrativeUnit
 from tamky_poverty.pagination import ids_first_page
 
 

@@ -21,7 +21,6 @@ from households.forms import (
     member_formset_class,
 )
 from households.models import Household
-from support import selectors as support_selectors
 from tamky_poverty import personal_data, scoping
 
 MEMBER_PREFIX = "members"
@@ -137,7 +136,6 @@ def household_detail(request, pk):
         "member_rows": member_rows,
         "timeline": selectors.household_timeline(household=household),
         "history": selectors.household_history(actor=request.user, household=household),
-        "support_panel": support_selectors.household_panel(actor=request.user, household=household),
         "can_change": can_change,
         "breadcrumbs": _crumbs((household.code, None)),
     })

@@ -14,7 +14,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from households.models import (
-    AdministrativeUnit,
     Assessment,
     Deprivation,
     Household,
@@ -22,13 +21,13 @@ from households.models import (
     Member,
     PovertyClass,
     PovertyStandard,
-    UnitYearFigures,
 )
 from households.selectors import in_class_on
 from reports.dataset import Column, Dataset, HeaderCell, Row
 from reports.formatting import rate
 from support.models import ActionStatus, SupportAction, SupportKind
 from tamky_poverty import scoping
+from tamky_poverty.models import AdministrativeUnit, UnitYearFigures
 from targets.models import Plan, QuotaKind, SupportQuota, UnitTarget, quota_kind_for_support
 
 POOR, NEAR_POOR = PovertyClass.POOR, PovertyClass.NEAR_POOR

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from tamky_poverty.models import AccessRecord, User
+from tamky_poverty.models import AccessRecord, AdministrativeUnit, Agency, UnitYearFigures, User
 
 
 @admin.register(User)
@@ -33,3 +33,23 @@ class AccessRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AdministrativeUnit)
+class AdministrativeUnitAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "parent_name", "valid_from", "valid_to", "successor")
+    list_filter = ("kind", "parent_name")
+    search_fields = ("code", "name")
+
+
+@admin.register(UnitYearFigures)
+class UnitYearFiguresAdmin(admin.ModelAdmin):
+    list_display = ("unit", "year", "total_households")
+    list_filter = ("year",)
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("name", "short_name", "kind", "unit")
+    list_filter = ("kind",)
+    search_fields = ("name", "short_name", "code")

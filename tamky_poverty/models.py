@@ -1,7 +1,117 @@
+"""The base of the house: users and their roles, the personal-data access log, and the
+territory in time — administrative units (with their validity, kind and successors), the
+organisations (agencies) that act on the plan and issue documents, and each unit's yearly
+household totals. Every feature app builds on these; this module imports none of them."""
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+class AreaKind(models.TextChoices):
+    URBAN = "urban", _("Thành thị")
+    RURAL = "rural", _("Nông thôn")
+
+
+class AdministrativeUnit(models.Model):
+    """A ward (phường) or commune (xã). Codes are reused across reorganisations, so the row is
+    the identity; ``successor`` links a unit to the one that replaced it."""
+
+    class Kind(models.TextChoices):
+        WARD = "phuong", _("Phường")
+        COMMUNE = "xa", _("Xã")
+
+    code = models.CharField(_("mã đơn vị"), max_length=10, db_index=True)
+    name = models.CharField(_("tên"), max_length=100)
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
+    parent_name = models.CharField(
+        _("thuộc"), max_length=100, blank=True, help_text=_("Ví dụ: Thành phố Tam Kỳ")
+    )
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị kế thừa"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+    )
+
+    class Meta:
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "valid_from"], name="unit_code_valid_from_unique"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_valid_period_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.name}"
+
+    @property
+    def area_kind(self) -> str:
+        return AreaKind.URBAN if self.kind == self.Kind.WARD else AreaKind.RURAL
+
+    def is_valid_on(self, day) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+class UnitYearFigures(models.Model):
+    """All households of a unit in a year: the denominator of poverty rates."""
+
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="year_figures")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    total_households = models.PositiveIntegerField(_("tổng số hộ dân cư"))
+
+    class Meta:
+        verbose_name = _("số hộ dân cư theo năm")
+        verbose_name_plural = _("số hộ dân cư theo năm")
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="unit_year_unique")]
+
+    def __str__(self):
+        return f"{self.unit} {self.year}: {self.total_households}"
+
+
+class Agency(models.Model):
+    """An organisation that acts on the plan (leads or coordinates support) or issues documents:
+    city offices, centres, the People's Committee of each unit, mass organisations, banks."""
+
+    class Kind(models.TextChoices):
+        CITY_OFFICE = "city_office", _("Phòng, ban thành phố")
+        CENTRE = "centre", _("Trung tâm, đơn vị sự nghiệp")
+        WARD = "ward", _("UBND xã, phường")
+        MASS_ORGANISATION = "mass_org", _("Mặt trận, hội, đoàn thể")
+        PROVINCIAL = "provincial", _("Cơ quan cấp tỉnh")
+        BANK = "bank", _("Ngân hàng")
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên cơ quan"), max_length=200, unique=True)
+    short_name = models.CharField(_("tên ngắn"), max_length=80, blank=True)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="agencies", verbose_name=_("đơn vị hành chính (với UBND xã, phường)"),
+    )
+    duties = models.TextField(_("nhiệm vụ theo kế hoạch"), blank=True)
+
+    class Meta:
+        verbose_name = _("cơ quan, đơn vị")
+        verbose_name_plural = _("cơ quan, đơn vị")
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return self.short_name or self.name
 
 
 class Role(models.TextChoices):
@@ -16,7 +126,7 @@ class User(AbstractUser):
 
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, blank=True)
     unit = models.ForeignKey(
-        "households.AdministrativeUnit",
+        AdministrativeUnit,
         verbose_name=_("đơn vị hành chính"),
         on_delete=models.PROTECT,
         null=True,
@@ -24,7 +134,7 @@ class User(AbstractUser):
         related_name="officers",
     )
     agency = models.ForeignKey(
-        "support.Agency",
+        Agency,
         verbose_name=_("cơ quan"),
         on_delete=models.PROTECT,
         null=True,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -54,7 +55,7 @@ def _compute_scope(user) -> Scope:
     if user.role == Role.TNMT_REVIEWER:
         return Scope(sees_all=True, can_write_register=True, can_edit_plan=True, can_review_reports=True)
     if user.role == Role.WARD_OFFICER and user.unit_id:
-        from households.models import AdministrativeUnit
+        from tamky_poverty.models import AdministrativeUnit
 
         ids = {user.unit_id}
         frontier = {user.unit_id}
@@ -82,8 +83,8 @@ def households(user, qs: QuerySet, prefix: str = "") -> QuerySet:
     if scope.unit_ids:
         return qs.filter(**{_unit_field(prefix): scope.unit_ids})
     if scope.agency_id is not None:
-        from support.models import SupportAction
-
+        # The support app's model, looked up by name: the base imports no feature app.
+        SupportAction = apps.get_model("support", "SupportAction")
         supported = SupportAction.objects.filter(lead_agency_id=scope.agency_id).values("household_id")
         return qs.filter(**{f"{prefix}id__in": supported})
     return qs.none()

@@ -281,7 +281,7 @@ def deprivations(*, actor, year: int) -> list[IndicatorRow]:
 def report_units(*, actor, year: int, month: int, reports: list) -> list:
     """Units expected to report: those in scope valid on 1 January of the plan year (the units the
     plan was made for) and any unit in scope that has a report for the month (1 query)."""
-    from households.models import AdministrativeUnit
+    from tamky_poverty.models import AdministrativeUnit
 
     jan1 = dt.date(year, 1, 1)
     reporting = {r.unit_id for r in reports}

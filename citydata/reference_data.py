@@ -53,7 +53,7 @@ def upsert(model, lookup: dict, values: dict, result: LoadResult):
 
 
 def unit_valid_on(code: str, day: dt.date):
-    from households.models import AdministrativeUnit
+    from tamky_poverty.models import AdministrativeUnit
 
     for unit in AdministrativeUnit.objects.filter(code=code).order_by("valid_from"):
         if unit.is_valid_on(day):
@@ -63,8 +63,8 @@ def unit_valid_on(code: str, day: dt.date):
 
 @transaction.atomic
 def load_reference(path: Path = REFERENCE_FILE) -> LoadResult:
-    from households.models import AdministrativeUnit, Indicator, PovertyStandard
-    from support.models import Agency
+    from households.models import Indicator, PovertyStandard
+    from tamky_poverty.models import AdministrativeUnit, Agency
     from targets.models import Plan, SupportQuota, UnitTarget
 
     data = json.loads(Path(path).read_text(encoding="utf-8"))
