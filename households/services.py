@@ -22,8 +22,8 @@ from households.models import (
     Indicator,
     Member,
     PovertyClass,
-    PovertyStandard,
 )
+from households.standards import standard_for_year
 from households.text import fold
 
 
@@ -117,13 +117,6 @@ def member_delete(*, actor, member: Member) -> None:
 
 
 # --- Reviews ----------------------------------------------------------------------------------
-
-def standard_for_year(year: int) -> PovertyStandard:
-    try:
-        return classification.standard_for_year(PovertyStandard.objects.all(), year)
-    except LookupError as exc:
-        raise ValidationError(str(exc)) from exc
-
 
 def member_facts(members: Iterable[Member]) -> list[derivation.MemberFacts]:
     return [

@@ -15,6 +15,20 @@ class AreaKind(models.TextChoices):
     RURAL = "rural", _("Nông thôn")
 
 
+class AdministrativeUnitQuerySet(models.QuerySet):
+    """The one place that says which units exist on a day or during a period (validity bounds
+    are inclusive; an empty bound is open)."""
+
+    def valid_on(self, day):
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+                           Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+    def valid_during(self, start, end):
+        """Units valid on at least one day of [start, end]."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end),
+                           Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+
+
 class AdministrativeUnit(models.Model):
     """A ward (phường) or commune (xã). Codes are reused across reorganisations, so the row is
     the identity; ``successor`` links a unit to the one that replaced it."""
@@ -39,6 +53,8 @@ class AdministrativeUnit(models.Model):
         blank=True,
         related_name="predecessors",
     )
+
+    objects = AdministrativeUnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("đơn vị hành chính")
