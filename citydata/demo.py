@@ -444,7 +444,8 @@ class DemoResult:
 def seed_demo() -> DemoResult:
     from citydata.reference_data import load_reference
 
-    load_reference()
+    # The demo city is still the first half of 2025 (before the July 2025 reorganisation).
+    load_reference(today=dt.date(2025, 6, 30))
     with transaction.atomic():
         users = ensure_accounts()
         from tamky_poverty.models import AdministrativeUnit

@@ -238,7 +238,7 @@ def deprivations(*, actor, year: int) -> list[IndicatorRow]:
     deprivations (of any household) were resolved since 1 January (3 queries)."""
     from households.models import Deprivation, Household, Indicator, PovertyClass
     from households.selectors import decision_in_force
-    from households.services import standard_for_year
+    from households.standards import standard_for_year
 
     try:
         standard = standard_for_year(year)

@@ -155,6 +155,32 @@ class Household(models.Model):
         return f"{self.code} – {self.unit.name}"
 
 
+class HouseholdTransfer(models.Model):
+    """A household passing from one unit to another on a date (today only by a reorganisation,
+    ``households.territory``). ``Household.unit`` is the unit now; these rows say which unit it
+    belonged to on any earlier day, so past reports keep their units."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="transfers")
+    from_unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("từ đơn vị"))
+    to_unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("sang đơn vị"))
+    effective_date = models.DateField(_("từ ngày"))
+    reorganisation = models.ForeignKey("tamky_poverty.Reorganisation", on_delete=models.PROTECT, null=True,
+                                       blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("chuyển đơn vị của hộ")
+        verbose_name_plural = _("chuyển đơn vị của hộ")
+        constraints = [
+            models.UniqueConstraint(fields=["household", "effective_date"], name="household_transfer_unique"),
+        ]
+        indexes = [models.Index(fields=["household", "effective_date"], name="household_transfer_idx")]
+
+    def __str__(self):
+        return f"{self.household_id}: {self.from_unit_id} → {self.to_unit_id} ({self.effective_date:%d/%m/%Y})"
+
+
 class Member(models.Model):
     class Sex(models.TextChoices):
         MALE = "male", _("Nam")

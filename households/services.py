@@ -14,7 +14,7 @@ from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households import classification, derivation, selectors
+from households import classification, derivation, selectors, territory
 from households.models import (
     Assessment,
     Deprivation,
@@ -23,7 +23,7 @@ from households.models import (
     Member,
     PovertyClass,
 )
-from households.standards import standard_for_year
+from households.standards import standard_for_year, standard_on
 from households.text import fold
 
 
@@ -158,17 +158,28 @@ def assessment_record(
     notes: str = "",
     suggestions: Mapping[str, derivation.Suggestion] | None = None,
 ) -> Assessment:
-    """Record a review: classify the household by the standard of ``year``, store every
+    """Record a review: classify the household by the standard in force on the effective date
+    (``year`` must fall in that standard's period), in the area kind of its unit on that date
+    (``households.territory.area_for``), store every
     indicator with its suggestion and the officer's override reason, derive the movement
     against the previous effective class, and make it current when it is the latest decision.
 
     ``indicators`` maps indicator codes to whether the household is deprived; codes left out
     are not deprived. A derived suggestion that the officer contradicts needs a reason."""
     household = Household.objects.select_for_update().get(pk=household.pk)
-    standard = standard_for_year(year)
     effective_date = effective_date or decision_date
-    unit = household.unit
-    area_kind = unit.area_kind
+    standard = standard_on(effective_date)
+    try:
+        year_standard = standard_for_year(year)
+    except ValidationError as exc:
+        raise ValidationError({"year": exc.messages}) from None
+    if year_standard != standard:
+        raise ValidationError({"year": _(
+            "Năm rà soát %(y)s thuộc %(a)s nhưng danh sách có hiệu lực ngày %(d)s theo %(b)s: chuẩn nghèo "
+            "theo ngày danh sách có hiệu lực."
+        ) % {"y": year, "a": year_standard.name, "d": f"{effective_date:%d/%m/%Y}", "b": standard.name}})
+    area = territory.area_for(household, effective_date)
+    unit, area_kind = area.unit, area.kind
     all_indicators = list(Indicator.objects.filter(standard=standard).order_by("number"))
     known = {i.code for i in all_indicators}
     unknown = set(indicators) - known
@@ -193,7 +204,7 @@ def assessment_record(
         raise ValidationError(errors)
 
     deprived_names = [r.indicator.name for r in rows if r.deprived]
-    result = classification.classify(standard, area_kind, income_per_capita, deprived_names)
+    result = classification.classify(standard, area_kind, income_per_capita, deprived_names, area_basis=area.basis)
 
     previous = selectors.decision_in_force(effective_date, household.pk).first()
     previous_class = previous.result_class if previous else PovertyClass.NONE

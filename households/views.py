@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from households import classification, selectors, services
+from households import classification, selectors, services, standards, territory
 from households.forms import (
     DeleteForm,
     HouseholdFilterForm,
@@ -143,23 +143,37 @@ def household_detail(request, pk):
 
 # --- review ----------------------------------------------------------------------------------
 
+def _list_day(data, today):
+    """The day the reviewed list takes effect, read leniently from the form (the effective date,
+    else the decision date, else today): the standard, the suggestions (ages on that day) and
+    the area kind all follow from it."""
+    for name in ("effective_date", "decision_date"):
+        try:
+            day = ReviewForm.base_fields[name].clean((data or {}).get(name) or None)
+        except ValidationError:
+            continue
+        if day:
+            return day
+    return today
+
+
 def _review_form(request, household, data):
     today = timezone.localdate()
+    day = _list_day(data, today)
     year_error = None
     try:
-        year = int((data or {}).get("year") or today.year)
-    except (TypeError, ValueError):
-        year = today.year
-    try:
-        standard = services.standard_for_year(year)
+        standard = standards.standard_on(day)
     except ValidationError as exc:
         year_error = exc.messages[0]
-        standard = services.standard_for_year(today.year)
-    suggestions = services.suggestions_for(household, today)
+        day = today
+        standard = standards.standard_on(today)
+    suggestions = services.suggestions_for(household, day)
     form = ReviewForm(
         data, indicators=selectors.indicators_of(standard), suggestions=suggestions,
         initial={"kind": "annual", "year": today.year},
     )
+    form.list_day = day
+    form.area = territory.area_for(household, day)
     return form, standard, suggestions, year_error
 
 
@@ -172,7 +186,7 @@ def _preview(household, standard, form):
         return {"error": _("Nhập thu nhập bình quân (không âm) để xem kết quả phân loại.")}
     codes = set(form.deprived_codes())
     names = [i.name for i in form.indicators if i.code in codes]
-    result = classification.classify(standard, household.unit.area_kind, income, names)
+    result = classification.classify(standard, form.area.kind, income, names, area_basis=form.area.basis)
     return {"result": result}
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class AreaKind(models.TextChoices):
@@ -128,6 +129,78 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.short_name or self.name
+
+
+class Reorganisation(models.Model):
+    """One reorganisation of units (sáp nhập): from ``effective_date`` the ``predecessors`` are
+    dissolved into ``successor``. Recorded and carried out by
+    ``tamky_poverty.services.reorganisation_apply`` only — never edited afterwards."""
+
+    effective_date = models.DateField(_("ngày có hiệu lực"))
+    successor = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="formed_by",
+        verbose_name=_("đơn vị sau sắp xếp"),
+    )
+    predecessors = models.ManyToManyField(
+        AdministrativeUnit, related_name="dissolved_by", verbose_name=_("các đơn vị trước sắp xếp"),
+    )
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True)
+    recorded_by = models.ForeignKey(
+        "tamky_poverty.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("thời điểm ghi nhận"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sắp xếp đơn vị hành chính")
+        verbose_name_plural = _("sắp xếp đơn vị hành chính")
+        ordering = ["effective_date", "successor__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["successor", "effective_date"], name="reorganisation_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.successor} ({self.effective_date:%d/%m/%Y})"
+
+
+class AreaRule(models.Model):
+    """A transitional rule recorded by TNMT: households of ``unit``'s area (a unit, or a former
+    unit now part of a ward) are classified as ``area_kind`` from ``valid_from`` to ``valid_to``
+    (inclusive; open when empty), on the stated legal basis. Without a rule the area kind is the
+    kind of the household's unit on the decision's effective date (DOMAIN.md §3)."""
+
+    unit = models.ForeignKey(
+        AdministrativeUnit, on_delete=models.PROTECT, related_name="area_rules",
+        verbose_name=_("địa bàn (đơn vị, kể cả đơn vị cũ)"),
+    )
+    area_kind = models.CharField(_("khu vực áp dụng"), max_length=10, choices=AreaKind.choices)
+    valid_from = models.DateField(_("áp dụng từ ngày"))
+    valid_to = models.DateField(_("áp dụng đến ngày"), null=True, blank=True)
+    legal_basis_number = models.CharField(_("số văn bản căn cứ"), max_length=60)
+    legal_basis_date = models.DateField(_("ngày văn bản căn cứ"))
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quy định khu vực chuyển tiếp")
+        verbose_name_plural = _("quy định khu vực chuyển tiếp")
+        ordering = ["unit__name", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="area_rule_period_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit}: {self.get_area_kind_display()} ({self.legal_basis_number})"
+
+    def covers(self, day) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    @property
+    def basis(self) -> str:
+        return f"{self.legal_basis_number} ngày {self.legal_basis_date:%d/%m/%Y}"
 
 
 class Role(models.TextChoices):
