@@ -91,6 +91,8 @@ class UnitYearFigures(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"))
     total_households = models.PositiveIntegerField(_("tổng số hộ dân cư"))
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("số hộ dân cư theo năm")
         verbose_name_plural = _("số hộ dân cư theo năm")

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tamky_poverty.models import AdministrativeUnit, AreaRule, Reorganisation, User
+from tamky_poverty.models import AdministrativeUnit, AreaRule, Reorganisation, UnitYearFigures, User
 from tamky_poverty.signals import units_reorganised
 
 
@@ -108,3 +108,32 @@ def area_rule_save(*, actor, rule: AreaRule) -> AreaRule:
     rule._history_user = actor
     rule.save()
     return rule
+
+
+@transaction.atomic
+def unit_year_figures_save(*, actor, year: int, totals) -> int:
+    """Record the total households of each unit in ``year`` (the denominators of the year's
+    rates): ``totals`` maps a unit to a number, or to None to leave it unrecorded. Units must be
+    valid at some point of the year. Returns how many rows changed; each change is audited."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    valid = set(AdministrativeUnit.objects.valid_during(start, end).values_list("pk", flat=True))
+    changed = 0
+    for unit, total in totals.items():
+        if unit.pk not in valid:
+            raise ValidationError(_("%(u)s không có hiệu lực trong năm %(y)s.") % {"u": unit, "y": year})
+        row = UnitYearFigures.objects.filter(unit=unit, year=year).first()
+        if total is None:
+            if row is not None:
+                row._history_user = actor
+                row.delete()
+                changed += 1
+            continue
+        if row is not None and row.total_households == total:
+            continue
+        row = row or UnitYearFigures(unit=unit, year=year)
+        row.total_households = total
+        row.full_clean()
+        row._history_user = actor
+        row.save()
+        changed += 1
+    return changed

@@ -14,6 +14,7 @@ urlpatterns = [
     path("ke-hoach/", include("targets.urls")),
     path("ho-tro/", include("support.urls")),
     path("bao-cao/", include("reports.urls")),
+    path("dia-ban/", include("tamky_poverty.urls_territory")),
     path("quan-tri/", admin.site.urls),
     path("", include("dashboard.urls")),
 ]

@@ -16,7 +16,7 @@ from citydata.reference_data import load_reference
 from households import territory
 from households.models import Household, HouseholdTransfer
 from households.services import assessment_record
-from tamky_poverty.models import AdministrativeUnit, AreaRule, Reorganisation, Role
+from tamky_poverty.models import AdministrativeUnit, AreaRule, Reorganisation, Role, UnitYearFigures
 from tamky_poverty.services import area_rule_save, reorganisation_apply
 from targets.models import Plan, UnitTarget
 from tests.factories import household_with_head
@@ -236,3 +236,45 @@ def test_review_page_names_the_area_rule(ref, tnmt, tnmt_client, quang_phu):
         "kind": "regular", "year": "2026", "income_per_capita": "1.800.000", "decision_number": "1",
         "decision_date": "01/03/2026"}).content.decode()
     assert "nông thôn" in preview and "15/HD-SNNMT" in preview
+
+
+# --- the territory pages -----------------------------------------------------------------------
+
+def test_units_page_shows_the_units_of_a_day(ref, ward_client):
+    before = ward_client.get("/dia-ban/?ngay=01/03/2025").content.decode()
+    assert "Xã Tam Thanh" in before and "Phường Quảng Phú" not in before.split("Sắp xếp đơn vị")[0]
+    after = ward_client.get("/dia-ban/?ngay=01/03/2026").content.decode()
+    table = after.split("Sắp xếp đơn vị")[0]
+    assert "Phường Quảng Phú" in table and "Xã Tam Thanh" in table  # listed as a predecessor
+    assert table.count("<tr>") == 5  # heading + the four wards
+    assert "Thêm quy định khu vực" not in after  # ward officers read only
+
+
+def test_tnmt_records_household_totals_of_a_year(ref, tnmt, tnmt_client):
+    ward = AdministrativeUnit.objects.get(name="Quảng Phú")
+    page = tnmt_client.get("/dia-ban/so-ho/2026/").content.decode()
+    assert f'name="total_{ward.pk}"' in page and f'name="total_{ref.an_phu.pk}"' not in page
+    bad = tnmt_client.post("/dia-ban/so-ho/2026/", {f"total_{ward.pk}": "-5"})
+    assert bad.status_code == 400 and not UnitYearFigures.objects.filter(unit=ward, year=2026).exists()
+    ok = tnmt_client.post("/dia-ban/so-ho/2026/", {f"total_{ward.pk}": "7181"})
+    assert ok.status_code == 302
+    row = UnitYearFigures.objects.get(unit=ward, year=2026)
+    assert row.total_households == 7181 and row.history.get().history_user == tnmt
+    tnmt_client.post("/dia-ban/so-ho/2026/", {f"total_{ward.pk}": "7181"})
+    assert row.history.count() == 1  # saving the same number changes nothing
+
+
+def test_tnmt_records_an_area_rule_through_the_page(ref, tnmt, tnmt_client):
+    tam_thanh = ref.units["Tam Thanh"]
+    data = {"unit": tam_thanh.pk, "area_kind": "rural", "valid_from": "01/07/2025", "valid_to": "31/12/2026",
+            "legal_basis_number": "15/HD-SNNMT", "legal_basis_date": "10/07/2025", "note": ""}
+    assert tnmt_client.post("/dia-ban/khu-vuc/them/", data).status_code == 302
+    rule = AreaRule.objects.get()
+    assert rule.basis == "15/HD-SNNMT ngày 10/07/2025"
+    overlap = tnmt_client.post("/dia-ban/khu-vuc/them/", {**data, "valid_from": "01/01/2026"})
+    assert overlap.status_code == 400 and "trùng" in overlap.content.decode()
+    assert AreaRule.objects.count() == 1
+    backwards = tnmt_client.post(f"/dia-ban/khu-vuc/{rule.pk}/sua/", {**data, "valid_to": "01/01/2025"})
+    assert backwards.status_code == 400
+    rule.refresh_from_db()
+    assert rule.valid_to == dt.date(2026, 12, 31)
