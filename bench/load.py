@@ -67,8 +67,9 @@ def prepare_users(env: dict, wards: int) -> list[str]:
 import django; django.setup()
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from households.models import AdministrativeUnit, Household
-from support.models import Agency
+from households.models import Household
+from tamky_poverty.models import AdministrativeUnit
+from tamky_poverty.models import Agency
 User = get_user_model()
 pw = make_password({PASSWORD!r})
 units = list(AdministrativeUnit.objects.filter(households__isnull=False).distinct().order_by("name")[:{wards}])

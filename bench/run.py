@@ -59,8 +59,8 @@ CHUNK = 2000
 # --- Synthetic register -------------------------------------------------------------------------
 
 def build_register(n: int, seed: int = 9, out=print) -> None:
+    from citydata import demo
     from households.models import (
-        AdministrativeUnit,
         Assessment,
         Deprivation,
         Household,
@@ -69,8 +69,8 @@ def build_register(n: int, seed: int = 9, out=print) -> None:
         PovertyStandard,
     )
     from households.text import fold
-    from support.models import Agency, SupportAction
-    from tamky_poverty import demo
+    from support.models import SupportAction
+    from tamky_poverty.models import AdministrativeUnit, Agency
 
     have = Household.objects.filter(code__startswith="B").count()
     if have >= n:
@@ -212,8 +212,9 @@ def ok(response, expected=200):
 def bench_pages(table: Table, repeat: int) -> None:
     from django.contrib.auth import get_user_model
 
-    from households.models import AdministrativeUnit, Household
+    from households.models import Household
     from households.services import suggestions_for
+    from tamky_poverty.models import AdministrativeUnit
 
     User = get_user_model()
     tnmt, _ = User.objects.get_or_create(username="bench.tnmt", defaults={"role": "tnmt_reviewer"})
@@ -308,8 +309,8 @@ def bench_pdf_scaling(table: Table) -> None:
 def make_import_file(path: Path, households: int, prefix: str) -> int:
     from openpyxl import Workbook
 
+    from citydata import demo
     from households.io import columns as C
-    from tamky_poverty import demo
 
     rng = random.Random(7)
     wb = Workbook(write_only=True)
@@ -400,7 +401,7 @@ def main(argv=None) -> int:
     print(f"database: {connection.vendor} {db.get('NAME')}")
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPU, Python {platform.python_version()}")
     call_command("migrate", verbosity=0)
-    from tamky_poverty.reference_data import load_reference
+    from citydata.reference_data import load_reference
 
     load_reference()
     build_register(args.households)

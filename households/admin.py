@@ -2,28 +2,13 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from households.models import (
-    AdministrativeUnit,
     Assessment,
     Deprivation,
     Household,
     Indicator,
     Member,
     PovertyStandard,
-    UnitYearFigures,
 )
-
-
-@admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "kind", "parent_name", "valid_from", "valid_to", "successor")
-    list_filter = ("kind", "parent_name")
-    search_fields = ("code", "name")
-
-
-@admin.register(UnitYearFigures)
-class UnitYearFiguresAdmin(admin.ModelAdmin):
-    list_display = ("unit", "year", "total_households")
-    list_filter = ("year",)
 
 
 class IndicatorInline(admin.TabularInline):

@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from tamky_poverty.formatting import format_vnd
+
 
 class StandardLike(Protocol):
     name: str
@@ -31,11 +33,6 @@ CLASS_LABELS = {
     NONE: "không thuộc diện hộ nghèo, cận nghèo, mức sống trung bình",
 }
 AREA_LABELS = {"urban": "thành thị", "rural": "nông thôn"}
-
-
-def format_vnd(amount: int) -> str:
-    """1500000 → '1.500.000 đ' (Vietnamese thousands separator)."""
-    return f"{int(amount):,}".replace(",", ".") + " đ"
 
 
 @dataclass(frozen=True)
@@ -64,11 +61,13 @@ def classify(
     area_kind: str,
     income_per_capita: int,
     deprived: Iterable[str],
+    area_basis: str = "",
 ) -> Classification:
     """Classify a household.
 
     ``deprived`` holds the names (or codes) of the deprived indicators; it is used both to count
-    and to name them in the explanation. Boundaries are inclusive (≤).
+    and to name them in the explanation. ``area_basis`` says why ``area_kind`` applies (the unit,
+    or a transitional rule); it ends the explanation. Boundaries are inclusive (≤).
     """
     if income_per_capita is None or income_per_capita < 0:
         raise ValueError("Thu nhập bình quân phải là số không âm.")
@@ -103,6 +102,8 @@ def classify(
             f"{income_text} trên chuẩn {area} {format_vnd(threshold)}{upper} ({standard.name}): "
             f"{CLASS_LABELS[result]}."
         )
+    if area_basis:
+        explanation += f" Áp dụng {area_basis}."
     return Classification(result, threshold, average_upper, count, explanation)
 
 

@@ -1,4 +1,4 @@
-"""The register: administrative units, households, members, poverty standards, indicators and
+"""The register: households, members, poverty standards, indicators and
 reviews (assessments). Rules live in ``classification.py`` / ``derivation.py``; writes in
 ``services.py``; reads in ``selectors.py``."""
 
@@ -9,14 +9,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tamky_poverty.models import AdministrativeUnit, AreaKind
+
 citizen_id_validator = RegexValidator(
     r"^[0-9]{12}$", _("Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số.")
 )
-
-
-class AreaKind(models.TextChoices):
-    URBAN = "urban", _("Thành thị")
-    RURAL = "rural", _("Nông thôn")
 
 
 class PovertyClass(models.TextChoices):
@@ -24,74 +21,6 @@ class PovertyClass(models.TextChoices):
     NEAR_POOR = "near_poor", _("Hộ cận nghèo")
     AVERAGE = "average", _("Hộ có mức sống trung bình")
     NONE = "none", _("Không thuộc diện")
-
-
-class AdministrativeUnit(models.Model):
-    """A ward (phường) or commune (xã). Codes are reused across reorganisations, so the row is
-    the identity; ``successor`` links a unit to the one that replaced it."""
-
-    class Kind(models.TextChoices):
-        WARD = "phuong", _("Phường")
-        COMMUNE = "xa", _("Xã")
-
-    code = models.CharField(_("mã đơn vị"), max_length=10, db_index=True)
-    name = models.CharField(_("tên"), max_length=100)
-    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
-    parent_name = models.CharField(
-        _("thuộc"), max_length=100, blank=True, help_text=_("Ví dụ: Thành phố Tam Kỳ")
-    )
-    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
-    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
-    successor = models.ForeignKey(
-        "self",
-        verbose_name=_("đơn vị kế thừa"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="predecessors",
-    )
-
-    class Meta:
-        verbose_name = _("đơn vị hành chính")
-        verbose_name_plural = _("đơn vị hành chính")
-        ordering = ["kind", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["code", "valid_from"], name="unit_code_valid_from_unique"),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True)
-                | Q(valid_from__isnull=True)
-                | Q(valid_to__gte=models.F("valid_from")),
-                name="unit_valid_period_ordered",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.name}"
-
-    @property
-    def area_kind(self) -> str:
-        return AreaKind.URBAN if self.kind == self.Kind.WARD else AreaKind.RURAL
-
-    def is_valid_on(self, day) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (
-            self.valid_to is None or day <= self.valid_to
-        )
-
-
-class UnitYearFigures(models.Model):
-    """All households of a unit in a year: the denominator of poverty rates."""
-
-    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="year_figures")
-    year = models.PositiveSmallIntegerField(_("năm"))
-    total_households = models.PositiveIntegerField(_("tổng số hộ dân cư"))
-
-    class Meta:
-        verbose_name = _("số hộ dân cư theo năm")
-        verbose_name_plural = _("số hộ dân cư theo năm")
-        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="unit_year_unique")]
-
-    def __str__(self):
-        return f"{self.unit} {self.year}: {self.total_households}"
 
 
 class PovertyStandard(models.Model):
@@ -224,6 +153,32 @@ class Household(models.Model):
 
     def __str__(self):
         return f"{self.code} – {self.unit.name}"
+
+
+class HouseholdTransfer(models.Model):
+    """A household passing from one unit to another on a date (today only by a reorganisation,
+    ``households.territory``). ``Household.unit`` is the unit now; these rows say which unit it
+    belonged to on any earlier day, so past reports keep their units."""
+
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="transfers")
+    from_unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("từ đơn vị"))
+    to_unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("sang đơn vị"))
+    effective_date = models.DateField(_("từ ngày"))
+    reorganisation = models.ForeignKey("tamky_poverty.Reorganisation", on_delete=models.PROTECT, null=True,
+                                       blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("chuyển đơn vị của hộ")
+        verbose_name_plural = _("chuyển đơn vị của hộ")
+        constraints = [
+            models.UniqueConstraint(fields=["household", "effective_date"], name="household_transfer_unique"),
+        ]
+        indexes = [models.Index(fields=["household", "effective_date"], name="household_transfer_idx")]
+
+    def __str__(self):
+        return f"{self.household_id}: {self.from_unit_id} → {self.to_unit_id} ({self.effective_date:%d/%m/%Y})"
 
 
 class Member(models.Model):

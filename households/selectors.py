@@ -22,7 +22,6 @@ from django.db.models.functions import Coalesce
 
 from households import search_index
 from households.models import (
-    AdministrativeUnit,
     Assessment,
     Deprivation,
     Household,
@@ -33,6 +32,7 @@ from households.models import (
 from households.movements import class_on, decision_in_force, in_class_on  # noqa: F401 (the one rule)
 from households.text import fold
 from tamky_poverty import scoping
+from tamky_poverty.models import AdministrativeUnit
 from tamky_poverty.pagination import ids_first_page
 
 

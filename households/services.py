@@ -14,7 +14,7 @@ from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households import classification, derivation, movements
+from households import classification, derivation, movements, territory
 from households.models import (
     Assessment,
     Deprivation,
@@ -22,8 +22,8 @@ from households.models import (
     Indicator,
     Member,
     PovertyClass,
-    PovertyStandard,
 )
+from households.standards import standard_for_year, standard_on
 from households.text import fold
 from tamky_poverty import integrity
 
@@ -118,13 +118,6 @@ def member_delete(*, actor, member: Member) -> None:
 
 
 # --- Reviews ----------------------------------------------------------------------------------
-
-def standard_for_year(year: int) -> PovertyStandard:
-    try:
-        return classification.standard_for_year(PovertyStandard.objects.all(), year)
-    except LookupError as exc:
-        raise ValidationError(str(exc)) from exc
-
 
 def member_facts(members: Iterable[Member]) -> list[derivation.MemberFacts]:
     return [
@@ -241,10 +234,12 @@ def assessment_record(
     correction_reason: str = "",
     today: dt.date | None = None,
 ) -> Assessment:
-    """Record a review: classify the household by the standard of ``year``, store every
-    indicator with its suggestion and the officer's override reason, and re-derive the movements
-    of the household's decisions (``movements_rederive``): a decision effective before later
-    ones is placed in the chain and the later ones' previous class and movement follow.
+    """Record a review: classify the household by the standard in force on the effective date
+    (``year`` must fall in that standard's period), in the area kind of its unit on that date
+    (``households.territory.area_for``), store every indicator with its suggestion and the
+    officer's override reason, and re-derive the movements of the household's decisions
+    (``movements_rederive``): a decision effective before later ones is placed in the chain and
+    the later ones' previous class and movement follow.
 
     ``indicators`` maps indicator codes to whether the household is deprived; codes left out
     are not deprived. A derived suggestion that the officer contradicts needs a reason.
@@ -267,9 +262,18 @@ def assessment_record(
             raise ValidationError(_("Quyết định cần điều chỉnh không thuộc hộ này."))
         if not correction_reason:
             raise ValidationError({"correction_reason": _("Phải nêu lý do điều chỉnh quyết định.")})
-    standard = standard_for_year(year)
-    unit = household.unit
-    area_kind = unit.area_kind
+    standard = standard_on(effective_date)
+    try:
+        year_standard = standard_for_year(year)
+    except ValidationError as exc:
+        raise ValidationError({"year": exc.messages}) from None
+    if year_standard != standard:
+        raise ValidationError({"year": _(
+            "Năm rà soát %(y)s thuộc %(a)s nhưng danh sách có hiệu lực ngày %(d)s theo %(b)s: chuẩn nghèo "
+            "theo ngày danh sách có hiệu lực."
+        ) % {"y": year, "a": year_standard.name, "d": f"{effective_date:%d/%m/%Y}", "b": standard.name}})
+    area = territory.area_for(household, effective_date)
+    unit, area_kind = area.unit, area.kind
     all_indicators = list(Indicator.objects.filter(standard=standard).order_by("number"))
     known = {i.code for i in all_indicators}
     unknown = set(indicators) - known
@@ -313,7 +317,7 @@ def assessment_record(
         raise ValidationError(_("Quyết định điều chỉnh phải khác quyết định được thay thế."))
 
     deprived_names = [r.indicator.name for r in rows if r.deprived]
-    result = classification.classify(standard, area_kind, income_per_capita, deprived_names)
+    result = classification.classify(standard, area_kind, income_per_capita, deprived_names, area_basis=area.basis)
 
     assessment = Assessment(
         household=household, kind=kind, year=year, standard=standard, unit=unit, area_kind=area_kind,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from households import classification, selectors, services
+from households import classification, selectors, services, standards, territory
 from households.forms import (
     DeleteForm,
     HouseholdFilterForm,
@@ -21,7 +21,6 @@ from households.forms import (
     member_formset_class,
 )
 from households.models import Household
-from support import selectors as support_selectors
 from tamky_poverty import personal_data, scoping
 
 MEMBER_PREFIX = "members"
@@ -137,7 +136,6 @@ def household_detail(request, pk):
         "member_rows": member_rows,
         "timeline": selectors.household_timeline(household=household),
         "history": selectors.household_history(actor=request.user, household=household),
-        "support_panel": support_selectors.household_panel(actor=request.user, household=household),
         "can_change": can_change,
         "breadcrumbs": _crumbs((household.code, None)),
     })
@@ -156,23 +154,38 @@ def _correction_initial(old) -> dict:
     return initial
 
 
+def _list_day(data, today):
+    """The day the reviewed list takes effect, read leniently from the form (the effective date,
+    else the decision date, else today): the standard, the suggestions (ages on that day) and
+    the area kind all follow from it."""
+    for name in ("effective_date", "decision_date"):
+        try:
+            day = ReviewForm.base_fields[name].clean((data or {}).get(name) or None)
+        except ValidationError:
+            continue
+        if day:
+            return day
+    return today
+
+
 def _review_form(request, household, data, correcting=None):
     today = timezone.localdate()
+    # A correction starts from the day the corrected decision took effect.
+    day = _list_day(data, correcting.effective_date if correcting else today)
     year_error = None
     try:
-        year = int((data or {}).get("year") or (correcting.year if correcting else today.year))
-    except (TypeError, ValueError):
-        year = today.year
-    try:
-        standard = services.standard_for_year(year)
+        standard = standards.standard_on(day)
     except ValidationError as exc:
         year_error = exc.messages[0]
-        standard = services.standard_for_year(today.year)
-    suggestions = services.suggestions_for(household, today)
+        day = today
+        standard = standards.standard_on(today)
+    suggestions = services.suggestions_for(household, day)
     form = ReviewForm(
         data, indicators=selectors.indicators_of(standard), suggestions=suggestions, correcting=correcting,
         initial=_correction_initial(correcting) if correcting else {"kind": "annual", "year": today.year},
     )
+    form.list_day = day
+    form.area = territory.area_for(household, day)
     return form, standard, suggestions, year_error
 
 
@@ -185,7 +198,7 @@ def _preview(household, standard, form):
         return {"error": _("Nhập thu nhập bình quân (không âm) để xem kết quả phân loại.")}
     codes = set(form.deprived_codes())
     names = [i.name for i in form.indicators if i.code in codes]
-    result = classification.classify(standard, household.unit.area_kind, income, names)
+    result = classification.classify(standard, form.area.kind, income, names, area_basis=form.area.basis)
     return {"result": result}
 
 

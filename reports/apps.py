@@ -1,7 +1,13 @@
 from django.apps import AppConfig
 
+from tamky_poverty import integrity
+
 
 class ReportsConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'reports'
     verbose_name = "Báo cáo"
+
+    def ready(self):
+        # Approved monthly reports never change (tamky_poverty/integrity.py).
+        integrity.connect_report_guards(self.get_model("MonthlyReport"), self.get_model("MonthlyReportEvent"))

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from households import movements as mv
 from households.models import (
-    AdministrativeUnit,
     Assessment,
     Deprivation,
     Household,
@@ -23,12 +22,12 @@ from households.models import (
     Member,
     PovertyClass,
     PovertyStandard,
-    UnitYearFigures,
 )
 from reports.dataset import Column, Dataset, HeaderCell, Row
 from reports.formatting import rate
 from support.models import ActionStatus, SupportAction, SupportKind
 from tamky_poverty import scoping
+from tamky_poverty.models import AdministrativeUnit, UnitYearFigures
 from targets.models import Plan, QuotaKind, SupportQuota, UnitTarget, support_kinds_for_quota
 
 POOR, NEAR_POOR = PovertyClass.POOR, PovertyClass.NEAR_POOR

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-
-def thousands(n: int) -> str:
-    return f"{int(n):,}".replace(",", ".")
+from tamky_poverty.formatting import thousands
 
 
 def fmt(value, kind: str = "text") -> str:

@@ -47,7 +47,7 @@ class MonthlyReport(models.Model):
         RETURNED = "returned", _("Trả lại")
         APPROVED = "approved", _("Đã duyệt")
 
-    unit = models.ForeignKey("households.AdministrativeUnit", on_delete=models.PROTECT,
+    unit = models.ForeignKey("tamky_poverty.AdministrativeUnit", on_delete=models.PROTECT,
                              related_name="monthly_reports", verbose_name=_("phường/xã"))
     year = models.PositiveSmallIntegerField(_("năm"))
     month = models.PositiveSmallIntegerField(_("tháng"))

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from households.models import AdministrativeUnit
 from reports import datasets
 from reports.models import MonthlyReport, ReportDeadline, default_due_date
 from tamky_poverty import scoping
+from tamky_poverty.models import AdministrativeUnit
 
 
 def units_for(*, actor):

@@ -1,14 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from support.models import Agency, SupportAction, SupportActionEvent
-
-
-@admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
-    list_display = ("name", "short_name", "kind", "unit")
-    list_filter = ("kind",)
-    search_fields = ("name", "short_name", "code")
+from support.models import SupportAction, SupportActionEvent
 
 
 class SupportActionEventInline(admin.TabularInline):

@@ -2,8 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Indicator, PovertyClass
-from support.models import ActionStatus, Agency, SupportAction, SupportKind
+from support.models import ActionStatus, SupportAction, SupportKind
 from support.services import TRANSITIONS
+from tamky_poverty.models import Agency
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "class": "form-control"})
 

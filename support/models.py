@@ -7,34 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from households.models import PovertyClass
-
-
-class Agency(models.Model):
-    class Kind(models.TextChoices):
-        CITY_OFFICE = "city_office", _("Phòng, ban thành phố")
-        CENTRE = "centre", _("Trung tâm, đơn vị sự nghiệp")
-        WARD = "ward", _("UBND xã, phường")
-        MASS_ORGANISATION = "mass_org", _("Mặt trận, hội, đoàn thể")
-        PROVINCIAL = "provincial", _("Cơ quan cấp tỉnh")
-        BANK = "bank", _("Ngân hàng")
-
-    code = models.SlugField(_("mã"), max_length=40, unique=True)
-    name = models.CharField(_("tên cơ quan"), max_length=200, unique=True)
-    short_name = models.CharField(_("tên ngắn"), max_length=80, blank=True)
-    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
-    unit = models.ForeignKey(
-        "households.AdministrativeUnit", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="agencies", verbose_name=_("đơn vị hành chính (với UBND xã, phường)"),
-    )
-    duties = models.TextField(_("nhiệm vụ theo kế hoạch"), blank=True)
-
-    class Meta:
-        verbose_name = _("cơ quan, đơn vị")
-        verbose_name_plural = _("cơ quan, đơn vị")
-        ordering = ["kind", "name"]
-
-    def __str__(self):
-        return self.short_name or self.name
+from tamky_poverty.models import Agency
 
 
 class SupportKind(models.TextChoices):

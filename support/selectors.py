@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from households.models import AdministrativeUnit, Household, Indicator
+from households.models import Household, Indicator
 from support import catalogue
-from support.models import ActionStatus, Agency, SupportAction, SupportKind
+from support.models import ActionStatus, SupportAction, SupportKind
 from tamky_poverty import scoping
+from tamky_poverty.models import AdministrativeUnit, Agency
 from tamky_poverty.pagination import ids_first_page
 
 OPEN_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)

@@ -1,8 +1,22 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from tamky_poverty.models import AccessRecord, User
+from tamky_poverty import services
+from tamky_poverty.models import (
+    AccessRecord,
+    AdministrativeUnit,
+    Agency,
+    AreaRule,
+    Reorganisation,
+    UnitYearFigures,
+    User,
+)
 
 
 @admin.register(User)
@@ -33,3 +47,84 @@ class AccessRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AdministrativeUnit)
+class AdministrativeUnitAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "kind", "parent_name", "valid_from", "valid_to", "successor")
+    list_filter = ("kind", "parent_name")
+    search_fields = ("code", "name")
+
+
+@admin.register(UnitYearFigures)
+class UnitYearFiguresAdmin(admin.ModelAdmin):
+    list_display = ("unit", "year", "total_households")
+    list_filter = ("year",)
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("name", "short_name", "kind", "unit")
+    list_filter = ("kind",)
+    search_fields = ("name", "short_name", "code")
+
+
+class ReorganisationForm(forms.ModelForm):
+    class Meta:
+        model = Reorganisation
+        fields = ("effective_date", "successor", "predecessors", "legal_basis")
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:  # a dry run inside a rolled-back transaction shows every refusal on the form
+            with transaction.atomic():
+                services.reorganisation_apply(
+                    actor=None, predecessors=data["predecessors"], successor=data["successor"],
+                    effective_date=data["effective_date"], legal_basis=data.get("legal_basis", ""),
+                    today=timezone.localdate(),
+                )
+                transaction.set_rollback(True)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
+        return data
+
+
+@admin.register(Reorganisation)
+class ReorganisationAdmin(admin.ModelAdmin):
+    """Adding one carries it out (``services.reorganisation_apply``); a recorded reorganisation
+    is never edited or deleted."""
+
+    form = ReorganisationForm
+    list_display = ("effective_date", "successor", "legal_basis", "recorded_by", "recorded_at")
+    filter_horizontal = ("predecessors",)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        result = services.reorganisation_apply(
+            actor=request.user, predecessors=data["predecessors"], successor=data["successor"],
+            effective_date=data["effective_date"], legal_basis=data.get("legal_basis", ""),
+            today=timezone.localdate(),
+        )
+        obj.pk = result.reorganisation.pk  # the admin logs and redirects to the recorded row
+        self.message_user(request, _("Đã chuyển: %(m)s.") % {
+            "m": ", ".join(f"{k} {v}" for k, v in sorted(result.moved.items()))})
+
+    def save_related(self, request, form, formsets, change):
+        """The service set the predecessors."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AreaRule)
+class AreaRuleAdmin(SimpleHistoryAdmin):
+    list_display = ("unit", "area_kind", "valid_from", "valid_to", "legal_basis_number", "legal_basis_date")
+    list_filter = ("area_kind",)
+
+    def save_model(self, request, obj, form, change):
+        services.area_rule_save(actor=request.user, rule=obj)

@@ -5,8 +5,3 @@ class TamkyPovertyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "tamky_poverty"
     verbose_name = "Hệ thống"
-
-    def ready(self):
-        from tamky_poverty import integrity
-
-        integrity.connect()

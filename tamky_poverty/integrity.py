@@ -130,14 +130,16 @@ def guard_monthly_report_event_delete(sender, instance, **kwargs):
         )
 
 
-def connect() -> None:
-    from households.models import Assessment, Deprivation
-    from reports.models import MonthlyReport, MonthlyReportEvent
-
+def connect_assessment_guards(Assessment, Deprivation) -> None:
+    """Called by the households app when it is ready (the base app imports no feature app)."""
     pre_save.connect(guard_assessment_save, sender=Assessment, dispatch_uid="frozen_assessment_save")
     pre_delete.connect(guard_assessment_delete, sender=Assessment, dispatch_uid="frozen_assessment_delete")
     pre_save.connect(guard_deprivation_save, sender=Deprivation, dispatch_uid="frozen_deprivation_save")
     pre_delete.connect(guard_deprivation_delete, sender=Deprivation, dispatch_uid="frozen_deprivation_delete")
+
+
+def connect_report_guards(MonthlyReport, MonthlyReportEvent) -> None:
+    """Called by the reports app when it is ready."""
     pre_save.connect(guard_monthly_report_save, sender=MonthlyReport, dispatch_uid="frozen_report_save")
     pre_delete.connect(guard_monthly_report_delete, sender=MonthlyReport, dispatch_uid="frozen_report_delete")
     pre_delete.connect(

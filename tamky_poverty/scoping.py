@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -103,7 +104,7 @@ def scope_for(user) -> Scope:
 
 
 def _with_predecessors(unit_id: int) -> frozenset[int]:
-    from households.models import AdministrativeUnit
+    from tamky_poverty.models import AdministrativeUnit
 
     ids = {unit_id}
     frontier = {unit_id}
@@ -143,8 +144,8 @@ def households(user, qs: QuerySet, prefix: str = "") -> QuerySet:
     if scope.unit_ids:
         return qs.filter(**{_unit_field(prefix): scope.unit_ids})
     if scope.agency_id is not None:
-        from support.models import SupportAction
-
+        # The support app's model, looked up by name: the base imports no feature app.
+        SupportAction = apps.get_model("support", "SupportAction")
         supported = SupportAction.objects.filter(lead_agency_id=scope.agency_id).values("household_id")
         return qs.filter(**{f"{prefix}id__in": supported})
     return qs.none()

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "targets",
     "support",
     "reports",
+    # The top of the house: pages and loaders that read every app above.
+    "dashboard",
+    "citydata",
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,6 @@ from django.urls import include, path
 from tamky_poverty import views
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
     path("dang-nhap/", views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("tai-khoan/doi-mat-khau/", views.PasswordChangeView.as_view(), name="password_change"),
@@ -15,7 +14,9 @@ urlpatterns = [
     path("ke-hoach/", include("targets.urls")),
     path("ho-tro/", include("support.urls")),
     path("bao-cao/", include("reports.urls")),
+    path("dia-ban/", include("tamky_poverty.urls_territory")),
     path("quan-tri/", admin.site.urls),
+    path("", include("dashboard.urls")),
 ]
 
 handler404 = "tamky_poverty.views.page_not_found"

@@ -53,12 +53,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return context
 
 
-def dashboard(request):
-    """The landing page: where the plan stands, scoped to the user (``tamky_poverty.dashboard``)."""
-    from tamky_poverty.dashboard import dashboard_data
-
-    return render(request, "dashboard.html", dashboard_data(actor=request.user))
-
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)

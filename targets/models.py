@@ -56,7 +56,7 @@ class UnitTarget(models.Model):
     """Households a unit plans to lift out of poverty / near-poverty this year (Phụ lục 01)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="unit_targets")
-    unit = models.ForeignKey("households.AdministrativeUnit", on_delete=models.PROTECT, related_name="+",
+    unit = models.ForeignKey("tamky_poverty.AdministrativeUnit", on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("phường/xã"))
     poor_exit_target = models.PositiveIntegerField(_("hộ nghèo thoát nghèo"), default=0)
     near_poor_exit_target = models.PositiveIntegerField(_("hộ cận nghèo thoát cận nghèo"), default=0)

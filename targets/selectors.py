@@ -13,9 +13,10 @@ from django.db.models import Case, CharField, Count, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from households import movements
-from households.models import AdministrativeUnit, Assessment, Household, PovertyClass
+from households.models import Assessment, Household, PovertyClass
 from support.models import ActionStatus, SupportAction
 from tamky_poverty import scoping
+from tamky_poverty.models import AdministrativeUnit
 from targets.models import Plan, QuotaKind, SupportQuota, UnitTarget, support_kinds_for_quota
 
 QUOTA_CLASSES = (PovertyClass.POOR, PovertyClass.NEAR_POOR)

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 
+from citydata.reference_data import load_reference
 from tamky_poverty.models import Role
-from tamky_poverty.reference_data import load_reference
 
 PASSWORD = "Mat-khau-thu-nghiem-2025"
 DAY_IN_2025 = dt.date(2025, 3, 1)
@@ -19,8 +19,8 @@ DAY_IN_2025 = dt.date(2025, 3, 1)
 def ref(db):
     """Reference data (units, standards, indicators, agencies, the 2025 plan), loaded once per
     database state; returns handy lookups. Units are those valid in early 2025."""
-    from households.models import AdministrativeUnit, Indicator, PovertyStandard
-    from support.models import Agency
+    from households.models import Indicator, PovertyStandard
+    from tamky_poverty.models import AdministrativeUnit, Agency
     from targets.models import Plan
 
     if not PovertyStandard.objects.exists():

@@ -41,7 +41,6 @@ from households.io.parsing import (
 )
 from households.io.reader import FileProblem, Sheet, read_sheet
 from households.models import (
-    AdministrativeUnit,
     Assessment,
     Household,
     Indicator,
@@ -51,6 +50,7 @@ from households.models import (
 from households.services import IndicatorInput, assessment_record, build_search_text
 from households.text import fold
 from tamky_poverty import db, personal_data, scoping
+from tamky_poverty.models import AdministrativeUnit
 
 CHANGE_REASON = "Nhập từ tệp Excel"
 CHUNK = 2000

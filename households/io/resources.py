@@ -12,8 +12,9 @@ from import_export import fields, resources, widgets
 
 from households.io import columns as C
 from households.io.parsing import CellError, choice_index, parse_choice, parse_citizen_id, parse_date, parse_text
-from households.models import AdministrativeUnit, Household, Member
+from households.models import Household, Member
 from households.services import build_search_text
+from tamky_poverty.models import AdministrativeUnit
 
 
 class ChoiceLabelWidget(widgets.Widget):

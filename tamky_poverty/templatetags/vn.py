@@ -3,13 +3,9 @@
 
 from django import template
 
-from households.classification import format_vnd
+from tamky_poverty.formatting import format_vnd, thousands
 
 register = template.Library()
-
-
-def _grouped(value) -> str:
-    return f"{int(value):,}".replace(",", ".")
 
 
 @register.filter
@@ -27,6 +23,6 @@ def num(value):
     if value is None or value == "":
         return ""
     try:
-        return _grouped(value)
+        return thousands(value)
     except (TypeError, ValueError):
         return value

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from households import classification, services
+from households import classification, standards
 from households.models import Household, Member, PovertyClass
 from households.text import fold
 from tests.browser.conftest import login
@@ -102,7 +102,7 @@ def test_an_phu_officer_lists_filters_searches_and_reviews_the_demo_register(pag
     # An income just above the poverty line (but within the average-living band) makes the
     # household "average-living" whatever indicators are ticked; the suggested ticks are kept.
     today = timezone.localdate()
-    standard = services.standard_for_year(today.year)
+    standard = standards.standard_for_year(today.year)
     threshold, average_upper = classification.thresholds(standard, household.unit.area_kind)
     assert average_upper is not None and average_upper > threshold
     income = threshold + 100_000

@@ -9,11 +9,11 @@ import re
 import pytest
 from django.urls import reverse
 
+from dashboard.selectors import dashboard_data, dashboard_period
 from households.models import PovertyClass
 from households.services import assessment_record
 from reports.models import MonthlyReport
 from support.models import ActionStatus, SupportAction, SupportKind
-from tamky_poverty.dashboard import dashboard_data, dashboard_period
 from tests.factories import household_with_head
 
 URL = "/"

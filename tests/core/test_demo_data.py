@@ -20,18 +20,17 @@ from django.db.models import Count, F, Sum
 from django.test import Client
 from django.urls import reverse
 
+from citydata import demo
 from households import classification, derivation
 from households.models import (
-    AdministrativeUnit,
     Assessment,
     Deprivation,
     Household,
     Member,
-    UnitYearFigures,
 )
 from households.services import member_facts
 from support.models import SupportAction, SupportActionEvent
-from tamky_poverty import demo
+from tamky_poverty.models import AdministrativeUnit, UnitYearFigures
 from targets.models import Plan
 
 POOR, NEAR = "poor", "near_poor"

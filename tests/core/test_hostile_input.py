@@ -128,6 +128,7 @@ GET_PAGES = [
     ("reports:monthly_prepare", ()), ("targets:plan", ()), ("targets:progress", ()),
     ("household_io:export", ()), ("reports:report", ("PL01",)), ("reports:report", ("PL08",)),
     ("reports:report", ("BCT",)), ("reports:drilldown", ("PL08",)), ("reports:bundle_xlsx", ()),
+    ("territory:units", ()),
 ]
 
 
@@ -189,6 +190,8 @@ def _post_forms(data, ward_officer, tnmt):
         ("targets:plan_edit", (2025,), tnmt, ""),
         ("targets:target_edit", (2025,), tnmt, ""),
         ("targets:quota_edit", (2025,), tnmt, ""),
+        ("territory:year_figures", (2026,), tnmt, ""),
+        ("territory:area_rule_create", (), tnmt, ""),
         ("password_change", (), ward_officer, ""),
         # last: any non-empty reason is a valid reason, so a hostile one may delete (softly)
         ("households:delete", (h.pk,), ward_officer, ""),

@@ -24,6 +24,7 @@ from households.models import Assessment, Household
 from households.services import assessment_record
 from reports.models import MonthlyReport
 from support.models import ActionStatus, SupportAction, SupportKind
+from tamky_poverty.models import AdministrativeUnit, AreaRule
 from tests.factories import household_with_head
 
 LOGIN = "login"
@@ -160,7 +161,19 @@ EXPECT: dict[str, Row] = {
                                   post_only=True, foreign_roles=("ward",)),
     "reports:monthly_review": Row(rep("reports:monthly_review"), (LOGIN, 405, 405, 405, 405), obj=True,
                                   post_only=True, foreign_roles=("ward",)),
+    # --- territory (reference data: everyone reads; TNMT and admin edit)
+    "territory:units": Row(named("territory:units"), (LOGIN, 200, 200, 200, 200)),
+    "territory:year_figures": Row(named("territory:year_figures", 2026), (LOGIN, 403, 403, 200, 200)),
+    "territory:area_rule_create": Row(named("territory:area_rule_create"), (LOGIN, 403, 403, 200, 200)),
+    "territory:area_rule_edit": Row(lambda w, own: r("territory:area_rule_edit", _area_rule().pk),
+                                    (LOGIN, 403, 403, 200, 200)),
 }
+
+
+def _area_rule():
+    unit = AdministrativeUnit.objects.get(name="Tam Thanh")
+    return AreaRule.objects.get_or_create(unit=unit, area_kind="rural", valid_from=dt.date(2025, 7, 1),
+                                          legal_basis_number="1/HD", legal_basis_date=dt.date(2025, 7, 1))[0]
 
 
 # --------------------------------------------------------------------------------------------------

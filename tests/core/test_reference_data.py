@@ -1,8 +1,8 @@
 import pytest
 
-from households.models import AdministrativeUnit, Indicator, PovertyStandard
-from support.models import Agency
-from tamky_poverty.reference_data import load_reference
+from citydata.reference_data import load_reference
+from households.models import Indicator, PovertyStandard
+from tamky_poverty.models import AdministrativeUnit, Agency
 from targets.models import Plan, SupportQuota
 
 

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
+from dashboard import selectors as dashboard
 from households.models import Household
 from households.selectors import class_on, decision_in_force
 from households.services import assessment_record
 from reports import datasets
-from tamky_poverty import dashboard
 from tests.factories import household_with_head
 from tests.reports.conftest import list_lines, movement_row
 

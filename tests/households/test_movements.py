@@ -14,12 +14,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from dashboard import selectors as dashboard
 from households import movements
 from households.models import Assessment
 from households.services import assessment_record
 from reports import datasets
 from reports.datasets import Params
-from tamky_poverty import dashboard
 from targets import selectors as target_selectors
 from tests.factories import household_with_head
 from tests.reports.conftest import list_lines, movement_row

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(ref):
-    from tamky_poverty.demo import seed_demo
+    from citydata.demo import seed_demo
 
     seed_demo()
 

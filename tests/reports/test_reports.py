@@ -162,7 +162,7 @@ def test_pl08_values_and_drilldown(register, ref, admin_client_):
 
 
 def test_year_movements(register, ref):
-    from households.models import UnitYearFigures
+    from tamky_poverty.models import UnitYearFigures
 
     UnitYearFigures.objects.update_or_create(unit=ref.an_phu, year=2025, defaults={"total_households": 1000})
     ds = build("MOVEMENT")

@@ -9,8 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from households.io.importer import _unit_name_key, import_file
-from households.models import AdministrativeUnit
-from tamky_poverty.models import Role
+from tamky_poverty.models import AdministrativeUnit, Role
 
 
 class Command(BaseCommand):

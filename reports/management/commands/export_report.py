@@ -6,9 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from households.models import AdministrativeUnit
 from reports import datasets
 from reports.views import render_dataset
+from tamky_poverty.models import AdministrativeUnit
 
 
 class Command(BaseCommand):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+
+from tamky_poverty.models import User
 
 
 class Command(BaseCommand):
@@ -18,8 +21,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from households.models import Household
-        from tamky_poverty.models import User
+        Household = apps.get_model("households", "Household")  # the base imports no feature app
 
         if not options["allow_nonempty"] and (Household.objects.exists() or User.objects.exists()):
             raise CommandError(

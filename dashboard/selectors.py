@@ -223,7 +223,7 @@ def deprivations(*, actor, year: int) -> list[IndicatorRow]:
     deprivations (of any household) were resolved since 1 January (3 queries)."""
     from households.models import Deprivation, Household, Indicator, PovertyClass
     from households.selectors import decision_in_force
-    from households.services import standard_for_year
+    from households.standards import standard_for_year
 
     try:
         standard = standard_for_year(year)
@@ -266,7 +266,7 @@ def deprivations(*, actor, year: int) -> list[IndicatorRow]:
 def report_units(*, actor, year: int, month: int, reports: list) -> list:
     """Units expected to report: those in scope valid on 1 January of the plan year (the units the
     plan was made for) and any unit in scope that has a report for the month (1 query)."""
-    from households.models import AdministrativeUnit
+    from tamky_poverty.models import AdministrativeUnit
 
     jan1 = dt.date(year, 1, 1)
     reporting = {r.unit_id for r in reports}

@@ -12,6 +12,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
+
+from households.models import Indicator, PovertyStandard
+from tamky_poverty.models import AdministrativeUnit, Agency
+from tamky_poverty.services import reorganisation_apply
+from targets.models import Plan, SupportQuota, UnitTarget
 
 REFERENCE_FILE = Path(settings.BASE_DIR) / "fixtures" / "reference.json"
 
@@ -52,25 +58,22 @@ def upsert(model, lookup: dict, values: dict, result: LoadResult):
     return obj
 
 
-def unit_valid_on(code: str, day: dt.date):
-    from households.models import AdministrativeUnit
-
-    for unit in AdministrativeUnit.objects.filter(code=code).order_by("valid_from"):
-        if unit.is_valid_on(day):
-            return unit
-    raise LookupError(f"Không có đơn vị mã {code} còn hiệu lực ngày {day:%d/%m/%Y}")
+def unit_valid_on(code: str, day: dt.date) -> AdministrativeUnit:
+    unit = AdministrativeUnit.objects.valid_on(day).filter(code=code).first()
+    if unit is None:
+        raise LookupError(f"Không có đơn vị mã {code} còn hiệu lực ngày {day:%d/%m/%Y}")
+    return unit
 
 
 @transaction.atomic
-def load_reference(path: Path = REFERENCE_FILE) -> LoadResult:
-    from households.models import AdministrativeUnit, Indicator, PovertyStandard
-    from support.models import Agency
-    from targets.models import Plan, SupportQuota, UnitTarget
-
+def load_reference(path: Path = REFERENCE_FILE, *, today: dt.date | None = None) -> LoadResult:
+    """Load (or bring up to date) the reference data; ``today`` (default: the local date) decides
+    which recorded reorganisations are already in force."""
+    today = today or timezone.localdate()
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     result = LoadResult()
 
-    # Units: first without successors, then link successors (they may come later in the file).
+    # Units with their validity; successors are set by the reorganisations below.
     units = {}
     for row in data["units"]:
         key = (row["code"], _date(row["valid_from"]))
@@ -81,13 +84,24 @@ def load_reference(path: Path = REFERENCE_FILE) -> LoadResult:
              "valid_to": _date(row["valid_to"])},
             result,
         )
-    for row in data["units"]:
-        unit = units[(row["code"], _date(row["valid_from"]))]
-        successor = units[(row["successor"][0], _date(row["successor"][1]))] if row["successor"] else None
-        if unit.successor_id != (successor.id if successor else None):
-            unit.successor = successor
-            unit.save(update_fields=["successor"])
-            result.count(result.updated, "administrativeunit")
+    # Reorganisations in force by ``today`` are carried out by the one service, so loading them
+    # moves the households, officers and future targets of the dissolved units (and a second load
+    # changes nothing).
+    for row in data.get("reorganisations", []):
+        effective = _date(row["effective_date"])
+        if effective > today:
+            continue
+        day_before = effective - dt.timedelta(days=1)
+        done = reorganisation_apply(
+            actor=None, successor=units[(row["successor"][0], _date(row["successor"][1]))],
+            predecessors=[unit_valid_on(code, day_before) for code in row["predecessors"]],
+            effective_date=effective, legal_basis=row.get("legal_basis", ""), today=today,
+        )
+        if done.created:
+            result.count(result.created, "reorganisation")
+        for name, n in done.moved.items():
+            if n:
+                result.updated[name] = result.updated.get(name, 0) + n
 
     for row in data["standards"]:
         indicators = row["indicators"]

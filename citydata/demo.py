@@ -433,8 +433,7 @@ def demo_exists() -> bool:
 
 
 def ensure_accounts() -> dict:
-    from households.models import AdministrativeUnit
-    from support.models import Agency
+    from tamky_poverty.models import AdministrativeUnit, Agency
 
     User = get_user_model()
     users = {}
@@ -455,7 +454,7 @@ def ensure_accounts() -> dict:
 
 
 def ensure_year_figures(units) -> None:
-    from households.models import UnitYearFigures
+    from tamky_poverty.models import UnitYearFigures
 
     for name, _code, total, _nl, _np in UNITS:
         if not UnitYearFigures.objects.filter(unit=units[name], year=YEAR).exists():
@@ -473,12 +472,13 @@ class DemoResult:
 
 
 def seed_demo() -> DemoResult:
-    from tamky_poverty.reference_data import load_reference
+    from citydata.reference_data import load_reference
 
-    load_reference()
+    # The demo city is still the first half of 2025 (before the July 2025 reorganisation).
+    load_reference(today=dt.date(2025, 6, 30))
     with transaction.atomic():
         users = ensure_accounts()
-        from households.models import AdministrativeUnit
+        from tamky_poverty.models import AdministrativeUnit
 
         units = {u.name: u for u in AdministrativeUnit.objects.filter(valid_to__isnull=False)}
         ensure_year_figures(units)
@@ -490,7 +490,7 @@ def seed_demo() -> DemoResult:
 def _build(users, units) -> DemoResult:
     from households import services as hs
     from households.models import Household, Indicator, Member
-    from support.models import Agency
+    from tamky_poverty.models import Agency
 
     rng = random.Random(SEED)
     people = People(rng)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tamky_poverty.reference_data import load_reference
+from citydata.reference_data import load_reference
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tamky_poverty.demo import seed_demo
+from citydata.demo import seed_demo
 
 
 class Command(BaseCommand):

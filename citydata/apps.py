@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class CitydataConfig(AppConfig):
+    """Loaders of the city's data: the reference data (units, standards, agencies, plans —
+    ``load_reference``, run on every deployment) and the synthetic demo city (``seed_demo``).
+    They write into every feature app, so they sit above them all."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "citydata"
+    verbose_name = "Dữ liệu tham chiếu và minh hoạ"
