@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from households.models import Indicator, PovertyStandard
+from reports.models import DocumentSettings
 from tamky_poverty.models import AdministrativeUnit, Agency
 from tamky_poverty.services import reorganisation_apply
 from targets.models import Plan, SupportQuota, UnitTarget
@@ -122,6 +123,14 @@ def load_reference(path: Path = REFERENCE_FILE, *, today: dt.date | None = None)
              "duties": "Xây dựng kế hoạch, rà soát, hỗ trợ hộ nghèo, cận nghèo trên địa bàn; báo cáo hằng tháng qua Phòng TNMT (mục V.11)."},
             result,
         )
+
+    # Document settings are only created when missing: their signer names and recipients are
+    # then the administrators' to edit, and a later load keeps their edits.
+    for row in data.get("document_settings", []):
+        lookup = {"level": row["level"], "unit": None, "valid_from": _date(row["valid_from"])}
+        if not DocumentSettings.objects.filter(**lookup).exists():
+            values = {k: v for k, v in row.items() if k not in ("level", "unit", "valid_from")}
+            upsert(DocumentSettings, lookup, {**values, "valid_to": _date(values["valid_to"])}, result)
 
     for row in data["plans"]:
         plan = upsert(

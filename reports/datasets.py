@@ -676,11 +676,13 @@ def monthly_unit(actor, p: Params) -> Dataset:
         figures = monthly_figures(actor, [unit.pk], p.year, p.month)
     status = report.get_status_display() if report else "Chưa lập báo cáo"
     due = ReportDeadline.due_for(p.year, p.month)
-    return monthly_dataset(
-        figures, year=p.year, month=p.month, who=_unit_label(unit), issuer=f"UBND {_unit_label(unit)}".upper(),
+    ds = monthly_dataset(
+        figures, year=p.year, month=p.month, who=_unit_label(unit),
         difficulties=report.difficulties if report else "", proposals=report.proposals if report else "",
         status_note=f"Tình trạng báo cáo: {status}. Hạn nộp: {due:%d/%m/%Y}.",
     )
+    ds.parameters["unit"] = unit.pk  # issued by the unit's People's Committee (reports.documents)
+    return ds
 
 
 def submission_status(reports: dict, units: list, due: dt.date, as_of: dt.date) -> list[tuple]:

@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from reports.dataset import Dataset
-from reports.formatting import place_date
+from reports.formatting import draft_place_date, number_line, place_date
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT = "#,##0"
@@ -99,7 +99,7 @@ def _write_table(ws, ds: Dataset, row: int, widths: dict[int, float]) -> tuple[i
     return first_head, last_head, row
 
 
-def _write_dataset(ws, ds: Dataset, settings) -> None:
+def _write_dataset(ws, ds: Dataset, settings, issued=None) -> None:
     ncols = _ncols(ds)
     widths: dict[int, float] = {i: c.width for i, c in enumerate(ds.columns, start=1)}
     left_end = max(1, ncols // 2 - 1) if ncols > 3 else 1
@@ -114,14 +114,15 @@ def _write_dataset(ws, ds: Dataset, settings) -> None:
         if c2 > c1:
             ws.merge_cells(start_row=r, start_column=c1, end_row=r, end_column=c2)
 
-    # Official header: issuer top-left, national motto top-right.
-    line(1, 1, left_end, settings.issuer_parent, normal)
-    line(2, 1, left_end, settings.issuer, bold)
+    # Official header: issuer and number top-left, national motto and place-date top-right.
+    line(1, 1, left_end, settings.issuer_parent.upper(), normal)
+    line(2, 1, left_end, settings.issuer.upper(), bold)
+    line(3, 1, left_end, number_line(settings, issued), normal)
     line(1, right_start, ncols, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold)
     line(2, right_start, ncols, "Độc lập - Tự do - Hạnh phúc", Font(name=FONT, bold=True, size=13))
-    if ds.place_date:
-        line(3, right_start, ncols, place_date(settings.place, ds.place_date),
-             Font(name=FONT, italic=True, size=12))
+    line(3, right_start, ncols,
+         place_date(settings.place, issued.issue_date) if issued else draft_place_date(settings.place),
+         Font(name=FONT, italic=True, size=12))
     line(5, 1, ncols, ds.title.upper(), Font(name=FONT, bold=True, size=13))
     row = 6
     if ds.subtitle:
@@ -150,8 +151,11 @@ def _write_dataset(ws, ds: Dataset, settings) -> None:
         line(row, 1, left_end, "Nơi nhận:", Font(name=FONT, bold=True, italic=True, size=12),
              Alignment(horizontal="left"))
         for i, rec in enumerate(r for r in settings.recipients.splitlines() if r.strip()):
-            line(row + 1 + i, 1, left_end, f"- {rec.strip()}", Font(name=FONT, size=11),
-                 Alignment(horizontal="left"))
+            # "- " would look like a formula to a spreadsheet: "quote prefix" keeps it text
+            # without the visible apostrophe of safe_cell.
+            line(row + 1 + i, 1, left_end, "", Font(name=FONT, size=11), Alignment(horizontal="left"))
+            cell = ws.cell(row=row + 1 + i, column=1)
+            cell.value, cell.data_type, cell.quotePrefix = f"- {rec.strip()}", "s", True
     for i, text in enumerate(signature_lines(ds, settings)):
         line(row + i, right_start, ncols, text, bold)
     for i, width in widths.items():
@@ -163,6 +167,10 @@ def _write_dataset(ws, ds: Dataset, settings) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_margins.left, ws.page_margins.right = 30 / 25.4, 15 / 25.4
     ws.page_margins.top, ws.page_margins.bottom = 20 / 25.4, 20 / 25.4
+    # Page numbers top centre from page 2 (NĐ 30/2020), as in the PDF.
+    ws.HeaderFooter.differentFirst = True
+    ws.oddHeader.center.text = "&P"
+    ws.oddHeader.center.font = FONT
 
 
 def signature_lines(ds: Dataset, settings) -> list[str]:
@@ -172,17 +180,21 @@ def signature_lines(ds: Dataset, settings) -> list[str]:
     return [settings.preparer_title, "", "", ""]
 
 
-def render_xlsx(datasets: list[Dataset], settings=None) -> bytes:
-    """One workbook, one sheet per dataset."""
-    from reports.models import DocumentSettings
+def render_xlsx(datasets: list[Dataset], settings=None, issued=None) -> bytes:
+    """One workbook, one sheet per dataset. ``settings`` is the issuer (or one per dataset;
+    default: the city's, for the period — a draft); ``issued`` the register entry (or one per
+    dataset, None for a draft)."""
+    from reports.documents import default_issuer
 
-    settings = settings or DocumentSettings.current()
+    settings = settings or [default_issuer(ds) for ds in datasets]
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
-    for ds in datasets:
+    settings_list = settings if isinstance(settings, list) else [settings] * len(datasets)
+    issued_list = issued if isinstance(issued, list) else [issued] * len(datasets)
+    for ds, one_settings, one_issued in zip(datasets, settings_list, issued_list, strict=True):
         ws = wb.create_sheet(_sheet_title(ds.code, used))
-        _write_dataset(ws, ds, settings)
+        _write_dataset(ws, ds, one_settings, one_issued)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

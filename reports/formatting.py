@@ -26,6 +26,16 @@ def place_date(place: str, day: dt.date) -> str:
     return f"{place}, ngày {day:%d} tháng {day:%m} năm {day:%Y}"
 
 
+def draft_place_date(place: str) -> str:
+    """The date line of a document not yet issued: left blank, as on a printed form."""
+    return f"{place}, ngày … tháng … năm …"
+
+
+def number_line(issuer, issued) -> str:
+    """'Số: 12/BC-UBND' for an issued document; 'Số:     /BC-UBND' for a draft."""
+    return f"Số: {issued.reference}" if issued else f"Số: \u2003\u2003/{issuer.symbol}"
+
+
 def rate(part: int, whole: int | None) -> float | None:
     """Percentage of ``part`` in ``whole`` (None when the denominator is unknown)."""
     if not whole:

@@ -8,9 +8,23 @@ from simple_history.models import HistoricalRecords
 
 
 class DocumentSettings(models.Model):
-    """Issuer, place and signer printed on every report (NĐ 30/2020). One row; admins edit it.
-    After 1 July 2025 the issuer is a ward of Đà Nẵng."""
+    """Who issues a document and how it is signed (NĐ 30/2020), as dated data: one row per level
+    (the city's own documents, or the documents of a ward/commune) and period, optionally for one
+    unit only. In a unit-level row ``{unit}`` stands for the unit ("Phường Quảng Phú") and
+    ``{name}`` for its name ("Quảng Phú"). ``reports.documents.issuer_for`` picks the row of a
+    document's issuing unit and date (before 7/2025 Tam Kỳ city and Quảng Nam; after it Đà Nẵng)."""
 
+    class Level(models.TextChoices):
+        CITY = "city", _("Văn bản cấp thành phố (phụ lục, báo cáo tổng hợp)")
+        UNIT = "unit", _("Văn bản của phường, xã")
+
+    level = models.CharField(_("cấp văn bản"), max_length=10, choices=Level.choices, default=Level.CITY)
+    unit = models.ForeignKey("tamky_poverty.AdministrativeUnit", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+", verbose_name=_("chỉ cho đơn vị (để trống: mọi đơn vị)"))
+    valid_from = models.DateField(_("áp dụng từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("áp dụng đến ngày"), null=True, blank=True)
+    symbol = models.CharField(_("ký hiệu văn bản"), max_length=30, default="BC-UBND",
+                              help_text=_("Phần sau số: “Số: 12/BC-UBND”."))
     issuer_parent = models.CharField(_("cơ quan chủ quản"), max_length=150, blank=True,
                                      default="UBND TỈNH QUẢNG NAM")
     issuer = models.CharField(_("cơ quan ban hành"), max_length=150, default="UBND THÀNH PHỐ TAM KỲ")
@@ -30,14 +44,67 @@ class DocumentSettings(models.Model):
     class Meta:
         verbose_name = _("thiết lập văn bản")
         verbose_name_plural = _("thiết lập văn bản")
+        ordering = ["level", "valid_from", "unit"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="document_settings_period_ordered",
+            ),
+            models.CheckConstraint(condition=Q(level="unit") | Q(unit__isnull=True),
+                                   name="document_settings_unit_only_for_unit_level"),
+        ]
 
     def __str__(self):
-        return self.issuer
+        period = f"{self.valid_from:%d/%m/%Y}" if self.valid_from else "…"
+        return f"{self.get_level_display()} {self.unit or ''} {period}: {self.issuer}"
 
-    @classmethod
-    def current(cls) -> "DocumentSettings":
-        obj = cls.objects.order_by("pk").first()
-        return obj if obj is not None else cls()
+
+class DocumentRegister(models.Model):
+    """The last number an issuer gave in a year; locked while the next number is taken."""
+
+    issuer = models.CharField(max_length=150)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["issuer", "year"], name="document_register_unique")]
+
+    def __str__(self):
+        return f"{self.issuer} {self.year}: {self.last_number}"
+
+
+class IssuedDocument(models.Model):
+    """The register of issued documents: each issuer numbers its documents per year ("Số:
+    12/BC-UBND"); a document is identified by what it shows (``key``: report, period, unit) and
+    its date, so issuing the same document again returns the same number."""
+
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=150)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    number = models.PositiveIntegerField(_("số"))
+    symbol = models.CharField(_("ký hiệu"), max_length=30)
+    code = models.CharField(_("biểu"), max_length=30)
+    key = models.CharField(max_length=255)
+    title = models.CharField(_("trích yếu"), max_length=255, blank=True)
+    issue_date = models.DateField(_("ngày ban hành"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("văn bản đã cấp số")
+        verbose_name_plural = _("sổ văn bản đã cấp số")
+        ordering = ["-issue_date", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "year", "number"], name="issued_document_number_unique"),
+            models.UniqueConstraint(fields=["issuer", "key", "issue_date"], name="issued_document_once"),
+        ]
+
+    def __str__(self):
+        return f"Số {self.reference} ngày {self.issue_date:%d/%m/%Y} ({self.issuer})"
+
+    @property
+    def reference(self) -> str:
+        return f"{self.number}/{self.symbol}"
 
 
 class MonthlyReport(models.Model):
@@ -64,6 +131,8 @@ class MonthlyReport(models.Model):
                                     blank=True, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(_("ý kiến của Phòng TNMT"), blank=True)
+    document = models.ForeignKey(IssuedDocument, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("số, ngày văn bản (khi duyệt)"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

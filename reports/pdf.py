@@ -11,6 +11,8 @@ from django.conf import settings as django_settings
 from django.template.loader import render_to_string
 
 from reports.dataset import Dataset
+from reports.documents import default_issuer
+from reports.rendering import document_context
 
 STATIC_DIR = Path(django_settings.BASE_DIR) / "static"
 
@@ -44,12 +46,11 @@ def static_url_fetcher():
     return _Fetcher()
 
 
-def render_pdf(ds: Dataset, settings=None, context: dict | None = None) -> bytes:
-    from reports.models import DocumentSettings
-    from reports.rendering import document_context
-
-    settings = settings or DocumentSettings.current()
-    html = render_to_string("reports/pdf.html", {**document_context(ds, settings), **(context or {}),
+def render_pdf(ds: Dataset, settings=None, issued=None, context: dict | None = None) -> bytes:
+    """``settings``: the issuer (``reports.documents.issuer_for``; default: the city's, for the
+    period — a draft); ``issued``: the register entry, None for a draft."""
+    settings = settings or default_issuer(ds)
+    html = render_to_string("reports/pdf.html", {**document_context(ds, settings, issued), **(context or {}),
                                                  "font_dir": STATIC_DIR.resolve().as_uri() + "/fonts/"})
     weasyprint = _weasy()
     return weasyprint.HTML(string=html, base_url=STATIC_DIR.resolve().as_uri() + "/",

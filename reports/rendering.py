@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from reports.dataset import Dataset
 from reports.excel import signature_lines
-from reports.formatting import fmt, place_date
+from reports.formatting import draft_place_date, fmt, number_line, place_date
 
 
 def table_context(ds: Dataset) -> dict:
@@ -28,13 +28,17 @@ def table_context(ds: Dataset) -> dict:
             "ncols": len(ds.columns)}
 
 
-def document_context(ds: Dataset, settings) -> dict:
+def document_context(ds: Dataset, settings, issued=None) -> dict:
+    """``settings`` is the issuer (``reports.documents.issuer_for``); ``issued`` the register
+    entry (number and date) — without it the document is a draft: no number, no date."""
     return {
         "doc": ds,
         "table": table_context(ds),
         "sections": [table_context(s) for s in ds.sections],
         "settings": settings,
-        "place_date": place_date(settings.place, ds.place_date) if ds.place_date else "",
+        "issued": issued,
+        "number_line": number_line(settings, issued),
+        "place_date": place_date(settings.place, issued.issue_date) if issued else draft_place_date(settings.place),
         "signature_lines": signature_lines(ds, settings),
         "recipients": [r.strip() for r in settings.recipients.splitlines() if r.strip()]
         if ds.show_recipients else [],

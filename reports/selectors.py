@@ -26,17 +26,6 @@ def unit_for_report(*, actor, unit_id) -> AdministrativeUnit | None:
     return scoping.get_or_404(units_for(actor=actor), pk=unit_id)
 
 
-def unit_by_code(*, code: str, year: int) -> AdministrativeUnit:
-    """For the command line: the unit with this statistical code valid in ``year``."""
-    import datetime as dt
-
-    qs = AdministrativeUnit.objects.filter(code=code)
-    unit = datasets.valid_on(qs, dt.date(year, 1, 1)).first() or qs.order_by("-valid_from").first()
-    if unit is None:
-        raise AdministrativeUnit.DoesNotExist(code)
-    return unit
-
-
 def report_dataset(*, actor, code: str, year: int, month: int | None, unit_id=None):
     spec = datasets.REPORTS.get(code)
     if spec is None:

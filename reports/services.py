@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports import datasets
+from reports import datasets, documents
 from reports.models import MonthlyReport, MonthlyReportEvent, ReportDeadline
 from tamky_poverty import scoping
 
@@ -87,7 +87,7 @@ def monthly_report_submit(*, actor, report: MonthlyReport) -> MonthlyReport:
     return report
 
 
-def _review(actor, report, to_status, comment):
+def _review(actor, report, to_status, comment, issue=False):
     report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
     if not scoping.can_review_reports(actor):
         raise PermissionDenied(_("Chỉ Phòng TNMT được duyệt hoặc trả lại báo cáo."))
@@ -99,6 +99,11 @@ def _review(actor, report, to_status, comment):
     report.reviewed_by = actor
     report.reviewed_at = timezone.now()
     report.review_comment = comment
+    if issue:
+        ds = datasets.monthly_unit(datasets.SYSTEM, datasets.Params(report.year, report.month, report.unit))
+        issuer, _draft = documents.monthly_document(report)
+        report.document = documents.document_issue(
+            actor=actor, ds=ds, issuer=issuer, issue_date=timezone.localdate(report.reviewed_at))
     _save(report, actor, to_status)
     _event(report, actor, Status.SUBMITTED, to_status, comment)
     return report
@@ -106,8 +111,9 @@ def _review(actor, report, to_status, comment):
 
 @transaction.atomic
 def monthly_report_approve(*, actor, report: MonthlyReport, comment: str = "") -> MonthlyReport:
-    """Approve a submitted report; from then on it is locked."""
-    return _review(actor, report, Status.APPROVED, (comment or "").strip())
+    """Approve a submitted report; from then on it is locked. The approval issues it: a number in
+    the unit's register and the approval date (``reports.documents``)."""
+    return _review(actor, report, Status.APPROVED, (comment or "").strip(), issue=True)
 
 
 @transaction.atomic

@@ -14,11 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports import datasets, selectors, services
+from reports import datasets, documents, selectors, services
 from reports.excel import render_xlsx
-from reports.models import DEFAULT_DUE_DAY, DocumentSettings, MonthlyReport, ReportDeadline
+from reports.models import DEFAULT_DUE_DAY, MonthlyReport, ReportDeadline
+from reports.pdf import render_pdf
 from reports.rendering import document_context
 from tamky_poverty import scoping
+from tamky_poverty.models import AdministrativeUnit
 from tamky_poverty.personal_data import record_access
 
 FORMATS = ("html", "pdf", "xlsx")
@@ -51,14 +53,28 @@ def _params(request):
     return year, month, unit
 
 
-def settings_for(ds):
-    """Document settings for one dataset (a unit's own report is issued by its People's Committee)."""
-    settings = DocumentSettings.current()
-    issuer = ds.parameters.get("issuer")
-    if issuer:
-        settings.issuer_parent = settings.issuer
-        settings.issuer = issuer
-    return settings
+def _issue_date(request):
+    """The issue date chosen when exporting (``ngay=dd/mm/yyyy``); None = a draft."""
+    value = (request.GET.get("ngay") or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.datetime.strptime(value, "%d/%m/%Y").date()
+    except ValueError:
+        raise BadParameter(_("Ngày ban hành phải có dạng dd/mm/yyyy.")) from None
+
+
+def document_of(actor, ds, issue_date=None):
+    """(issuer, register entry) of a dataset: a unit's monthly report keeps the number and date
+    it got when approved; any other document is numbered when issued with a date."""
+    if ds.code == "MONTHLY" and ds.parameters.get("unit"):
+        report = MonthlyReport.objects.filter(unit_id=ds.parameters["unit"], year=ds.parameters["year"],
+                                              month=ds.parameters["month"]).select_related("unit", "document").first()
+        if report is not None:
+            return documents.monthly_document(report)
+        unit = AdministrativeUnit.objects.get(pk=ds.parameters["unit"])
+        return documents.issuer_for(unit, documents.period_end(ds)), None
+    return documents.document_for(actor=actor, ds=ds, issue_date=issue_date)
 
 
 def filename(ds, ext: str) -> str:
@@ -67,15 +83,13 @@ def filename(ds, ext: str) -> str:
     return f"{ds.code}_{year}{f'-{month:02d}' if month else ''}.{ext}"
 
 
-def render_dataset(ds, fmt: str) -> tuple[bytes, str]:
-    settings = settings_for(ds)
+def render_dataset(ds, fmt: str, settings, issued=None) -> tuple[bytes, str]:
+    """``settings``: the issuer; ``issued``: the register entry (None: a draft)."""
     if fmt == "xlsx":
-        return render_xlsx([ds], settings), XLSX_TYPE
+        return render_xlsx([ds], settings, issued), XLSX_TYPE
     if fmt == "pdf":
-        from reports.pdf import render_pdf
-
-        return render_pdf(ds, settings), "application/pdf"
-    html = render_to_string("reports/standalone.html", document_context(ds, settings))
+        return render_pdf(ds, settings, issued), "application/pdf"
+    html = render_to_string("reports/standalone.html", document_context(ds, settings, issued))
     return html.encode(), "text/html; charset=utf-8"
 
 
@@ -99,9 +113,14 @@ def catalogue(request):
         messages.error(request, str(exc))
         return redirect("reports:catalogue")
     units = list(selectors.units_for(actor=request.user))
-    query = f"year={year}" + (f"&month={month}" if month else "") + (f"&unit={unit.pk}" if unit else "")
+    may_issue = documents.may_issue(request.user)
+    # The issue date is chosen here (shown filled with today, changeable); downloads carry it.
+    issue_text = (request.GET.get("ngay") or f"{timezone.localdate():%d/%m/%Y}") if may_issue else ""
+    query = (f"year={year}" + (f"&month={month}" if month else "") + (f"&unit={unit.pk}" if unit else "")
+             + (f"&ngay={issue_text}" if issue_text else ""))
     return render(request, "reports/catalogue.html", {
         "reports": datasets.REPORTS.values(), "year": year, "month": month, "unit": unit, "units": units,
+        "issue_text": issue_text, "may_issue": may_issue,
         "query": query, "months": range(1, 13), "ward_only": bool(scoping.scope_for(request.user).unit_ids),
         "breadcrumbs": [(_("Biểu mẫu, phụ lục"), None)],
     })
@@ -118,19 +137,21 @@ def report(request, code: str):
         year, month, unit_id = _params(request)
         if datasets.REPORTS[code].needs_month and month is None:
             raise BadParameter(_("Báo cáo tháng cần chọn tháng."))
+        issue_date = _issue_date(request) if fmt != "html" else None
     except BadParameter as exc:
         messages.error(request, str(exc))
         return redirect("reports:catalogue")
     ds = selectors.report_dataset(actor=request.user, code=code, year=year, month=month, unit_id=unit_id)
     _record(request, ds, fmt)
+    settings, issued = document_of(request.user, ds, issue_date)
     if fmt == "html":
-        ctx = document_context(ds, settings_for(ds))
+        ctx = document_context(ds, settings, issued)
         query = request.GET.copy()
         query.pop("format", None)
         ctx.update({"query": query.urlencode(), "breadcrumbs": [
             (_("Biểu mẫu, phụ lục"), reverse("reports:catalogue")), (ds.code, None)]})
         return render(request, "reports/report.html", ctx)
-    content, content_type = render_dataset(ds, fmt)
+    content, content_type = render_dataset(ds, fmt, settings, issued)
     return _download(content, content_type, filename(ds, fmt))
 
 
@@ -138,6 +159,7 @@ def bundle_xlsx(request):
     codes = [c.upper() for c in request.GET.getlist("codes") if c.upper() in datasets.REPORTS]
     try:
         year, month, unit_id = _params(request)
+        issue_date = _issue_date(request)
         if not codes:
             raise BadParameter(_("Chọn ít nhất một phụ lục để xuất."))
         if month is None and any(datasets.REPORTS[c].needs_month for c in codes):
@@ -147,9 +169,11 @@ def bundle_xlsx(request):
         return redirect("reports:catalogue")
     sets = [selectors.report_dataset(actor=request.user, code=c, year=year, month=month, unit_id=unit_id)
             for c in dict.fromkeys(codes)]
+    docs = []
     for ds in sets:
         _record(request, ds, "xlsx")
-    content = render_xlsx(sets)
+        docs.append(document_of(request.user, ds, issue_date))
+    content = render_xlsx(sets, [s for s, _i in docs], [i for _s, i in docs])
     return _download(content, XLSX_TYPE, f"phu-luc_{year}.xlsx")
 
 
@@ -205,7 +229,7 @@ def monthly_list(request):
 def monthly_detail(request, pk: int):
     report_obj = selectors.monthly_report_get(actor=request.user, pk=pk)
     ds = datasets.monthly_unit(request.user, datasets.Params(report_obj.year, report_obj.month, report_obj.unit))
-    ctx = document_context(ds, settings_for(ds))
+    ctx = document_context(ds, *documents.monthly_document(report_obj))
     ctx.update({
         "report": report_obj, "events": selectors.monthly_report_events(report=report_obj),
         "can_edit": report_obj.status in services.EDITABLE and services.can_prepare(request.user, report_obj.unit),

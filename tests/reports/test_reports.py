@@ -43,11 +43,13 @@ def test_pl01_targets_in_html_pdf_and_xlsx(ref, admin_client_):
         assert name in html
     assert "Tổng cộng" in html and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html
 
-    pdf = admin_client_.get(url, {"year": 2025, "format": "pdf"})
+    # Issued on 05/02/2025 (the date chosen when exporting): the issuer of that day, a number.
+    pdf = admin_client_.get(url, {"year": 2025, "format": "pdf", "ngay": "05/02/2025"})
     assert pdf["Content-Type"] == "application/pdf"
     text = pdf_text(pdf.content)
     for line in ("1 Phường An Phú 0 1", "2 Phường An Sơn 0 1", "3 Xã Tam Phú 0 2", "4 Xã Tam Thăng 0 1",
-                 "Tổng cộng 0 5", "UBND THÀNH PHỐ TAM KỲ", "Độc lập - Tự do - Hạnh phúc", "NGƯỜI LẬP BIỂU"):
+                 "Tổng cộng 0 5", "UBND THÀNH PHỐ TAM KỲ", "Độc lập - Tự do - Hạnh phúc", "NGƯỜI LẬP BIỂU",
+                 "Số: 1/BC-UBND", "Tam Kỳ, ngày 05 tháng 02 năm 2025"):
         assert line in text
 
     xlsx = admin_client_.get(url, {"year": 2025, "format": "xlsx"})

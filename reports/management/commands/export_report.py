@@ -1,13 +1,19 @@
-"""python manage.py export_report <REPORT> --year Y [--month M] [--unit CODE] --format pdf|xlsx|html -o FILE
+"""python manage.py export_report <REPORT> --year Y [--month M] [--unit CODE[@YYYY-MM-DD]]
+       [--date YYYY-MM-DD] --format pdf|xlsx|html -o FILE
 
-Runs as the system (every unit), for scheduled jobs and the administrator."""
+Runs as the system (every unit), for scheduled jobs and the administrator. A statistical code is
+reused across reorganisations, so ``--unit`` names the unit valid on the period's last day (or on
+the day after ``@``). ``--date`` issues the document (a number in the city's register, that date);
+without it the file is a draft with no number and a blank date."""
 
+import datetime as dt
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from reports import datasets
-from reports.views import render_dataset
+from reports.documents import last_day
+from reports.views import document_of, render_dataset
 from tamky_poverty.models import AdministrativeUnit
 
 
@@ -18,7 +24,8 @@ class Command(BaseCommand):
         parser.add_argument("report", help=", ".join(datasets.REPORTS))
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--month", type=int)
-        parser.add_argument("--unit", help="mã đơn vị (mã thống kê), ví dụ 20356")
+        parser.add_argument("--unit", help="mã đơn vị (mã thống kê), ví dụ 20356, hoặc 20356@2025-03-01")
+        parser.add_argument("--date", help="ngày ban hành YYYY-MM-DD (cấp số văn bản); không có: bản nháp")
         parser.add_argument("--format", choices=["pdf", "xlsx", "html"], required=True)
         parser.add_argument("-o", "--output", required=True)
 
@@ -32,16 +39,23 @@ class Command(BaseCommand):
             raise CommandError("Tháng phải từ 1 đến 12.")
         if spec.needs_month and month is None:
             raise CommandError("Báo cáo tháng cần --month.")
+        month = month if spec.uses_month else None
+        try:
+            issue_date = dt.date.fromisoformat(opts["date"]) if opts.get("date") else None
+        except ValueError:
+            raise CommandError("--date phải có dạng YYYY-MM-DD.") from None
         unit = None
         if opts.get("unit"):
-            from reports.selectors import unit_by_code
-
+            code_text, _at, day_text = opts["unit"].partition("@")
             try:
-                unit = unit_by_code(code=opts["unit"], year=opts["year"])
-            except AdministrativeUnit.DoesNotExist:
-                raise CommandError(f"Không có đơn vị mã {opts['unit']}.") from None
-        ds = datasets.build(datasets.SYSTEM, code, datasets.Params(
-            year=opts["year"], month=month if spec.uses_month else None, unit=unit))
-        content, _ = render_dataset(ds, opts["format"])
+                day = dt.date.fromisoformat(day_text) if day_text else last_day(opts["year"], month)
+            except ValueError:
+                raise CommandError("Ngày sau @ phải có dạng YYYY-MM-DD.") from None
+            unit = AdministrativeUnit.objects.valid_on(day).filter(code=code_text.strip()).first()
+            if unit is None:
+                raise CommandError(f"Không có đơn vị mã {code_text} còn hiệu lực ngày {day:%d/%m/%Y}.")
+        ds = datasets.build(datasets.SYSTEM, code, datasets.Params(year=opts["year"], month=month, unit=unit))
+        settings, issued = document_of(datasets.SYSTEM, ds, issue_date)
+        content, _ = render_dataset(ds, opts["format"], settings, issued)
         Path(opts["output"]).write_bytes(content)
         self.stdout.write(self.style.SUCCESS(f"{code}: {opts['output']} ({len(content)} bytes)"))
