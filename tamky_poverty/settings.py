@@ -123,6 +123,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     })
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Django's SQLite backend with PostgreSQL's integer bounds, so a number accepted here can be
+    # restored into PostgreSQL (tamky_poverty/backends/sqlite3/base.py).
+    DATABASES["default"]["ENGINE"] = "tamky_poverty.backends.sqlite3"
 # Parallel test runs (several checkouts against one PostgreSQL server) can pick their own name.
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
