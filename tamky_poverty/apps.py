@@ -7,6 +7,9 @@ class TamkyPovertyConfig(AppConfig):
     verbose_name = "Hệ thống"
 
     def ready(self):
-        from tamky_poverty import integrity
+        from django.apps import apps
+
+        from tamky_poverty import integrity, text
 
         integrity.connect()
+        text.install_validators(apps.get_app_configs())
