@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import tempfile
@@ -51,7 +52,7 @@ def _forget(request) -> None:
 
 def _sweep_old_uploads() -> None:
     limit = time.time() - MAX_AGE_SECONDS
-    for old in upload_dir().glob("*.xlsx"):
+    for old in [*upload_dir().glob("*.xlsx"), *upload_dir().glob("*.claimed")]:
         try:
             if old.stat().st_mtime < limit:
                 old.unlink()
@@ -104,32 +105,48 @@ def import_upload(request):
         report.file_message = reader.too_big_message(upload.size)
         return _render(request, report, upload.name)
     _sweep_old_uploads()
-    token = secrets.token_urlsafe(24)
-    path = upload_dir() / f"{token}.xlsx"
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    report = importer.import_file(path, actor=request.user, dry_run=True, filename=upload.name)
+    # Checked from memory (at most IMPORT_MAX_BYTES); only a file worth confirming is stored, so a
+    # refused upload never leaves a file behind.
+    data = upload.read(settings.IMPORT_MAX_BYTES + 1)
+    report = importer.import_file(data, actor=request.user, dry_run=True, filename=upload.name)
     if report.ok and report.has_changes:
+        token = secrets.token_urlsafe(24)
+        path = upload_dir() / f"{token}.xlsx"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
         request.session[SESSION_KEY] = {"token": token, "name": upload.name}
-    else:
-        path.unlink(missing_ok=True)
     return _render(request, report, upload.name)
+
+
+def _claim(path: Path) -> Path | None:
+    """Take the stored upload for this request alone (a double click on "confirm" sends two
+    requests: the second finds nothing to claim). Renaming is atomic."""
+    claimed = path.with_name(f"{path.stem}.{secrets.token_hex(8)}.claimed")
+    try:
+        path.rename(claimed)
+    except FileNotFoundError:
+        return None
+    return claimed
 
 
 @require_POST
 def import_confirm(request):
     _require_import_right(request.user)
     path = _stored_path(request)
-    if path is None:
-        messages.error(request, _("Không còn tệp chờ nhập (đã nhập hoặc đã hết hạn). Vui lòng tải tệp lên lại."))
+    claimed = _claim(path) if path is not None else None
+    if claimed is None:
+        messages.error(request, _("Không còn tệp chờ nhập (đã nhập, đang được nhập ở một yêu cầu khác, hoặc đã "
+                                  "hết hạn). Kiểm tra danh sách hộ; nếu cần, tải tệp lên lại."))
         return redirect("household_io:import")
-    name = request.session[SESSION_KEY].get("name", "")
-    report = importer.import_file(path, actor=request.user, dry_run=False, filename=name)
+    name = (request.session.get(SESSION_KEY) or {}).get("name", "")
+    try:
+        report = importer.import_file(claimed, actor=request.user, dry_run=False, filename=name)
+    finally:
+        claimed.unlink(missing_ok=True)
+        request.session.pop(SESSION_KEY, None)
     if not report.applied:
-        _forget(request)
         return _render(request, report, name)
-    _forget(request)
     messages.success(request, _("Đã nhập tệp “%(name)s”. %(summary)s") % {"name": name, "summary": report.summary()})
     return redirect(_list_url() or reverse("household_io:import"))
 

@@ -7,7 +7,8 @@ Everything that differs between machines comes from the environment:
 - ``DATABASE_URL`` (unset → SQLite file ``var/db.sqlite3``; ``postgres://…`` → PostgreSQL)
 - ``ALLOWED_HOSTS`` (comma separated)
 - ``SESSION_IDLE_SECONDS`` (inactivity timeout, default 1800)
-- ``IMPORT_MAX_BYTES`` (largest accepted upload, default 10 MB)
+- ``IMPORT_MAX_BYTES`` (largest accepted upload, default 10 MB) and the reader's bounds
+  ``IMPORT_MAX_UNCOMPRESSED_BYTES``, ``IMPORT_READ_MEMORY_MB``, ``IMPORT_READ_SECONDS``
 """
 
 import os
@@ -183,8 +184,16 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Uploads (household Excel import).
+# Uploads (household Excel import). The file is read in a child process with these bounds
+# (households/io/sheet_worker.py): a workbook beyond them is refused with a message.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(20 * IMPORT_MAX_BYTES)))
+IMPORT_MAX_ARCHIVE_ENTRIES = 1000
+IMPORT_MAX_ROWS = 100_000
+IMPORT_MAX_COLUMNS = 200
+IMPORT_MAX_CELLS = 2_000_000
+IMPORT_READ_MEMORY_MB = int(os.environ.get("IMPORT_READ_MEMORY_MB", "300"))
+IMPORT_READ_SECONDS = int(os.environ.get("IMPORT_READ_SECONDS", "60"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
