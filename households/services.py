@@ -25,6 +25,7 @@ from households.models import (
     PovertyStandard,
 )
 from households.text import fold
+from tamky_poverty import personal_data
 
 
 class StaleObjectError(Exception):
@@ -40,12 +41,12 @@ def _attribute(obj, actor, reason: str = ""):
 
 
 def build_search_text(household: Household, members: Iterable[Member] | None = None) -> str:
+    """Code, village, address and members' names, folded. Never a citizen ID: a search for some
+    digits must not reveal a masked ID (full IDs are looked up exactly, by those who may see
+    them: ``selectors.households_with_citizen_id``)."""
     members = list(household.members.all()) if members is None else list(members)
     parts = [household.code, household.village, household.address]
-    for m in members:
-        parts.append(m.full_name)
-        if m.citizen_id:
-            parts.append(m.citizen_id)
+    parts.extend(m.full_name for m in members)
     return fold(" ".join(p for p in parts if p))
 
 

@@ -12,16 +12,16 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from households.forms import HouseholdFilterForm
+from households.forms import FullExportForm, HouseholdFilterForm
 from households.io import exporter, importer, reader
 from households.io.template import build_template
-from tamky_poverty import scoping
+from tamky_poverty import personal_data, scoping
 
 SESSION_KEY = "household_import"
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -151,15 +151,41 @@ def import_confirm(request):
     return redirect(_list_url() or reverse("household_io:import"))
 
 
-@require_GET
-def export(request):
-    fmt = request.GET.get("format", "xlsx")
-    if fmt not in ("xlsx", "csv"):
-        fmt = "xlsx"
-    form = HouseholdFilterForm(request.GET or None, actor=request.user)
+def _export_response(request, params, *, fmt: str, full: bool = False, reason: str = ""):
+    form = HouseholdFilterForm(params or None, actor=request.user)
     filters = form.filters()
     filter_repr = {k: str(getattr(v, "pk", v)) for k, v in filters.items() if v not in (None, "") and k != "per_page"}
-    result = exporter.export_households(actor=request.user, filters=filters, fmt=fmt, filter_repr=filter_repr)
+    result = exporter.export_households(actor=request.user, filters=filters, fmt=fmt, filter_repr=filter_repr,
+                                        full=full, reason=reason)
     response = HttpResponse(result.content, content_type=result.content_type)
     response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     return response
+
+
+@require_GET
+def export(request):
+    """The filtered list, citizen IDs and birth dates masked (for everyone)."""
+    fmt = request.GET.get("format", "xlsx")
+    return _export_response(request, request.GET, fmt=fmt if fmt in ("xlsx", "csv") else "xlsx")
+
+
+FILTER_KEYS = ("q", "unit", "village", "current_class", "group", "indicator", "registered_exit_year")
+
+
+@require_http_methods(["GET", "POST"])
+def export_full(request):
+    """A full export (citizen IDs and birth dates in full): only for users who may see them, for
+    the households whose data they may see, with a reason that the access record keeps. The
+    list's filters travel as hidden fields."""
+    if not personal_data.can_see(request.user):
+        raise Http404
+    source = request.POST if request.method == "POST" else request.GET
+    filters = {k: source.get(k) for k in FILTER_KEYS if source.get(k)}
+    form = FullExportForm(request.POST if request.method == "POST" else None,
+                          initial={"format": source.get("format", "xlsx")})
+    if request.method == "POST" and form.is_valid():
+        return _export_response(request, filters, fmt=form.cleaned_data["format"], full=True,
+                                reason=form.cleaned_data["reason"])
+    return render(request, "households/io/export_full.html", {
+        "form": form, "filters": filters, "breadcrumbs": _crumbs(_("Xuất danh sách đầy đủ")),
+    }, status=400 if form.is_bound else 200)

@@ -1,28 +1,25 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from support.models import Agency, SupportAction, SupportActionEvent
+from tamky_poverty.admin_base import ProjectAdmin, ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(ProjectAdmin):
     list_display = ("name", "short_name", "kind", "unit")
     list_filter = ("kind",)
     search_fields = ("name", "short_name", "code")
 
 
-class SupportActionEventInline(admin.TabularInline):
+class SupportActionEventInline(ReadOnlyInline, admin.TabularInline):
     model = SupportActionEvent
-    extra = 0
-    can_delete = False
     readonly_fields = ("from_status", "to_status", "actor", "at", "note")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SupportAction)
-class SupportActionAdmin(SimpleHistoryAdmin):
+class SupportActionAdmin(ReadOnlyAdmin):
+    """Shown here, changed on its pages (support.services: allowed transitions, events)."""
+
     list_display = ("household", "kind", "household_class", "lead_agency", "plan_year", "status")
     list_filter = ("plan_year", "kind", "status", "household_class", "lead_agency")
     list_select_related = ("household", "household__unit", "lead_agency")

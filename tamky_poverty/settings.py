@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every dynamic answer: Cache-Control: no-store (personal data; static files are served above).
+    "tamky_poverty.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Vietnamese unless the user picked English with the language switch (not Accept-Language).
     "tamky_poverty.i18n.ChosenLanguageMiddleware",

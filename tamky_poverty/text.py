@@ -129,3 +129,32 @@ def install_validators(app_configs) -> None:
                 if extra not in field.default_validators:
                     field.default_validators = [*type(field).default_validators, extra]
                     field.__dict__.pop("validators", None)  # recomputed with the new list
+
+
+# --- Spreadsheet cells (CSV/XLSX injection) ------------------------------------------------------
+
+FORMULA_CHARS = "=+-@\uff1d\uff0b\uff0d\uff20"  # and their full-width forms
+# A formula can start a cell (after spaces or a quote a spreadsheet may trim), or start a piece of
+# one that a spreadsheet splits off: "a;=1+1" is two cells, "a" and "=1+1", when a CSV is opened
+# with ";" (or tab, "|") as separator.
+_FORMULA_TRIGGER = re.compile(r"(?:^|[,;\t|\r\n])[\s\"']*[" + re.escape(FORMULA_CHARS) + "]")
+
+
+def needs_formula_guard(text: str) -> bool:
+    return text[:1] in ("\t", "\r") or bool(_FORMULA_TRIGGER.search(text))
+
+
+def spreadsheet_safe(value):
+    """A value safe to write in an exported spreadsheet cell (XLSX or CSV): text a spreadsheet
+    could run as a formula — at its start or after a separator — gets a leading apostrophe, so it
+    is shown, never run. Numbers, dates and None pass unchanged."""
+    if isinstance(value, str) and needs_formula_guard(value):
+        return "'" + value
+    return value
+
+
+def spreadsheet_unescape(text: str) -> str:
+    """The import's inverse of ``spreadsheet_safe`` (an exported list imports back unchanged)."""
+    if text[:1] == "'" and needs_formula_guard(text[1:]):
+        return text[1:]
+    return text

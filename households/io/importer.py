@@ -226,6 +226,7 @@ class _Analysis:
         self.report = report
         self.today = timezone.localdate()
         self._clean_memo: dict = {}
+        self._households: dict[int, Household] = {}
 
     # 1. headings
     def _map_headings(self) -> dict[str, int] | None:
@@ -489,7 +490,8 @@ class _Analysis:
             if cid and cid in by_cid:
                 member_id, household_id = by_cid[cid]
                 if household_id != obj.pk:
-                    add(row.number, "citizen_id", f"Số định danh “{cid}” đã có trong sổ, thuộc thành viên của một hộ khác.")
+                    add(row.number, "citizen_id", f"Số định danh “{cid}”: "
+                                                  + personal_data.citizen_id_taken_message(self.actor, self._household(household_id)))
                     continue
                 member = by_id.get(member_id)
             if member is None:
@@ -533,6 +535,12 @@ class _Analysis:
             add(first, "relation", f"Hộ “{plan.code}” đã có chủ hộ khác trong sổ ({other_heads[0].full_name}): "
                                    "ghi dòng của người đó trong tệp (với quan hệ mới) hoặc sửa trong trang hộ.")
         self._plan_assessment(plan, decisions)
+
+    def _household(self, pk) -> Household:
+        """The household holding a citizen ID the file repeats (for the message; rare)."""
+        if pk not in self._households:
+            self._households[pk] = Household.objects.select_related("unit").get(pk=pk)
+        return self._households[pk]
 
     def _plan_assessment(self, plan: _HouseholdPlan, decisions):
         v = plan.values

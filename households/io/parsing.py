@@ -13,9 +13,7 @@ from django.core.exceptions import ValidationError
 
 from households.io.columns import Column
 from households.text import fold, nfc
-from tamky_poverty.text import clean_text, first_forbidden
-
-ESCAPE_CHARS = ("=", "+", "-", "@", "\t", "\r")
+from tamky_poverty.text import clean_text, first_forbidden, spreadsheet_unescape
 
 
 class CellError(Exception):
@@ -66,13 +64,11 @@ def parse_text(value) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.strftime("%d/%m/%Y")
     try:
-        text = clean_text(str(value))
+        # The export's formula escaping is undone first ("'=..." → "=...", "'a;=1" → "a;=1"), on
+        # the text as the export wrote it, then the text is normalised like a form's.
+        return clean_text(spreadsheet_unescape(str(value).strip()))
     except ValidationError as error:
         raise CellError(error.messages[0]) from None
-    # Undo the export's formula escaping ("'=..." → "=...").
-    if len(text) > 1 and text[0] == "'" and text[1] in ESCAPE_CHARS:
-        text = text[1:]
-    return text
 
 
 def choice_index(column: Column) -> dict[str, object]:
