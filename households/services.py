@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -273,9 +273,45 @@ def household_save_with_members(
     """Create (``household`` None) or update a household together with its members, all or
     nothing. An update is refused with ``StaleObjectError`` when the household was saved by
     someone else after ``expected_version`` was read. Needs at least one member and exactly one
-    head; every change leaves a history record attributed to ``actor``."""
+    head; every change leaves a history record attributed to ``actor``.
+
+    Two saves at once (a double submit, two officers entering the same person) end in a
+    ``ValidationError`` with a clear message, never a database error: what one transaction cannot
+    see of the other is caught by the database's unique constraints and translated here."""
     _check_members(members)
-    fields = dict(fields)
+    try:
+        return _save_with_members(actor=actor, household=household, fields=dict(fields), members=members,
+                                  expected_version=expected_version)
+    except IntegrityError as exc:
+        raise _integrity_message(exc, actor=actor, fields=fields) from None
+
+
+def _integrity_message(exc: IntegrityError, *, actor, fields: Mapping) -> ValidationError:
+    text = str(exc)
+    if "citizen_id" in text:  # PostgreSQL names the constraint, SQLite the column
+        return ValidationError({"citizen_id": personal_data.citizen_id_taken_message(actor, None)})
+    if "household_code_unique_in_unit" in text or "households_household.code" in text:
+        return ValidationError({"code": _("Mã hộ “%(c)s” vừa được ghi cho một hộ khác của %(u)s (có thể do bấm "
+                                          "lưu hai lần). Kiểm tra danh sách hộ trước khi lưu lại.")
+                                         % {"c": fields.get("code", ""), "u": fields.get("unit", "")}})
+    return ValidationError(_("Hộ này vừa được người khác cập nhật. Vui lòng tải lại trang và nhập lại thay đổi."))
+
+
+def _check_citizen_ids_free(*, actor, household: Household, members: list[MemberInput]) -> None:
+    """A citizen ID of the form already recorded for someone outside this household: refused with
+    a message that names the other household only when the actor may see it."""
+    wanted = {m.fields.get("citizen_id") for m in members if not m.delete and m.fields.get("citizen_id")}
+    if not wanted:
+        return
+    others = Member.objects.filter(citizen_id__in=wanted).select_related("household__unit")
+    if household.pk is not None:
+        others = others.exclude(household_id=household.pk)
+    taken = others.first()
+    if taken is not None:
+        raise ValidationError({"citizen_id": personal_data.citizen_id_taken_message(actor, taken.household)})
+
+
+def _save_with_members(*, actor, household, fields: dict, members, expected_version) -> Household:
     if household is None or household.pk is None:
         unit = fields.pop("unit")
         code = fields.pop("code")
@@ -292,6 +328,7 @@ def household_save_with_members(
     for row in members:
         if row.pk is not None and row.pk not in existing:
             raise ValidationError(_("Thành viên không thuộc hộ này."))
+    _check_citizen_ids_free(actor=actor, household=household, members=members)
     # Deletions first, then the non-heads, then the head: the one-head rule holds at each step.
     for row in members:
         if row.delete and row.pk is not None:
@@ -313,7 +350,11 @@ def household_save_with_members(
         for name, value in row.fields.items():
             setattr(member, name, value)
         member.household = household
-        member.full_clean()
+        # full_clean, except that the citizen ID's uniqueness was checked above (with a message
+        # fit for the actor) and is left to the database from here: a save that lands in between
+        # (two officers, one person) ends in an IntegrityError, translated by the caller.
+        member.full_clean(validate_constraints=False)
+        member.validate_constraints(exclude={"citizen_id"})
         _attribute(member, actor)
         member.save()
     household_refresh_search_text(household=household)
