@@ -29,7 +29,7 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         self.fields["new_password2"].label = _("Nhập lại mật khẩu mới")
         self.fields["new_password1"].help_text = _(
             "Ít nhất 10 ký tự, không toàn chữ số, không quá giống tên đăng nhập hoặc họ tên, "
-            "không phải mật khẩu phổ biến."
+            "không phải mật khẩu phổ biến (như “matkhau123”, “123456a@”) hay một từ thông dụng kèm vài chữ số."
         )
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"

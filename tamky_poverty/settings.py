@@ -149,6 +149,8 @@ AUTH_PASSWORD_VALIDATORS = [
      "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Common Vietnamese passwords ("matkhau123", "123456a@", "anhyeuem") and trivial ones.
+    {"NAME": "tamky_poverty.passwords.VietnameseCommonPasswordValidator"},
 ]
 
 # Internationalisation: Vietnamese first, English second.
@@ -223,6 +225,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tamky_poverty.views.login_locked_out"
 AXES_USERNAME_CALLABLE = "tamky_poverty.auth_backends.attempted_username"
 AXES_VERBOSE = False
+# Failures from one address, whatever the user names, that lock the address (password spraying).
+AXES_HANDLER = "tamky_poverty.auth_backends.LoginAttemptHandler"
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+# The client's address: REMOTE_ADDR, or — when the request comes from a trusted reverse proxy —
+# the header that proxy sets (README, "Deployment": nginx sets X-Real-IP). Without this every
+# login behind the proxy had the proxy's address, and anyone could lock any account.
+TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1")
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "X-Real-IP")
+AXES_CLIENT_IP_CALLABLE = "tamky_poverty.auth_backends.client_ip"
 
 # Content Security Policy (django-csp 4): only this site's own files; no inline scripts or
 # styles anywhere (put JS in static/js, CSS classes in static/css/app.css).
