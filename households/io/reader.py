@@ -143,6 +143,8 @@ def _refusal_message(problem: dict) -> FileProblem:
             f"{_n(lim['max_cells'])} ô. Hãy xoá các dòng, cột thừa ở cuối trang tính (kể cả ô chỉ có định dạng) "
             "hoặc chia danh sách thành nhiều tệp."
         )
+    if code == "memory":
+        return FileProblem(TOO_MUCH_MEMORY)
     if code == "no_sheet":
         return FileProblem("Tệp không có trang tính nào.")
     if code == "not_xlsx":

@@ -48,12 +48,13 @@ _ROW_NUMBERS = re.compile(rb'<row r="(\d{1,8})"')
 _UNPOSITIONED = re.compile(rb'<(?:c|row)(?=[\s>/])(?! r="[A-Z0-9])')  # a row or cell not stating r= first
 _PREFIXED = re.compile(rb"<\w+:(?:c|row)[\s>/]")  # namespace-prefixed tags: the exact walk reads them
 
+_TOKENS = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>|</(?:\w+:)?row>")
+_REF = re.compile(rb'\br="([A-Z]{0,3})(\d{0,8})"')
+
 
 @functools.cache
 def _cell_row_longer_than(digits: int) -> re.Pattern:
     return re.compile(rb'<c r="[A-Z]{1,3}\d{%d}' % (digits + 1))
-_TOKENS = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>|</(?:\w+:)?row>")
-_REF = re.compile(rb'\br="([A-Z]{0,3})(\d{0,8})"')
 
 
 class Refused(Exception):
@@ -223,6 +224,8 @@ def read(data: bytes, limits: dict) -> tuple[str, list]:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         raw_rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except MemoryError:
+        raise
     except Exception:  # calamine raises its own errors on damaged parts
         raise Refused("corrupt") from None
     del workbook, data
@@ -253,6 +256,9 @@ def main() -> int:
     data = sys.stdin.buffer.read(limits["max_bytes"] + 1)
     try:
         result = read(data, limits)
+    except MemoryError:  # what the reading needed is released by now: there is room to say so
+        pickle.dump({"problem": "memory"}, out, protocol=pickle.HIGHEST_PROTOCOL)
+        return 0
     except Refused as refused:
         pickle.dump({"problem": refused.code, "peak_kb": peak_kb(), **refused.detail}, out,
                     protocol=pickle.HIGHEST_PROTOCOL)
