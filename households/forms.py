@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from households import selectors
 from households.models import Assessment, Household, Member, PovertyClass
 from households.text import nfc
-from tamky_poverty import scoping
+from tamky_poverty import personal_data, scoping
+from tamky_poverty.forms import CleanTextMixin
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -72,7 +73,7 @@ class MoneyField(forms.IntegerField):
 
 # --- list filters -----------------------------------------------------------------------------
 
-class HouseholdFilterForm(BootstrapMixin, forms.Form):
+class HouseholdFilterForm(CleanTextMixin, BootstrapMixin, forms.Form):
     PER_PAGE = [(10, "10"), (25, "25"), (50, "50"), (100, "100")]
 
     q = forms.CharField(label=_("Tìm kiếm"), required=False, max_length=100,
@@ -107,7 +108,7 @@ class HouseholdFilterForm(BootstrapMixin, forms.Form):
 
 # --- household and members ------------------------------------------------------------------
 
-class HouseholdForm(BootstrapMixin, forms.ModelForm):
+class HouseholdForm(CleanTextMixin, BootstrapMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -174,7 +175,7 @@ MEMBER_FIELDS = ("full_name", "relation", "sex", "date_of_birth", "citizen_id", 
 MAX_MEMBERS = 30
 
 
-class MemberForm(BootstrapMixin, forms.ModelForm):
+class MemberForm(CleanTextMixin, BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Member
         fields = MEMBER_FIELDS
@@ -182,8 +183,9 @@ class MemberForm(BootstrapMixin, forms.ModelForm):
                    "citizen_id": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 12,
                                                         "autocomplete": "off"})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.actor = actor
         self.fields["date_of_birth"].input_formats = DATE_INPUT_FORMATS
         _bootstrap(self)
 
@@ -207,9 +209,19 @@ class MemberForm(BootstrapMixin, forms.ModelForm):
             return None
         if not re.fullmatch(r"[0-9]{12}", value):
             raise forms.ValidationError(_("Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số."))
-        if Member.objects.filter(citizen_id=value).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(_("Số định danh %(v)s đã được ghi cho một người khác.") % {"v": value})
+        taken = (Member.objects.filter(citizen_id=value).exclude(pk=self.instance.pk)
+                 .select_related("household__unit").first())
+        if taken is not None:
+            # Named only to those who may see that household's data (personal data policy 6).
+            raise forms.ValidationError(personal_data.citizen_id_taken_message(self.actor, taken.household))
         return value
+
+    def _get_validation_exclusions(self):
+        # The citizen ID is checked by clean_citizen_id (format, and a message that names another
+        # household only to who may see it) and again by the service at save; the model's own
+        # constraint check here would repeat it in the constraint's words ("Constraint
+        # “citizen_id_unique” is violated"), e.g. when another save lands between the two queries.
+        return super()._get_validation_exclusions() | {"citizen_id"}
 
     def member_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in MEMBER_FIELDS}
@@ -263,7 +275,7 @@ def member_formset_class(extra: int):
 
 # --- review ----------------------------------------------------------------------------------
 
-class ReviewForm(BootstrapMixin, forms.Form):
+class ReviewForm(CleanTextMixin, BootstrapMixin, forms.Form):
     """A review of one household. The indicator fields depend on the standard of the year."""
 
     kind = forms.ChoiceField(label=_("Loại rà soát"), choices=Assessment.Kind.choices)
@@ -343,7 +355,26 @@ class ReviewForm(BootstrapMixin, forms.Form):
         }
 
 
-class DeleteForm(forms.Form):
+class FullExportForm(CleanTextMixin, forms.Form):
+    """A full export (citizen IDs and birth dates in full) is an explicit choice with a reason."""
+
+    format = forms.ChoiceField(label=_("Định dạng"), choices=[("xlsx", "Excel (.xlsx)"), ("csv", "CSV")],
+                               widget=forms.Select(attrs={"class": "form-select"}))
+    reason = forms.CharField(
+        label=_("Lý do cần số định danh và ngày sinh đầy đủ"), max_length=255,
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+        help_text=_("Ví dụ: đối chiếu danh sách cấp thẻ BHYT với BHXH thành phố. Lý do được ghi vào nhật ký "
+                    "truy cập dữ liệu cá nhân."),
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data.get("reason") or ""
+        if len(reason) < 10:
+            raise forms.ValidationError(_("Nêu rõ lý do (ít nhất 10 ký tự)."))
+        return reason
+
+
+class DeleteForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(label=_("Lý do xoá"), max_length=255,
                              widget=forms.TextInput(attrs={"class": "form-control"}))
 

@@ -31,7 +31,7 @@ from households.models import (
 )
 from households.movements import class_on, decision_in_force, in_class_on  # noqa: F401 (the one rule)
 from households.text import fold
-from tamky_poverty import scoping
+from tamky_poverty import personal_data, scoping
 from tamky_poverty.models import AdministrativeUnit
 from tamky_poverty.pagination import ids_first_page
 
@@ -57,6 +57,14 @@ def units_for(*, actor) -> QuerySet:
 def search_words(q: str | None) -> list[str]:
     """The folded words of a search ("Nguyễn  Văn" → ["nguyen", "van"])."""
     return fold(q).split()
+
+
+def households_with_citizen_id(*, actor, qs: QuerySet, citizen_id: str) -> QuerySet:
+    """The households of ``qs`` with a member whose citizen ID is exactly ``citizen_id``, among
+    those whose personal data ``actor`` may see (``tamky_poverty.personal_data``, policy 3):
+    an agency officer, or anyone outside the household's scope, finds nothing."""
+    members = Member.objects.filter(citizen_id=citizen_id).order_by().values("household_id")
+    return scoping.personal_data_households(actor, qs).filter(pk__in=members)
 
 
 def household_list(*, actor, filters: Mapping[str, Any] | None = None) -> QuerySet:
@@ -103,9 +111,15 @@ def household_list(*, actor, filters: Mapping[str, Any] | None = None) -> QueryS
         qs = qs.filter(Exists(deprived))
     if filters.get("registered_exit_year"):
         qs = qs.filter(registered_exit_year=filters["registered_exit_year"])
+    words = search_words(filters.get("q"))
+    # A full citizen ID is looked up exactly, for those who may see it; the search text holds no
+    # IDs, so no digits of one can match (personal data policy 3).
+    for citizen_id in [w for w in words if personal_data.is_full_citizen_id(w)]:
+        qs = households_with_citizen_id(actor=actor, qs=qs, citizen_id=citizen_id)
+        words.remove(citizen_id)
     # Trigram-indexed on both databases; within one unit a scan of its rows is cheaper (SQLite).
     city_wide = scoping.scope_for(actor).sees_all and not unit
-    qs = search_index.matching(qs, search_words(filters.get("q")), use_index=city_wide)
+    qs = search_index.matching(qs, words, use_index=city_wide)
     # (unit, code) is unique and indexed: the page is read from the index, never sorted in full.
     return qs.order_by("unit_id", "code")
 

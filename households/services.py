@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from households.models import (
 )
 from households.standards import standard_for_year, standard_on
 from households.text import fold
-from tamky_poverty import integrity
+from tamky_poverty import integrity, personal_data
 
 
 class StaleObjectError(Exception):
@@ -41,12 +41,12 @@ def _attribute(obj, actor, reason: str = ""):
 
 
 def build_search_text(household: Household, members: Iterable[Member] | None = None) -> str:
+    """Code, village, address and members' names, folded. Never a citizen ID: a search for some
+    digits must not reveal a masked ID (full IDs are looked up exactly, by those who may see
+    them: ``selectors.households_with_citizen_id``)."""
     members = list(household.members.all()) if members is None else list(members)
     parts = [household.code, household.village, household.address]
-    for m in members:
-        parts.append(m.full_name)
-        if m.citizen_id:
-            parts.append(m.citizen_id)
+    parts.extend(m.full_name for m in members)
     return fold(" ".join(p for p in parts if p))
 
 
@@ -382,9 +382,45 @@ def household_save_with_members(
     """Create (``household`` None) or update a household together with its members, all or
     nothing. An update is refused with ``StaleObjectError`` when the household was saved by
     someone else after ``expected_version`` was read. Needs at least one member and exactly one
-    head; every change leaves a history record attributed to ``actor``."""
+    head; every change leaves a history record attributed to ``actor``.
+
+    Two saves at once (a double submit, two officers entering the same person) end in a
+    ``ValidationError`` with a clear message, never a database error: what one transaction cannot
+    see of the other is caught by the database's unique constraints and translated here."""
     _check_members(members)
-    fields = dict(fields)
+    try:
+        return _save_with_members(actor=actor, household=household, fields=dict(fields), members=members,
+                                  expected_version=expected_version)
+    except IntegrityError as exc:
+        raise _integrity_message(exc, actor=actor, fields=fields) from None
+
+
+def _integrity_message(exc: IntegrityError, *, actor, fields: Mapping) -> ValidationError:
+    text = str(exc)
+    if "citizen_id" in text:  # PostgreSQL names the constraint, SQLite the column
+        return ValidationError({"citizen_id": personal_data.citizen_id_taken_message(actor, None)})
+    if "household_code_unique_in_unit" in text or "households_household.code" in text:
+        return ValidationError({"code": _("Mã hộ “%(c)s” vừa được ghi cho một hộ khác của %(u)s (có thể do bấm "
+                                          "lưu hai lần). Kiểm tra danh sách hộ trước khi lưu lại.")
+                                         % {"c": fields.get("code", ""), "u": fields.get("unit", "")}})
+    return ValidationError(_("Hộ này vừa được người khác cập nhật. Vui lòng tải lại trang và nhập lại thay đổi."))
+
+
+def _check_citizen_ids_free(*, actor, household: Household, members: list[MemberInput]) -> None:
+    """A citizen ID of the form already recorded for someone outside this household: refused with
+    a message that names the other household only when the actor may see it."""
+    wanted = {m.fields.get("citizen_id") for m in members if not m.delete and m.fields.get("citizen_id")}
+    if not wanted:
+        return
+    others = Member.objects.filter(citizen_id__in=wanted).select_related("household__unit")
+    if household.pk is not None:
+        others = others.exclude(household_id=household.pk)
+    taken = others.first()
+    if taken is not None:
+        raise ValidationError({"citizen_id": personal_data.citizen_id_taken_message(actor, taken.household)})
+
+
+def _save_with_members(*, actor, household, fields: dict, members, expected_version) -> Household:
     if household is None or household.pk is None:
         unit = fields.pop("unit")
         code = fields.pop("code")
@@ -401,6 +437,7 @@ def household_save_with_members(
     for row in members:
         if row.pk is not None and row.pk not in existing:
             raise ValidationError(_("Thành viên không thuộc hộ này."))
+    _check_citizen_ids_free(actor=actor, household=household, members=members)
     # Deletions first, then the non-heads, then the head: the one-head rule holds at each step.
     for row in members:
         if row.delete and row.pk is not None:
@@ -422,7 +459,11 @@ def household_save_with_members(
         for name, value in row.fields.items():
             setattr(member, name, value)
         member.household = household
-        member.full_clean()
+        # full_clean, except that the citizen ID's uniqueness was checked above (with a message
+        # fit for the actor) and is left to the database from here: a save that lands in between
+        # (two officers, one person) ends in an IntegrityError, translated by the caller.
+        member.full_clean(validate_constraints=False)
+        member.validate_constraints(exclude={"citizen_id"})
         _attribute(member, actor)
         member.save()
     household_refresh_search_text(household=household)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("nhap/", views_io.import_upload, name="import"),
     path("nhap/xac-nhan/", views_io.import_confirm, name="import_confirm"),
     path("xuat/", views_io.export, name="export"),
+    path("xuat-day-du/", views_io.export_full, name="export_full"),
 ]

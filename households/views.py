@@ -47,13 +47,18 @@ def _add_service_errors(form, exc: ValidationError) -> None:
 
 def household_list(request):
     form = HouseholdFilterForm(request.GET or None, actor=request.user)
+    filters = form.filters()
     page = selectors.household_page(
-        actor=request.user, filters=form.filters(), number=request.GET.get("page"), per_page=form.page_size
+        actor=request.user, filters=filters, number=request.GET.get("page"), per_page=form.page_size
     )
+    looked_up = [w for w in selectors.search_words(filters.get("q")) if personal_data.is_full_citizen_id(w)]
+    if looked_up:
+        personal_data.record_search(request.user, looked_up, _("Danh sách hộ gia đình"))
     rows = [(h, personal_data.mask_citizen_id(h.head_citizen_id)) for h in page.object_list]
     return render(request, "households/list.html", {
         "form": form, "page": page, "rows": rows,
         "can_create": scoping.scope_for(request.user).can_write_register,
+        "can_export_full": personal_data.can_see(request.user),
         "breadcrumbs": [(_("Hộ gia đình"), None)],
     })
 
@@ -65,7 +70,8 @@ def _save_household(request, household: Household | None):
     instance = Household() if creating else household
     data = request.POST if request.method == "POST" else None
     form = HouseholdForm(data, instance=instance, actor=request.user)
-    formset = member_formset_class(extra=1)(data, instance=instance, prefix=MEMBER_PREFIX)
+    formset = member_formset_class(extra=1)(data, instance=instance, prefix=MEMBER_PREFIX,
+                                            form_kwargs={"actor": request.user})
     status = 200
     if data is not None:
         valid = form.is_valid()
@@ -90,6 +96,9 @@ def _save_household(request, household: Household | None):
                 return redirect("households:detail", pk=saved.pk)
         else:
             status = 400
+    if not creating:  # the edit page shows every member's citizen ID and birth date in full
+        personal_data.record_view(request.user, household, page="edit",
+                                  member_ids=[f.instance.pk for f in formset.initial_forms])
     title = _("Thêm hộ gia đình") if creating else _("Sửa hộ %(c)s") % {"c": household.code}
     crumbs = _crumbs((title, None)) if creating else _crumbs(
         (household.code, reverse("households:detail", args=[household.pk])), (_("Sửa"), None))
@@ -125,11 +134,8 @@ def household_detail(request, pk):
         )
         for m in members
     ]
-    shown = [m.pk for m in members if full and m.citizen_id]
-    if shown:
-        personal_data.record_access(
-            request.user, "view_citizen_id", str(household), household_id=household.pk, member_ids=shown
-        )
+    if full and members:
+        personal_data.record_view(request.user, household, page="detail", member_ids=[m.pk for m in members])
     can_change = selectors.writable_households_for(actor=request.user).filter(pk=household.pk).exists()
     return render(request, "households/detail.html", {
         "household": household,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import tempfile
@@ -11,16 +12,16 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from households.forms import HouseholdFilterForm
+from households.forms import FullExportForm, HouseholdFilterForm
 from households.io import exporter, importer, reader
 from households.io.template import build_template
-from tamky_poverty import scoping
+from tamky_poverty import personal_data, scoping
 
 SESSION_KEY = "household_import"
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -51,7 +52,7 @@ def _forget(request) -> None:
 
 def _sweep_old_uploads() -> None:
     limit = time.time() - MAX_AGE_SECONDS
-    for old in upload_dir().glob("*.xlsx"):
+    for old in [*upload_dir().glob("*.xlsx"), *upload_dir().glob("*.claimed")]:
         try:
             if old.stat().st_mtime < limit:
                 old.unlink()
@@ -104,45 +105,87 @@ def import_upload(request):
         report.file_message = reader.too_big_message(upload.size)
         return _render(request, report, upload.name)
     _sweep_old_uploads()
-    token = secrets.token_urlsafe(24)
-    path = upload_dir() / f"{token}.xlsx"
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    report = importer.import_file(path, actor=request.user, dry_run=True, filename=upload.name)
+    # Checked from memory (at most IMPORT_MAX_BYTES); only a file worth confirming is stored, so a
+    # refused upload never leaves a file behind.
+    data = upload.read(settings.IMPORT_MAX_BYTES + 1)
+    report = importer.import_file(data, actor=request.user, dry_run=True, filename=upload.name)
     if report.ok and report.has_changes:
+        token = secrets.token_urlsafe(24)
+        path = upload_dir() / f"{token}.xlsx"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
         request.session[SESSION_KEY] = {"token": token, "name": upload.name}
-    else:
-        path.unlink(missing_ok=True)
     return _render(request, report, upload.name)
+
+
+def _claim(path: Path) -> Path | None:
+    """Take the stored upload for this request alone (a double click on "confirm" sends two
+    requests: the second finds nothing to claim). Renaming is atomic."""
+    claimed = path.with_name(f"{path.stem}.{secrets.token_hex(8)}.claimed")
+    try:
+        path.rename(claimed)
+    except FileNotFoundError:
+        return None
+    return claimed
 
 
 @require_POST
 def import_confirm(request):
     _require_import_right(request.user)
     path = _stored_path(request)
-    if path is None:
-        messages.error(request, _("Không còn tệp chờ nhập (đã nhập hoặc đã hết hạn). Vui lòng tải tệp lên lại."))
+    claimed = _claim(path) if path is not None else None
+    if claimed is None:
+        messages.error(request, _("Không còn tệp chờ nhập (đã nhập, đang được nhập ở một yêu cầu khác, hoặc đã "
+                                  "hết hạn). Kiểm tra danh sách hộ; nếu cần, tải tệp lên lại."))
         return redirect("household_io:import")
-    name = request.session[SESSION_KEY].get("name", "")
-    report = importer.import_file(path, actor=request.user, dry_run=False, filename=name)
+    name = (request.session.get(SESSION_KEY) or {}).get("name", "")
+    try:
+        report = importer.import_file(claimed, actor=request.user, dry_run=False, filename=name)
+    finally:
+        claimed.unlink(missing_ok=True)
+        request.session.pop(SESSION_KEY, None)
     if not report.applied:
-        _forget(request)
         return _render(request, report, name)
-    _forget(request)
     messages.success(request, _("Đã nhập tệp “%(name)s”. %(summary)s") % {"name": name, "summary": report.summary()})
     return redirect(_list_url() or reverse("household_io:import"))
 
 
-@require_GET
-def export(request):
-    fmt = request.GET.get("format", "xlsx")
-    if fmt not in ("xlsx", "csv"):
-        fmt = "xlsx"
-    form = HouseholdFilterForm(request.GET or None, actor=request.user)
+def _export_response(request, params, *, fmt: str, full: bool = False, reason: str = ""):
+    form = HouseholdFilterForm(params or None, actor=request.user)
     filters = form.filters()
     filter_repr = {k: str(getattr(v, "pk", v)) for k, v in filters.items() if v not in (None, "") and k != "per_page"}
-    result = exporter.export_households(actor=request.user, filters=filters, fmt=fmt, filter_repr=filter_repr)
+    result = exporter.export_households(actor=request.user, filters=filters, fmt=fmt, filter_repr=filter_repr,
+                                        full=full, reason=reason)
     response = HttpResponse(result.content, content_type=result.content_type)
     response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     return response
+
+
+@require_GET
+def export(request):
+    """The filtered list, citizen IDs and birth dates masked (for everyone)."""
+    fmt = request.GET.get("format", "xlsx")
+    return _export_response(request, request.GET, fmt=fmt if fmt in ("xlsx", "csv") else "xlsx")
+
+
+FILTER_KEYS = ("q", "unit", "village", "current_class", "group", "indicator", "registered_exit_year")
+
+
+@require_http_methods(["GET", "POST"])
+def export_full(request):
+    """A full export (citizen IDs and birth dates in full): only for users who may see them, for
+    the households whose data they may see, with a reason that the access record keeps. The
+    list's filters travel as hidden fields."""
+    if not personal_data.can_see(request.user):
+        raise Http404
+    source = request.POST if request.method == "POST" else request.GET
+    filters = {k: source.get(k) for k in FILTER_KEYS if source.get(k)}
+    form = FullExportForm(request.POST if request.method == "POST" else None,
+                          initial={"format": source.get("format", "xlsx")})
+    if request.method == "POST" and form.is_valid():
+        return _export_response(request, filters, fmt=form.cleaned_data["format"], full=True,
+                                reason=form.cleaned_data["reason"])
+    return render(request, "households/io/export_full.html", {
+        "form": form, "filters": filters, "breadcrumbs": _crumbs(_("Xuất danh sách đầy đủ")),
+    }, status=400 if form.is_bound else 200)

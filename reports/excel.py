@@ -13,8 +13,8 @@ from openpyxl.utils import get_column_letter
 
 from reports.dataset import Dataset
 from reports.formatting import draft_place_date, number_line, place_date
+from tamky_poverty.text import spreadsheet_safe
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT = "#,##0"
 INT_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.00"
@@ -30,14 +30,12 @@ ALIGN_TEXT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 
 
 def safe_cell(value):
-    """A value safe to write in a spreadsheet cell: text that a spreadsheet would run as a
-    formula (starting with = + - @ tab or CR) gets a leading apostrophe so it stays text.
-    Numbers, dates and None pass unchanged; lazy translations become plain text."""
+    """A value safe to write in a spreadsheet cell (``tamky_poverty.text.spreadsheet_safe``: text
+    a spreadsheet could run as a formula gets a leading apostrophe). Numbers, dates and None pass
+    unchanged; lazy translations become plain text."""
     if isinstance(value, Promise):
         value = str(value)
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+    return spreadsheet_safe(value)
 
 
 def _sheet_title(code: str, used: set[str]) -> str:

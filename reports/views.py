@@ -22,6 +22,7 @@ from reports.rendering import document_context
 from tamky_poverty import scoping
 from tamky_poverty.models import AdministrativeUnit
 from tamky_poverty.personal_data import record_access
+from tamky_poverty.text import clean_text
 
 FORMATS = ("html", "pdf", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -259,7 +260,8 @@ def monthly_prepare(request):
         try:
             obj = services.monthly_report_prepare(
                 actor=user, unit=unit, year=year, month=month,
-                difficulties=request.POST.get("difficulties", ""), proposals=request.POST.get("proposals", ""))
+                difficulties=clean_text(request.POST.get("difficulties", ""), multiline=True),
+                proposals=clean_text(request.POST.get("proposals", ""), multiline=True))
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
             return redirect("reports:monthly_list")

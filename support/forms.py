@@ -18,10 +18,10 @@ def _bootstrap(form):
         widget.attrs.setdefault("class", css)
 
 
-from tamky_poverty.forms import BoundedModelMultipleChoiceField  # noqa: E402
+from tamky_poverty.forms import BoundedModelMultipleChoiceField, CleanTextMixin  # noqa: E402
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = SupportAction
         fields = [
@@ -73,7 +73,7 @@ class ActionForm(forms.ModelForm):
         return data
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(CleanTextMixin, forms.Form):
     to_status = forms.ChoiceField(label=_("Chuyển sang"), choices=ActionStatus.choices)
     date = forms.DateField(label=_("Ngày hoàn thành"), required=False, widget=DATE_WIDGET,
                            input_formats=["%d/%m/%Y", "%Y-%m-%d"])
@@ -86,7 +86,7 @@ class TransitionForm(forms.Form):
         _bootstrap(self)
 
 
-class ActionFilterForm(forms.Form):
+class ActionFilterForm(CleanTextMixin, forms.Form):
     unit = forms.ModelChoiceField(label=_("Phường/xã"), queryset=None, required=False,
                                   empty_label=_("Tất cả"))
     kind = forms.ChoiceField(label=_("Loại hỗ trợ"), required=False,
@@ -109,7 +109,7 @@ class ActionFilterForm(forms.Form):
         _bootstrap(self)
 
 
-class HouseholdPickForm(forms.Form):
+class HouseholdPickForm(CleanTextMixin, forms.Form):
     code = forms.CharField(label=_("Mã hộ"), max_length=30)
     unit = forms.ModelChoiceField(label=_("Phường/xã"), queryset=None, required=False, empty_label=_("Tất cả"))
 

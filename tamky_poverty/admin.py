@@ -1,13 +1,13 @@
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from tamky_poverty import services
+from tamky_poverty.admin_base import ProjectAdmin, ProjectHistoryAdmin
+from tamky_poverty.forms import CleanTextMixin, CleanTextModelForm
 from tamky_poverty.models import (
     AccessRecord,
     AdministrativeUnit,
@@ -19,13 +19,26 @@ from tamky_poverty.models import (
 )
 
 
+class UserChangeForm(CleanTextMixin, BaseUserAdmin.form):
+    pass
+
+
+class UserCreationForm(CleanTextMixin, BaseUserAdmin.add_form):
+    pass
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
     list_display = ("username", "get_full_name", "role", "unit", "agency", "is_active", "last_login")
     list_filter = ("role", "is_active", "unit")
     fieldsets = BaseUserAdmin.fieldsets + ((_("Vai trò và phạm vi"), {"fields": ("role", "unit", "agency")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Vai trò và phạm vi"), {"fields": ("role", "unit", "agency")}),)
     actions = ["deactivate"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # accounts are locked, never deleted: their history stays attributable
 
     @admin.action(description=_("Khoá tài khoản đã chọn"))
     def deactivate(self, request, queryset):
@@ -50,26 +63,29 @@ class AccessRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(admin.ModelAdmin):
+class AdministrativeUnitAdmin(ProjectAdmin):
+    """A unit's end and successor are set by a reorganisation (an operation), not edited here."""
+
     list_display = ("code", "name", "kind", "parent_name", "valid_from", "valid_to", "successor")
+    readonly_fields = ("valid_to", "successor")
     list_filter = ("kind", "parent_name")
     search_fields = ("code", "name")
 
 
 @admin.register(UnitYearFigures)
-class UnitYearFiguresAdmin(admin.ModelAdmin):
+class UnitYearFiguresAdmin(ProjectHistoryAdmin):
     list_display = ("unit", "year", "total_households")
     list_filter = ("year",)
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(ProjectAdmin):
     list_display = ("name", "short_name", "kind", "unit")
     list_filter = ("kind",)
     search_fields = ("name", "short_name", "code")
 
 
-class ReorganisationForm(forms.ModelForm):
+class ReorganisationForm(CleanTextModelForm):
     class Meta:
         model = Reorganisation
         fields = ("effective_date", "successor", "predecessors", "legal_basis")
@@ -92,7 +108,7 @@ class ReorganisationForm(forms.ModelForm):
 
 
 @admin.register(Reorganisation)
-class ReorganisationAdmin(admin.ModelAdmin):
+class ReorganisationAdmin(ProjectAdmin):
     """Adding one carries it out (``services.reorganisation_apply``); a recorded reorganisation
     is never edited or deleted."""
 
@@ -122,7 +138,7 @@ class ReorganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AreaRule)
-class AreaRuleAdmin(SimpleHistoryAdmin):
+class AreaRuleAdmin(ProjectHistoryAdmin):
     list_display = ("unit", "area_kind", "valid_from", "valid_to", "legal_basis_number", "legal_basis_date")
     list_filter = ("area_kind",)
 

@@ -5,3 +5,11 @@ class TamkyPovertyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "tamky_poverty"
     verbose_name = "Hệ thống"
+
+    def ready(self):
+        from django.apps import apps
+
+        from tamky_poverty import text
+
+        # Every project text field refuses control and bidirectional characters (text.py).
+        text.install_validators(apps.get_app_configs())

@@ -1,6 +1,7 @@
 """Request hygiene shared by every page."""
 
 from django.http import HttpResponseBadRequest
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -22,3 +23,18 @@ class RejectNulBytesMiddleware:
                         f'<div class="alert alert-danger" role="alert">{escape(message)}</div></html>'
                     )
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` (and ``private``, ``Expires`` in the past) on every page and
+    download the application answers: they carry personal data or lead to it, and must stay out
+    of shared caches, proxies and the browser's disk cache (personal data policy 7). Static files
+    never get here: WhiteNoise answers them first, with long-lived caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        add_never_cache_headers(response)
+        return response

@@ -263,6 +263,7 @@ class AccessRecord(models.Model):
         EXPORT = "export", _("Xuất dữ liệu")
         IMPORT = "import", _("Nhập dữ liệu")
         REPORT = "report", _("Tải báo cáo")
+        SEARCH_CITIZEN_ID = "search_citizen_id", _("Tìm theo số định danh")
 
     user = models.ForeignKey(
         "tamky_poverty.User", on_delete=models.PROTECT, related_name="access_records"

@@ -198,13 +198,26 @@ def can_review_reports(user) -> bool:
 
 
 def can_see_personal_data(user, household=None) -> bool:
-    """Full citizen IDs and birth dates: the household's ward officer, TNMT and admins."""
+    """Full citizen IDs and birth dates: the household's ward officer, TNMT and admins (the
+    policy is stated in ``tamky_poverty.personal_data``)."""
     scope = scope_for(user)
     if scope.sees_all:
         return True
     if household is None:
         return bool(scope.unit_ids)
     return household.unit_id in scope.unit_ids
+
+
+def personal_data_households(user, qs: QuerySet, prefix: str = "") -> QuerySet:
+    """The households of ``qs`` whose full personal data ``user`` may see (the same rule as
+    ``can_see_personal_data``, as a filter): everything for TNMT and admins, the own units for a
+    ward officer, nothing for anyone else."""
+    scope = scope_for(user)
+    if scope.sees_all:
+        return qs
+    if scope.unit_ids:
+        return qs.filter(**{_unit_field(prefix): scope.unit_ids})
+    return qs.none()
 
 
 def get_or_404(qs: QuerySet, **lookup):

@@ -7,7 +7,8 @@ Everything that differs between machines comes from the environment:
 - ``DATABASE_URL`` (unset → SQLite file ``var/db.sqlite3``; ``postgres://…`` → PostgreSQL)
 - ``ALLOWED_HOSTS`` (comma separated)
 - ``SESSION_IDLE_SECONDS`` (inactivity timeout, default 1800)
-- ``IMPORT_MAX_BYTES`` (largest accepted upload, default 10 MB)
+- ``IMPORT_MAX_BYTES`` (largest accepted upload, default 10 MB) and the reader's bounds
+  ``IMPORT_MAX_UNCOMPRESSED_BYTES``, ``IMPORT_READ_MEMORY_MB``, ``IMPORT_READ_SECONDS``
 """
 
 import os
@@ -69,6 +70,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Every dynamic answer: Cache-Control: no-store (personal data; static files are served above).
+    "tamky_poverty.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Vietnamese unless the user picked English with the language switch (not Accept-Language).
     "tamky_poverty.i18n.ChosenLanguageMiddleware",
@@ -126,6 +129,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     })
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Django's SQLite backend with PostgreSQL's integer bounds, so a number accepted here can be
+    # restored into PostgreSQL (tamky_poverty/backends/sqlite3/base.py).
+    DATABASES["default"]["ENGINE"] = "tamky_poverty.backends.sqlite3"
 # Parallel test runs (several checkouts against one PostgreSQL server) can pick their own name.
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
@@ -146,6 +152,8 @@ AUTH_PASSWORD_VALIDATORS = [
      "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Common Vietnamese passwords ("matkhau123", "123456a@", "anhyeuem") and trivial ones.
+    {"NAME": "tamky_poverty.passwords.VietnameseCommonPasswordValidator"},
 ]
 
 # Internationalisation: Vietnamese first, English second.
@@ -183,8 +191,16 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Uploads (household Excel import).
+# Uploads (household Excel import). The file is read in a child process with these bounds
+# (households/io/sheet_worker.py): a workbook beyond them is refused with a message.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(20 * IMPORT_MAX_BYTES)))
+IMPORT_MAX_ARCHIVE_ENTRIES = 1000
+IMPORT_MAX_ROWS = 100_000
+IMPORT_MAX_COLUMNS = 200
+IMPORT_MAX_CELLS = 2_000_000
+IMPORT_READ_MEMORY_MB = int(os.environ.get("IMPORT_READ_MEMORY_MB", "300"))
+IMPORT_READ_SECONDS = int(os.environ.get("IMPORT_READ_SECONDS", "60"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -212,6 +228,15 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tamky_poverty.views.login_locked_out"
 AXES_USERNAME_CALLABLE = "tamky_poverty.auth_backends.attempted_username"
 AXES_VERBOSE = False
+# Failures from one address, whatever the user names, that lock the address (password spraying).
+AXES_HANDLER = "tamky_poverty.auth_backends.LoginAttemptHandler"
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
+# The client's address: REMOTE_ADDR, or — when the request comes from a trusted reverse proxy —
+# the header that proxy sets (README, "Deployment": nginx sets X-Real-IP). Without this every
+# login behind the proxy had the proxy's address, and anyone could lock any account.
+TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1")
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "X-Real-IP")
+AXES_CLIENT_IP_CALLABLE = "tamky_poverty.auth_backends.client_ip"
 
 # Content Security Policy (django-csp 4): only this site's own files; no inline scripts or
 # styles anywhere (put JS in static/js, CSS classes in static/css/app.css).

@@ -2,12 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from households.models import PovertyClass
+from tamky_poverty.forms import CleanTextMixin
 from targets.models import Plan, QuotaKind
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "class": "form-control"})
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Plan
         fields = ["title", "document_number", "document_date", "issuer", "signer"]

@@ -1,7 +1,10 @@
 """Export of a filtered household list (one row per member, the household's columns repeated —
-the same column contract as the import, so an export can be imported back). Personal data
-(citizen IDs, birth dates) are masked for users without the right, every text cell that a
-spreadsheet could run as a formula is escaped, and every export is recorded."""
+the same column contract as the import, so a full export can be imported back). Personal data
+(citizen IDs, birth dates) are masked by default, for everyone; a full export is an explicit
+choice with a reason, for users who may see the data, and shows it only for the households whose
+data they may see (``tamky_poverty.personal_data``, policy 4). Every text cell that a spreadsheet
+could run as a formula is escaped, and every export is recorded with its filter, its size, whether
+it was masked and the reason."""
 
 from __future__ import annotations
 
@@ -18,20 +21,18 @@ from openpyxl.utils import get_column_letter
 
 from households import selectors
 from households.io import columns as C
-from households.io.parsing import ESCAPE_CHARS
 from households.io.template import cell_value
 from households.models import Deprivation, Member
-from tamky_poverty import personal_data, scoping
+from tamky_poverty import personal_data
+from tamky_poverty.text import spreadsheet_safe
 
 CHUNK = 2000
 
 
 def escape(value):
-    """Text that starts like a formula gets a leading apostrophe: a spreadsheet shows it, never
-    runs it (CSV/XLSX injection)."""
-    if isinstance(value, str) and value and value[0] in ESCAPE_CHARS:
-        return "'" + value
-    return value
+    """Text a spreadsheet could run as a formula gets a leading apostrophe: shown, never run
+    (CSV/XLSX injection; ``tamky_poverty.text.spreadsheet_safe``, the one guard of every export)."""
+    return spreadsheet_safe(value)
 
 
 @dataclass
@@ -48,11 +49,12 @@ def _chunks(values, size=CHUNK):
         yield values[start:start + size]
 
 
-def export_rows(*, actor, filters) -> tuple[list[list], int, bool]:
+def export_rows(*, actor, filters, full: bool = False) -> tuple[list[list], int, bool]:
     """The rows (values in ``C.COLUMNS`` order), the household count, and whether personal
-    data were shown in full. A fixed number of queries per 2,000 households."""
+    data were shown in full (only when ``full`` is asked for and the actor may see them). A fixed
+    number of queries per 2,000 households."""
     households = list(selectors.household_list(actor=actor, filters=filters).select_related("current_assessment"))
-    full = scoping.can_see_personal_data(actor)
+    full = full and personal_data.can_see(actor)
     members: dict[int, list[Member]] = defaultdict(list)
     deprived: dict[int, list[int]] = defaultdict(list)
     for chunk in _chunks([h.pk for h in households]):
@@ -79,7 +81,7 @@ def export_rows(*, actor, filters) -> tuple[list[list], int, bool]:
                 "deprived": ", ".join(str(n) for n in deprived.get(a.pk, [])),
                 "decision_number": a.decision_number, "decision_date": a.decision_date,
             })
-        personal = full and scoping.can_see_personal_data(actor, h)
+        personal = full and personal_data.can_see(actor, h)
         for m in members.get(h.pk) or [None]:
             values = dict(household_values)
             if m is not None:
@@ -91,13 +93,18 @@ def export_rows(*, actor, filters) -> tuple[list[list], int, bool]:
     return rows, len(households), full
 
 
-def export_households(*, actor, filters, fmt: str, filter_repr: dict | None = None) -> Export:
-    rows, household_count, full = export_rows(actor=actor, filters=filters)
+def export_households(*, actor, filters, fmt: str, filter_repr: dict | None = None, full: bool = False,
+                      reason: str = "") -> Export:
+    """The filtered list as XLSX or CSV. ``full`` (with a ``reason``, required) asks for full
+    citizen IDs and birth dates; without it they are masked."""
+    if full and not reason.strip():
+        raise ValueError("a full export needs a reason")
+    rows, household_count, full = export_rows(actor=actor, filters=filters, full=full)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
     if fmt == "csv":
         out = io.StringIO()
         out.write("\ufeff")  # Excel opens UTF-8 with a byte-order mark correctly
-        writer = csv.writer(out)
+        writer = csv.writer(out, quoting=csv.QUOTE_ALL)  # a separator inside a cell never splits it
         writer.writerow(C.HEADINGS)
         for row in rows:
             writer.writerow([v.strftime("%d/%m/%Y") if isinstance(v, dt.date) else ("" if v is None else v) for v in row])
@@ -131,5 +138,6 @@ def export_households(*, actor, filters, fmt: str, filter_repr: dict | None = No
     personal_data.record_access(
         actor, "export", f"Danh sách hộ gia đình ({ext.upper()})",
         filter=filter_repr or {}, rows=len(rows), households=household_count, personal_data_masked=not full,
+        **({"reason": reason.strip()} if full else {}),
     )
     return Export(content, f"danh-sach-ho-{stamp}.{ext}", content_type, len(rows), household_count)

@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connections, router, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -127,6 +127,10 @@ class ImportRefused(Exception):
     """Raised inside the transaction to roll everything back."""
 
 
+CHANGED_MEANWHILE = ("Sổ hộ vừa được thay đổi trong lúc nhập (có thể tệp này đã được nhập ở một cửa sổ khác). "
+                     "Không dữ liệu nào của tệp được ghi; hãy tải tệp lên lại để kiểm tra với sổ hiện tại.")
+
+
 # --- Entry points ----------------------------------------------------------------------------
 
 def import_file(source, *, actor, unit: AdministrativeUnit | None = None, dry_run: bool = True,
@@ -163,6 +167,12 @@ def import_file(source, *, actor, unit: AdministrativeUnit | None = None, dry_ru
             if report.rows >= db.BULK_ROWS:
                 transaction.on_commit(lambda: db.refresh_statistics(router.db_for_write(Household)))
     except ImportRefused:
+        report.applied = False
+        return report
+    except IntegrityError:
+        # Another import or page wrote the same households or citizen IDs meanwhile (a double
+        # click on "confirm" in two tabs): nothing of this file was written.
+        report.file_message = CHANGED_MEANWHILE
         report.applied = False
         return report
     report.applied = True
@@ -226,6 +236,7 @@ class _Analysis:
         self.report = report
         self.today = timezone.localdate()
         self._clean_memo: dict = {}
+        self._households: dict[int, Household] = {}
 
     # 1. headings
     def _map_headings(self) -> dict[str, int] | None:
@@ -461,6 +472,11 @@ class _Analysis:
         add = self.report.add
         plan.existing = existing.get(plan.key)
         first = plan.rows[0].number
+        if plan.existing is not None and plan.existing.is_deleted:
+            # A deleted household stays deleted: the import neither updates nor revives it.
+            add(first, "code", f"Hộ “{plan.code}” đã bị xoá khỏi sổ ({plan.existing.deleted_reason}); không nhập "
+                               "được cho hộ đã xoá. Dùng mã hộ khác, hoặc liên hệ quản trị nếu hộ bị xoá nhầm.")
+            return
         if plan.existing is None:
             obj = Household(unit=plan.unit, code=plan.code)
             for key in C.HOUSEHOLD_FIELDS:
@@ -489,7 +505,8 @@ class _Analysis:
             if cid and cid in by_cid:
                 member_id, household_id = by_cid[cid]
                 if household_id != obj.pk:
-                    add(row.number, "citizen_id", f"Số định danh “{cid}” đã có trong sổ, thuộc thành viên của một hộ khác.")
+                    add(row.number, "citizen_id", f"Số định danh “{cid}”: "
+                                                  + personal_data.citizen_id_taken_message(self.actor, self._household(household_id)))
                     continue
                 member = by_id.get(member_id)
             if member is None:
@@ -533,6 +550,12 @@ class _Analysis:
             add(first, "relation", f"Hộ “{plan.code}” đã có chủ hộ khác trong sổ ({other_heads[0].full_name}): "
                                    "ghi dòng của người đó trong tệp (với quan hệ mới) hoặc sửa trong trang hộ.")
         self._plan_assessment(plan, decisions)
+
+    def _household(self, pk) -> Household:
+        """The household holding a citizen ID the file repeats (for the message; rare)."""
+        if pk not in self._households:
+            self._households[pk] = Household.objects.select_related("unit").get(pk=pk)
+        return self._households[pk]
 
     def _plan_assessment(self, plan: _HouseholdPlan, decisions):
         v = plan.values
@@ -697,7 +720,20 @@ def _unit_name_key(name: str) -> str:
 
 # --- Apply -----------------------------------------------------------------------------------
 
+def _lock_unchanged_since_analysis(plan: _Plan, report: ImportReport) -> None:
+    """The households the file updates, locked and compared with the versions the analysis read:
+    a household saved meanwhile (its page, another import) refuses the whole file rather than
+    being overwritten with a stale plan."""
+    expected = {hp.obj.pk: hp.obj.version for hp in plan.households if hp.existing is not None}
+    for chunk in _chunks(list(expected)):
+        for pk, version in Household.objects.select_for_update().filter(pk__in=chunk).values_list("pk", "version"):
+            if expected[pk] != version:
+                report.file_message = CHANGED_MEANWHILE
+                raise ImportRefused
+
+
 def _apply(plan: _Plan, *, actor, report: ImportReport) -> None:
+    _lock_unchanged_since_analysis(plan, report)
     now = timezone.now()
     new_households, updated_households, search_only = [], [], []
     household_fields = set()

@@ -5,13 +5,15 @@ spaces, decomposed diacritics, numbers stored as text, dates as serial numbers o
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
+
 from households.io.columns import Column
 from households.text import fold, nfc
-
-ESCAPE_CHARS = ("=", "+", "-", "@", "\t", "\r")
+from tamky_poverty.text import clean_text, first_forbidden, spreadsheet_unescape
 
 
 class CellError(Exception):
@@ -27,7 +29,16 @@ def show(value) -> str:
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return nfc(str(value))[:60]
+    text = str(value)
+    while (bad := first_forbidden(text, multiline=True)) is not None:  # no NUL, override… in a message
+        text = text.replace(bad, "\ufffd")
+    return nfc(text)[:60]
+
+
+def _finite(value) -> None:
+    """A number cell holding NaN or an infinity (a crafted file: Excel cannot type them)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise CellError(f"Ô chứa giá trị số không hợp lệ (“{value}”): ghi một số bình thường.")
 
 
 def _number_text(value) -> str | None:
@@ -42,18 +53,22 @@ def _number_text(value) -> str | None:
 
 
 def parse_text(value) -> str:
+    """A cell as stored text: ``tamky_poverty.text.clean_text`` (the normaliser of the forms), so a
+    NUL, a control character or a right-to-left override is a cell error, never stored."""
     if value is None:
         return ""
+    _finite(value)
     digits = _number_text(value)
     if digits is not None:
         return digits
     if isinstance(value, (dt.date, dt.datetime)):
         return value.strftime("%d/%m/%Y")
-    text = nfc(str(value))
-    # Undo the export's formula escaping ("'=..." → "=...").
-    if len(text) > 1 and text[0] == "'" and text[1] in ESCAPE_CHARS:
-        text = text[1:]
-    return text
+    try:
+        # The export's formula escaping is undone first ("'=..." → "=...", "'a;=1" → "a;=1"), on
+        # the text as the export wrote it, then the text is normalised like a form's.
+        return clean_text(spreadsheet_unescape(str(value).strip()))
+    except ValidationError as error:
+        raise CellError(error.messages[0]) from None
 
 
 def choice_index(column: Column) -> dict[str, object]:
@@ -97,7 +112,7 @@ def parse_int(value, *, low: int | None = None, high: int | None = None) -> int:
         number = int(value)
     else:
         text = parse_text(value).replace(" ", "")
-        if not re.fullmatch(r"-?\d+", text):
+        if not re.fullmatch(r"-?\d{1,18}", text):
             raise CellError(f"“{show(value)}” không phải là số nguyên.")
         number = int(text)
     if low is not None and high is not None and not low <= number <= high:
@@ -111,12 +126,13 @@ _MONEY_JUNK = re.compile(r"[\s.,]|đ$|đồng$|vnđ$|vnd$", re.IGNORECASE)
 def parse_money(value) -> int:
     if isinstance(value, bool):
         raise CellError(f"Thu nhập “{show(value)}” không phải là số.")
+    _finite(value)
     if isinstance(value, (int, float)):
         number = round(value)
     else:
         text = parse_text(value).lower().replace("đồng", "").replace("vnđ", "").replace("vnd", "").replace("đ", "")
         text = re.sub(r"[\s.,]", "", text)
-        if not re.fullmatch(r"-?\d+", text):
+        if not re.fullmatch(r"-?\d{1,18}", text):
             raise CellError(f"Thu nhập “{show(value)}” không phải là số (ghi số đồng, ví dụ 1500000).")
         number = int(text)
     if number < 0:
@@ -127,6 +143,7 @@ def parse_money(value) -> int:
 def parse_decimal(value) -> Decimal:
     if isinstance(value, bool):
         raise CellError(f"“{show(value)}” không phải là số.")
+    _finite(value)
     if isinstance(value, (int, float)):
         number = Decimal(str(value))
     else:
@@ -139,7 +156,10 @@ def parse_decimal(value) -> Decimal:
             raise CellError(f"“{show(value)}” không phải là số.")
     if number < 0:
         raise CellError(f"“{show(value)}” không được âm.")
-    return number.quantize(Decimal("0.1"))
+    try:
+        return number.quantize(Decimal("0.1"))
+    except InvalidOperation:  # more digits than a decimal can hold (e.g. 1e40)
+        raise CellError(f"“{show(value)}” quá lớn.") from None
 
 
 _DATE_TEXT = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")

@@ -1,12 +1,22 @@
-"""Safe reading of an uploaded household list. Only values are read (``data_only=True``: a
-formula contributes the value Excel last computed, never runs); every failure becomes a
-``FileProblem`` with a Vietnamese message."""
+"""Safe reading of an uploaded household list. Only values are read (a formula contributes the
+value Excel last computed, never runs); every failure becomes a ``FileProblem`` with a
+Vietnamese message.
+
+``read_sheet`` is the one entry point. It checks the size and the kind of file here, and leaves
+everything that decompresses or parses to a child process with memory and time limits
+(``households.io.sheet_worker``): a hostile workbook fails there with a message, and the web
+worker that received it goes on serving."""
 
 from __future__ import annotations
 
 import io
+import json
+import logging
 import os
-import zipfile
+import pickle
+import signal
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +25,8 @@ from django.conf import settings
 
 from households.io.columns import DATA_SHEET, heading_key
 
+logger = logging.getLogger(__name__)
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 
@@ -22,15 +34,17 @@ ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 class FileProblem(Exception):
     """The file as a whole cannot be read (not a row/column problem)."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, *, reader_peak_kb: int | None = None):
         super().__init__(message)
         self.message = message
+        self.reader_peak_kb = reader_peak_kb
 
 
 @dataclass
 class Sheet:
     headings: list[str]
     rows: list[tuple[int, tuple]]  # (Excel row number, values)
+    reader_peak_kb: int | None = None  # the reading child's peak memory
 
 
 def read_bytes(source) -> bytes:
@@ -59,11 +73,12 @@ def too_big_message(size: int) -> str:
     )
 
 
-def open_workbook(data: bytes):
-    """Checks what the bytes are, then opens them with calamine (a Rust reader, ~10× faster than
-    openpyxl on large lists). Cached values only: formulas are never evaluated."""
-    from python_calamine import CalamineWorkbook
+CORRUPT = "Tệp Excel bị hỏng, không đọc được. Hãy mở tệp bằng Excel, lưu lại rồi tải lên lại."
+NOT_XLSX = "Tệp không phải là bảng tính Excel (.xlsx). Hãy dùng tệp mẫu tải từ trang này."
 
+
+def check_kind(data: bytes) -> None:
+    """What the bytes are, from their first bytes only (no decompression, no parsing)."""
     if not data:
         raise FileProblem("Tệp rỗng (0 byte).")
     if data.startswith(OLE_MAGIC):
@@ -71,44 +86,128 @@ def open_workbook(data: bytes):
             raise FileProblem("Bảng tính được đặt mật khẩu. Hãy bỏ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc) rồi tải lên lại.")
         raise FileProblem("Tệp là định dạng Excel cũ (.xls). Hãy mở bằng Excel và lưu lại dưới dạng .xlsx.")
     if not data.startswith(b"PK"):
-        raise FileProblem("Tệp không phải là bảng tính Excel (.xlsx). Hãy dùng tệp mẫu tải từ trang này.")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise FileProblem("Tệp Excel bị hỏng, không đọc được. Hãy mở tệp bằng Excel, lưu lại rồi tải lên lại.")
-    if "xl/workbook.xml" not in names:
-        raise FileProblem("Tệp không phải là bảng tính Excel (.xlsx). Hãy dùng tệp mẫu tải từ trang này.")
-    try:
-        return CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception:  # calamine raises its own errors on damaged parts
-        raise FileProblem("Tệp Excel bị hỏng, không đọc được. Hãy mở tệp bằng Excel, lưu lại rồi tải lên lại.")
+        raise FileProblem(NOT_XLSX)
 
 
-def _clean_cell(value):
-    return None if value is None or (isinstance(value, str) and not value.strip()) else value
+def limits() -> dict:
+    """The bounds of a readable upload (settings ``IMPORT_*``; README, "Importing")."""
+    return {
+        "max_bytes": settings.IMPORT_MAX_BYTES,
+        "max_entries": settings.IMPORT_MAX_ARCHIVE_ENTRIES,
+        "max_uncompressed": settings.IMPORT_MAX_UNCOMPRESSED_BYTES,
+        "max_rows": settings.IMPORT_MAX_ROWS,
+        "max_columns": settings.IMPORT_MAX_COLUMNS,
+        "max_cells": settings.IMPORT_MAX_CELLS,
+        "memory_bytes": settings.IMPORT_READ_MEMORY_MB * 1024 * 1024,
+        "cpu_seconds": settings.IMPORT_READ_SECONDS,
+        "data_sheet_key": heading_key(DATA_SHEET),
+    }
+
+
+class _ResultUnpickler(pickle.Unpickler):
+    """Only what the worker writes: builtins (tuples, lists, dicts, str, numbers) and datetime
+    values. Anything else in the stream is refused, whatever happened in the child."""
+
+    ALLOWED = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"), ("datetime", "timedelta"),
+               ("datetime", "timezone")}
+
+    def find_class(self, module, name):
+        if (module, name) in self.ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name}")
+
+
+def _n(number) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def _refusal(problem: dict) -> FileProblem:
+    refusal = _refusal_message(problem)
+    refusal.reader_peak_kb = problem.get("peak_kb")
+    return refusal
+
+
+def _refusal_message(problem: dict) -> FileProblem:
+    code = problem.get("problem")
+    lim = limits()
+    if code == "too_many_entries":
+        return FileProblem(f"Tệp có quá nhiều thành phần ({problem.get('entries')}; tối đa {lim['max_entries']}): "
+                           "không phải một danh sách hộ bình thường. Hãy chép danh sách sang tệp mẫu rồi tải lên.")
+    if code == "too_big_uncompressed":
+        return FileProblem(f"Nội dung tệp sau khi giải nén vượt quá {lim['max_uncompressed'] // (1024 * 1024)} MB. "
+                           "Hãy chia danh sách thành nhiều tệp nhỏ hơn.")
+    if code == "too_large":
+        return FileProblem(
+            f"Trang tính “{problem.get('sheet')}” có ô đến dòng {_n(problem.get('rows'))}, cột "
+            f"{_n(problem.get('columns'))} — vượt giới hạn {_n(lim['max_rows'])} dòng, {_n(lim['max_columns'])} cột, "
+            f"{_n(lim['max_cells'])} ô. Hãy xoá các dòng, cột thừa ở cuối trang tính (kể cả ô chỉ có định dạng) "
+            "hoặc chia danh sách thành nhiều tệp."
+        )
+    if code == "memory":
+        return FileProblem(TOO_MUCH_MEMORY)
+    if code == "no_sheet":
+        return FileProblem("Tệp không có trang tính nào.")
+    if code == "not_xlsx":
+        return FileProblem(NOT_XLSX)
+    return FileProblem(CORRUPT)
+
+
+def run_reader(data: bytes) -> tuple[str, list[tuple[int, tuple]], int | None]:
+    """Read the workbook in a child process with memory and time limits
+    (``households.io.sheet_worker``): the data sheet's name and its non-blank rows. A file the
+    child refuses, cannot read within its limits, or dies on raises ``FileProblem``; this process
+    only ever receives plain values. Also returns the child's peak memory (KiB)."""
+    lim = limits()
+    command = [sys.executable, "-E", "-s", "-m", "households.io.sheet_worker", json.dumps(lim)]
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
+    try:
+        done = subprocess.run(command, input=data, capture_output=True, cwd=settings.BASE_DIR, env=env,
+                              timeout=lim["cpu_seconds"] + 10, check=False)
+    except subprocess.TimeoutExpired:
+        raise FileProblem(TOO_SLOW) from None
+    if done.returncode != 0:
+        if done.returncode == -signal.SIGXCPU or done.returncode == -signal.SIGKILL:
+            raise FileProblem(TOO_SLOW)
+        if done.returncode == -signal.SIGABRT or b"MemoryError" in done.stderr:
+            raise FileProblem(TOO_MUCH_MEMORY)
+        logger.warning("household file reader failed (%s): %s", done.returncode, done.stderr[-2000:])
+        raise FileProblem(CORRUPT)
+    stream = io.BytesIO(done.stdout)
+    try:
+        head = _ResultUnpickler(stream).load()
+        if "problem" in head:
+            raise _refusal(head)
+        rows = []
+        while True:
+            item = _ResultUnpickler(stream).load()
+            if isinstance(item, dict):
+                break
+            rows.extend(item)
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, KeyError):
+        raise FileProblem(CORRUPT) from None
+    return head["sheet"], rows, head.get("peak_kb")
+
+
+TOO_MUCH_MEMORY = ("Tệp cần quá nhiều bộ nhớ để đọc (nhiều khả năng là tệp bất thường hoặc đã hỏng). "
+                   "Hãy chép danh sách sang tệp mẫu rồi tải lên lại.")
+TOO_SLOW = ("Đọc tệp quá lâu nên đã dừng (nhiều khả năng là tệp bất thường). Hãy chia danh sách thành nhiều "
+            "tệp nhỏ hơn hoặc chép sang tệp mẫu.")
 
 
 def read_sheet(source) -> Sheet:
     """The data sheet (“Danh sách” if present, otherwise the first sheet): the heading row
-    (the first non-empty row) and every non-blank row after it."""
+    (the first non-empty row) and every non-blank row after it.
+
+    The one bounded reading of an uploaded household list — the upload page, the
+    ``import_households`` command and (later) a background task all call it: size and kind are
+    checked here, everything else in a limited child process (``run_reader``)."""
     data = read_bytes(source)
-    workbook = open_workbook(data)
-    names = workbook.sheet_names
-    wanted = next((n for n in names if heading_key(n) == heading_key(DATA_SHEET)), names[0] if names else None)
-    if wanted is None:
-        raise FileProblem("Tệp không có trang tính nào.")
-    try:
-        # skip_empty_area=False keeps leading blank rows, so list index + 1 is the Excel row.
-        raw_rows = workbook.get_sheet_by_name(wanted).to_python(skip_empty_area=False)
-    except Exception:
-        raise FileProblem("Tệp Excel bị hỏng, không đọc được. Hãy mở tệp bằng Excel, lưu lại rồi tải lên lại.")
+    check_kind(data)
+    wanted, raw_rows, peak = run_reader(data)
+    del data
     headings = None
     rows: list[tuple[int, tuple]] = []
-    for number, raw in enumerate(raw_rows, start=1):
-        values = tuple(_clean_cell(v) for v in raw)
-        if not any(v is not None for v in values):
-            continue
+    for number, values in raw_rows:
         if headings is None:
             headings = [("" if v is None else str(v)) for v in values]
             continue
@@ -117,7 +216,7 @@ def read_sheet(source) -> Sheet:
         raise FileProblem(f"Trang tính “{wanted}” trống: không có dòng tiêu đề và không có dữ liệu.")
     if not rows:
         raise FileProblem(f"Trang tính “{wanted}” chỉ có dòng tiêu đề, không có dòng dữ liệu nào.")
-    return Sheet(headings=headings, rows=rows)
+    return Sheet(headings=headings, rows=rows, reader_peak_kb=peak)
 
 
 def to_dataset(sheet: Sheet) -> tablib.Dataset:

@@ -74,7 +74,7 @@ def test_backup_restores_to_an_identical_register(ref, ward_officer, tnmt, admin
     assert len(before["support.SupportAction"]) == 1 * 3
     assert before["households.HistoricalHousehold"]
 
-    backup = tmp_path / "dang-ky.xml.gz"
+    backup = tmp_path / "dang-ky.json.gz"
     call_command("backup_register", output=str(backup))
     assert backup.stat().st_size > 0
 
@@ -96,7 +96,115 @@ def test_backup_restores_to_an_identical_register(ref, ward_officer, tnmt, admin
 
 @pytest.mark.django_db
 def test_restore_refuses_a_database_that_already_has_data(ref, ward_officer, tmp_path):
-    backup = tmp_path / "b.xml"
+    backup = tmp_path / "b.json"
     call_command("backup_register", output=str(backup))
     with pytest.raises(CommandError, match="đã có dữ liệu"):
         call_command("restore_register", str(backup))
+
+
+# --- Issue 15: hostile strings round-trip byte for byte; a failed backup leaves nothing ----------
+
+# Strings a register may hold from before the text rules (issue 15) or from a script: control
+# characters the XML serializer could not write, spaces it stripped on restore, markup, overrides.
+HOSTILE = [
+    "tab\tvertical\x0bform\x0cunit\x1fdel\x7fnel\x85",
+    "  hai dấu cách đầu và cuối  ",
+    "dòng 1\r\ndòng 2\rdòng 3\n",
+    "\u202eđảo chiều\u202c \u200bvô hình\ufeff",
+    "]]><![CDATA[ <b>&amp;</b> \"ngoặc\" 'đơn' \\ gạch",
+    "Nguye\u0302\u0303n (NFD) 👪 𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+    " ",
+]
+
+
+def _plant_hostile_strings(ref, ward_officer, tnmt):
+    """Hostile values saved without validation (as legacy data would be), each save writing an
+    audit-history row that carries the value too."""
+    from tamky_poverty.models import AccessRecord
+
+    household = household_with_head(ref.an_phu, code="HOSTILE")
+    for n, value in enumerate(HOSTILE):
+        household.address = value
+        household.village = value[:100]
+        household._history_user = ward_officer
+        household.save()
+        member = household.members.get()
+        member.full_name = value[:100]
+        member.ethnicity = value[:40]
+        member._history_user = ward_officer
+        member.save()
+        SupportAction.objects.create(
+            household=household, kind=SupportKind.LIVELIHOOD, household_class="poor", description=value,
+            notes=value, sponsor=value[:200], lead_agency=ref.agencies["ttyt"], plan_year=2025,
+            amount=10**15 + n, created_by=tnmt)
+        AccessRecord.objects.create(user=tnmt, action="export", object_repr=value, detail={"filter": {"q": value}})
+    MonthlyReport.objects.create(unit=ref.an_phu, year=2025, month=7, status="draft", difficulties="\n".join(HOSTILE),
+                                 proposals=HOSTILE[1], prepared_by=ward_officer,
+                                 snapshot={"rows": [[value, 1.5] for value in HOSTILE]})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_backup_and_restore_keep_hostile_strings_byte_for_byte(ref, ward_officer, tnmt, tmp_path):
+    build_register(ref, ward_officer, tnmt)
+    _plant_hostile_strings(ref, ward_officer, tnmt)
+    before = register_snapshot()
+    assert any(row["address"] == HOSTILE[0] for row in before["households.HistoricalHousehold"])
+
+    backup = tmp_path / "dang-ky.json.gz"
+    call_command("backup_register", output=str(backup))
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("restore_register", str(backup))
+    after = register_snapshot()
+    for label in before:
+        assert after[label] == before[label], label
+    restored = Household.objects.get(code="HOSTILE")
+    assert restored.address == HOSTILE[-1]
+    assert MonthlyReport.objects.get(month=7).proposals == "  hai dấu cách đầu và cuối  "  # not stripped
+
+
+@pytest.mark.django_db
+def test_a_failed_backup_leaves_no_file_and_keeps_the_previous_one(ref, ward_officer, tnmt, tmp_path, monkeypatch):
+    from tamky_poverty.management.commands import backup_register
+
+    build_register(ref, ward_officer, tnmt)
+    backup = tmp_path / "dang-ky.json.gz"
+    call_command("backup_register", output=str(backup))
+    previous = backup.read_bytes()
+
+    real_objects = backup_register._objects
+
+    def breaks_halfway(using):
+        for n, obj in enumerate(real_objects(using)):
+            if n == 40:
+                raise OSError("Ổ đĩa đầy")
+            yield obj
+
+    monkeypatch.setattr(backup_register, "_objects", breaks_halfway)
+    with pytest.raises(CommandError, match="Sao lưu thất bại, không tệp nào được ghi: Ổ đĩa đầy"):
+        call_command("backup_register", output=str(backup))
+    assert [p.name for p in tmp_path.iterdir()] == ["dang-ky.json.gz"]  # no partial file left
+    assert backup.read_bytes() == previous  # the earlier backup is untouched
+
+    fresh = tmp_path / "moi.json.gz"
+    with pytest.raises(CommandError):
+        call_command("backup_register", output=str(fresh))
+    assert not fresh.exists()
+
+
+@pytest.mark.django_db
+def test_backup_file_is_readable_by_its_owner_only(ref, tmp_path):
+    backup = tmp_path / "b.json.xz"
+    call_command("backup_register", output=str(backup))
+    assert backup.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.django_db
+def test_restore_of_a_damaged_file_writes_nothing(ref, tmp_path):
+    from tamky_poverty.models import User
+
+    damaged = tmp_path / "hong.json"
+    damaged.write_text('[{"model": "tamky_poverty.user", "pk": 1, "fields": {"username": "a"', encoding="utf-8")
+    User.objects.all().delete()
+    with pytest.raises(CommandError, match="không dữ liệu nào được ghi"):
+        call_command("restore_register", str(damaged))
+    assert not User.objects.exists()

@@ -128,6 +128,7 @@ EXPECT: dict[str, Row] = {
     "household_io:import": Row(named("household_io:import"), (LOGIN, 200, 403, 200, 200)),
     "household_io:import_confirm": Row(named("household_io:import_confirm"), (LOGIN, 405, 405, 405, 405)),
     "household_io:export": Row(named("household_io:export"), (LOGIN, 200, 200, 200, 200)),
+    "household_io:export_full": Row(named("household_io:export_full"), (LOGIN, 200, 404, 200, 200)),
     # --- plan and targets (read for all; TNMT and admin edit)
     "targets:plan": Row(named("targets:plan"), (LOGIN, 200, 200, 200, 200)),
     "targets:progress": Row(named("targets:progress"), (LOGIN, 200, 200, 200, 200)),

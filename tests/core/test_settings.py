@@ -29,7 +29,7 @@ def test_production_refuses_to_start_without_secret_key():
 def test_debug_gets_a_development_key_and_sqlite_by_default():
     result = _run({"DEBUG": "1"}, "print(settings.DATABASES['default']['ENGINE'], settings.SECRET_KEY.startswith('dev-only'))")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "True"]
+    assert result.stdout.split() == ["tamky_poverty.backends.sqlite3", "True"]  # SQLite, PostgreSQL integer bounds
 
 
 def test_database_url_selects_postgresql():

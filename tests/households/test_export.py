@@ -54,20 +54,62 @@ def register(ref, admin_user):
     return a, b, t
 
 
-def test_ward_officer_exports_own_unit_with_personal_data_and_the_export_is_recorded(ward_client, ward_officer, register):
+REASON = "Đối chiếu danh sách cấp thẻ BHYT với BHXH"
+
+
+def full_export(client, fmt="xlsx", reason=REASON, **filters):
+    return client.post(reverse("household_io:export_full"), {"format": fmt, "reason": reason, **filters})
+
+
+def test_export_masks_personal_data_by_default_for_everyone(ward_client, ward_officer, tnmt_client, register):
     response = ward_client.get(reverse("household_io:export"), {"format": "xlsx"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows, _ = xlsx_rows(response)
     assert sorted({r[CODE] for r in rows}) == ["AP-1", "AP-2"]  # no Tam Thăng household
     a_head = next(r for r in rows if r[NAME] == "Nguyễn Văn An")
-    assert a_head[CID] == register[0].members.get(relation="head").citizen_id
-    assert a_head[BORN] == dt.datetime(1980, 5, 17)
+    cid = register[0].members.get(relation="head").citizen_id
+    assert a_head[CID] == cid[0] + "*" * 10 + cid[-1]
+    assert str(a_head[BORN]) == "1980"
     assert a_head[C.HEADINGS.index("Phân loại")] == "Hộ nghèo"
     assert a_head[C.HEADINGS.index("Chỉ số thiếu hụt")] == "4, 11, 12"
     record = AccessRecord.objects.get(user=ward_officer, action="export")
     assert record.detail["rows"] == 3 and record.detail["households"] == 2
-    assert record.detail["personal_data_masked"] is False
+    assert record.detail["personal_data_masked"] is True and "reason" not in record.detail
+    body = tnmt_client.get(reverse("household_io:export"), {"format": "csv"}).content.decode("utf-8-sig")
+    assert cid not in body  # TNMT too: a full export is a separate, explicit choice
+
+
+def test_full_export_needs_a_reason_and_is_recorded_with_it(ward_client, ward_officer, register):
+    page = ward_client.get(reverse("household_io:export_full"), {"q": "nguyen"})
+    assert page.status_code == 200 and 'name="q" value="nguyen"' in page.content.decode()
+    refused = full_export(ward_client, reason="  ")
+    assert refused.status_code == 400 and "invalid-feedback" in refused.content.decode()
+    assert not AccessRecord.objects.filter(action="export").exists()
+
+    response = full_export(ward_client)
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows, _ = xlsx_rows(response)
+    assert sorted({r[CODE] for r in rows}) == ["AP-1", "AP-2"]
+    a_head = next(r for r in rows if r[NAME] == "Nguyễn Văn An")
+    assert a_head[CID] == register[0].members.get(relation="head").citizen_id
+    assert a_head[BORN] == dt.datetime(1980, 5, 17)
+    record = AccessRecord.objects.get(user=ward_officer, action="export")
+    assert record.detail["personal_data_masked"] is False and record.detail["reason"] == REASON
+    assert record.detail["rows"] == 3
+
+
+def test_full_export_keeps_the_list_filters(tnmt_client, tnmt, register, ref):
+    rows = csv_rows(full_export(tnmt_client, fmt="csv", unit=ref.tam_thang.pk))
+    assert [r[CODE] for r in rows] == ["TT-1"]
+    assert rows[0][CID] == register[2].members.get().citizen_id
+    assert AccessRecord.objects.get(user=tnmt, action="export").detail["filter"] == {"unit": str(ref.tam_thang.pk)}
+
+
+def test_agency_officer_has_no_full_export(agency_client, register):
+    assert agency_client.get(reverse("household_io:export_full")).status_code == 404
+    assert full_export(agency_client).status_code == 404
+    assert not AccessRecord.objects.filter(action="export").exists()
 
 
 def test_export_applies_the_list_filters_and_records_them(tnmt_client, tnmt, register, ref):
@@ -78,6 +120,24 @@ def test_export_applies_the_list_filters_and_records_them(tnmt_client, tnmt, reg
     record = AccessRecord.objects.get(user=tnmt, action="export")
     assert record.detail["filter"] == {"unit": str(ref.tam_thang.pk), "q": "tran van"}
     assert record.detail["rows"] == 1
+
+
+@pytest.mark.parametrize("value", ["a;=1+1", "Tổ 3, +84 905", "x\t=cmd|' /C calc'!A0", "x|@SUM(1)", " =1+1",
+                                   "\"=1+1", "＝1+1", "Lê;－5"])
+def test_formula_after_a_separator_comes_out_inert(admin_client_, admin_user, ref, value):
+    """LibreOffice and Excel split a CSV line at ; (or tab, |) when set to: "a;=1+1" would become a
+    cell "=1+1". Every text with a formula start after a separator is escaped too, and the import
+    takes the apostrophe off again."""
+    household = household_with_head(ref.an_phu, code="AP-F", address=value)
+    rows = csv_rows(admin_client_.get(reverse("household_io:export"), {"format": "csv"}))
+    assert rows[0][C.HEADINGS.index("Địa chỉ")] == "'" + value
+    response = full_export(admin_client_)
+    assert xlsx_rows(response)[0][0][C.HEADINGS.index("Địa chỉ")] == "'" + value
+    Household.objects.filter(pk=household.pk).update(address="khác")
+    report = import_file(response.content, actor=admin_user, dry_run=False)
+    assert report.ok, [str(p) for p in report.problems]
+    household.refresh_from_db()
+    assert household.address == " ".join(value.split())  # the apostrophe is gone again
 
 
 def test_formula_in_a_name_comes_out_inert(admin_client_, ref):
@@ -121,7 +181,7 @@ def test_export_runs_a_fixed_number_of_queries(admin_client_, ref, django_assert
 
 
 def test_round_trip_export_then_import_changes_nothing(admin_client_, admin_user, register):
-    response = admin_client_.get(reverse("household_io:export"), {"format": "xlsx"})
+    response = full_export(admin_client_)
     report = import_file(response.content, actor=admin_user, dry_run=False)
     assert report.ok, [str(p) for p in report.problems]
     assert not report.has_changes
@@ -151,7 +211,7 @@ def test_round_trip_into_an_empty_register_reproduces_it(admin_client_, admin_us
                   date_of_birth=dt.date(1940, 1, 1), has_disability=True, social_allowance=True, ethnicity="Cơ Tu")
     household_with_head(ref.tam_thang, code="TT-1", head_name="Trần Văn Thăng", address="Thôn 2")
     before = _snapshot()
-    response = admin_client_.get(reverse("household_io:export"), {"format": "xlsx"})
+    response = full_export(admin_client_)
     Member.objects.all().delete()
     Household.objects.all().delete()
     report = import_file(response.content, actor=admin_user, dry_run=False)
@@ -163,4 +223,5 @@ def test_round_trip_into_an_empty_register_reproduces_it(admin_client_, admin_us
 def test_list_page_has_export_and_import_buttons_keeping_the_filters(ward_client, register):
     html = ward_client.get(reverse("households:list"), {"q": "nguyen"}).content.decode()
     assert reverse("household_io:export") + "?format=xlsx&amp;q=nguyen" in html
+    assert reverse("household_io:export_full") + "?q=nguyen" in html
     assert reverse("household_io:import") in html

@@ -92,7 +92,7 @@ def test_valid_file_preview_writes_nothing_then_confirm_applies_everything(ward_
     assert Household.objects.count() == 2 and Member.objects.count() == 3
     h = Household.objects.get(code="AP-001")
     assert h.unit == ward_officer.unit and h.social_policy is True and h.group == "no_labour"
-    assert h.search_text == "ap-001 khoi pho 3 12 le loi nguyen van an 049058001234 nguyen thi binh"
+    assert h.search_text == "ap-001 khoi pho 3 12 le loi nguyen van an nguyen thi binh"  # never an ID
     head = h.members.get(relation="head")
     assert head.citizen_id == "049058001234" and head.social_allowance is True
     # audit history, bulk paths included, attributed to the officer
@@ -187,7 +187,9 @@ def test_duplicate_citizen_id_against_the_register(ward_officer, ref):
     cid = other.members.get().citizen_id
     before = state()
     report = import_file(workbook_bytes([head_row(citizen_id=cid)]), actor=ward_officer, dry_run=False)
-    assert problems(report) == [(2, "Số định danh cá nhân", f"Số định danh “{cid}” đã có trong sổ, thuộc thành viên của một hộ khác.")]
+    # the household is named: it is in the officer's own unit (issue 15: named only then)
+    assert problems(report) == [(2, "Số định danh cá nhân", f"Số định danh “{cid}”: Số định danh này đã được ghi "
+                                                           "cho một thành viên của hộ CU-1 (An Phú).")]
     assert state() == before
 
 

@@ -1,0 +1,1 @@
+"""SQLite with PostgreSQL's integer bounds (see ``base.py``)."""
