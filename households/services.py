@@ -23,7 +23,7 @@ from households.models import (
     Member,
     PovertyClass,
 )
-from households.standards import standard_for_year, standard_on
+from households.standards import standard_on
 from households.text import fold
 from tamky_poverty import integrity, personal_data
 
@@ -235,7 +235,7 @@ def assessment_record(
     today: dt.date | None = None,
 ) -> Assessment:
     """Record a review: classify the household by the standard in force on the effective date
-    (``year`` must fall in that standard's period), in the area kind of its unit on that date
+    (``year`` must be that date's year), in the area kind of its unit on that date
     (``households.territory.area_for``), store every indicator with its suggestion and the
     officer's override reason, and re-derive the movements of the household's decisions
     (``movements_rederive``): a decision effective before later ones is placed in the chain and
@@ -262,16 +262,12 @@ def assessment_record(
             raise ValidationError(_("Quyết định cần điều chỉnh không thuộc hộ này."))
         if not correction_reason:
             raise ValidationError({"correction_reason": _("Phải nêu lý do điều chỉnh quyết định.")})
-    standard = standard_on(effective_date)
-    try:
-        year_standard = standard_for_year(year)
-    except ValidationError as exc:
-        raise ValidationError({"year": exc.messages}) from None
-    if year_standard != standard:
+    if year != effective_date.year:
         raise ValidationError({"year": _(
-            "Năm rà soát %(y)s thuộc %(a)s nhưng danh sách có hiệu lực ngày %(d)s theo %(b)s: chuẩn nghèo "
-            "theo ngày danh sách có hiệu lực."
-        ) % {"y": year, "a": year_standard.name, "d": f"{effective_date:%d/%m/%Y}", "b": standard.name}})
+            "Năm rà soát %(y)s không khớp với ngày có hiệu lực %(d)s: danh sách có hiệu lực năm nào thì rà soát "
+            "cho năm đó, theo chuẩn nghèo của năm đó."
+        ) % {"y": year, "d": f"{effective_date:%d/%m/%Y}"}})
+    standard = standard_on(effective_date)
     area = territory.area_for(household, effective_date)
     unit, area_kind = area.unit, area.kind
     all_indicators = list(Indicator.objects.filter(standard=standard).order_by("number"))

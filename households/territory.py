@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import BigIntegerField, F, OuterRef, Q, Subquery
+from django.db.models import BigIntegerField, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -56,22 +56,47 @@ def area_for(household: Household, day: dt.date) -> Area:
     (phường → urban, xã → rural), unless TNMT recorded a transitional rule (``AreaRule``) for that
     unit or for a former unit of the household, in force that day; the most specific area wins
     (the oldest former unit). The basis names the rule or the unit."""
-    unit = unit_on(household, day)
-    areas = [unit.pk, *household.transfers.filter(effective_date__lte=day)
-             .order_by("-effective_date").values_list("from_unit_id", flat=True)]
-    rules = {r.unit_id: r for r in AreaRule.objects.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=day), unit_id__in=areas, valid_from__lte=day,
-    ).select_related("unit")}
-    for area_id in reversed(areas):
-        rule = rules.get(area_id)
-        if rule is not None:
-            kind_label = str(AreaKind(rule.area_kind).label).lower()
-            return Area(rule.area_kind, unit, rule, _(
-                "khu vực %(k)s theo quy định chuyển tiếp cho địa bàn %(a)s (%(b)s)"
-            ) % {"k": kind_label, "a": rule.unit, "b": rule.basis})
-    kind = unit.area_kind
-    return Area(kind, unit, None, _("khu vực %(k)s: %(u)s ngày %(d)s") % {
-        "k": str(AreaKind(kind).label).lower(), "u": unit, "d": f"{day:%d/%m/%Y}"})
+    return areas_for([(household, day)])[0]
+
+
+def areas_for(pairs: list[tuple[Household, dt.date]]) -> list[Area]:
+    """``area_for`` of many (household, day) pairs in a fixed number of queries."""
+    resolver = AreaResolver([h.pk for h, _day in pairs if h.pk])
+    return [resolver.area(h, day) for h, day in pairs]
+
+
+class AreaResolver:
+    """``area_for`` for many households (the import classifies thousands of rows): the transfers
+    of ``household_ids`` and every area rule are read once. A household not saved yet has no
+    transfers: its own unit decides."""
+
+    def __init__(self, household_ids):
+        self.transfers: dict[int, list[HouseholdTransfer]] = {}
+        ids = list(household_ids)
+        for start in range(0, len(ids), 1000):
+            for t in (HouseholdTransfer.objects.filter(household_id__in=ids[start:start + 1000])
+                      .select_related("from_unit").order_by("household_id", "effective_date")):
+                self.transfers.setdefault(t.household_id, []).append(t)
+        self.rules: dict[int, list[AreaRule]] = {}
+        for rule in AreaRule.objects.select_related("unit"):
+            self.rules.setdefault(rule.unit_id, []).append(rule)
+
+    def area(self, household: Household, day: dt.date) -> Area:
+        chain = self.transfers.get(household.pk, [])
+        later = [t for t in chain if t.effective_date > day]
+        unit = later[0].from_unit if later else household.unit
+        # The unit that day, then the units it had left by then, the most recent first.
+        areas = [unit.pk, *[t.from_unit_id for t in reversed(chain) if t.effective_date <= day]]
+        for area_id in reversed(areas):  # the oldest former unit is the most specific area
+            rule = next((r for r in self.rules.get(area_id, []) if r.covers(day)), None)
+            if rule is not None:
+                kind_label = str(AreaKind(rule.area_kind).label).lower()
+                return Area(rule.area_kind, unit, rule, _(
+                    "khu vực %(k)s theo quy định chuyển tiếp cho địa bàn %(a)s (%(b)s)"
+                ) % {"k": kind_label, "a": rule.unit, "b": rule.basis})
+        kind = unit.area_kind
+        return Area(kind, unit, None, _("khu vực %(k)s: %(u)s ngày %(d)s") % {
+            "k": str(AreaKind(kind).label).lower(), "u": unit, "d": f"{day:%d/%m/%Y}"})
 
 
 # --- reorganisations ----------------------------------------------------------------------------

@@ -54,10 +54,11 @@ COLUMNS: list[Column] = [
     Column("floor_area_m2", "Diện tích nhà ở (m²)", "decimal", "household", help="Số, không âm, ví dụ 35,5.", width=10),
     Column("current_class", "Phân loại", "choice", "assessment", choices=_choices(PovertyClass), help="Chỉ để đối chiếu: phân loại do hệ thống tính từ thu nhập và chỉ số thiếu hụt. Nếu ghi cùng thu nhập thì phải khớp với kết quả tính.", width=16),
     Column("income", "Thu nhập bình quân (đ/người/tháng)", "money", "assessment", help="Số đồng, không âm, ví dụ 1500000 hoặc 1.500.000. Ghi thu nhập thì phải ghi số và ngày quyết định; hệ thống ghi một lần rà soát.", width=14),
-    Column("assessment_year", "Năm rà soát", "int", "assessment", help="Để trống = năm của ngày quyết định.", width=9),
+    Column("assessment_year", "Năm rà soát", "int", "assessment", help="Để trống = năm của ngày có hiệu lực; nếu ghi thì phải đúng năm đó.", width=9),
     Column("deprived", "Chỉ số thiếu hụt", "indicators", "assessment", help="Số thứ tự các chỉ số thiếu hụt (1–12) cách nhau bởi dấu phẩy, ví dụ “1, 4, 11”; để trống = không thiếu hụt.", width=14),
     Column("decision_number", "Số quyết định", "text", "assessment", width=16),
     Column("decision_date", "Ngày quyết định", "date", "assessment", help="dd/mm/yyyy.", width=12),
+    Column("effective_date", "Ngày có hiệu lực", "date", "assessment", help="Ngày danh sách có hiệu lực, dd/mm/yyyy; để trống = ngày quyết định. Chuẩn nghèo và năm rà soát theo ngày này (rà soát định kỳ: thường là 01/01 năm sau).", width=12),
     Column("full_name", "Họ và tên", "text", "member", required=True, width=24),
     Column("sex", "Giới tính", "choice", "member", required=True, choices=_choices(Member.Sex), width=8),
     Column("date_of_birth", "Ngày sinh", "date", "member", required=True, help="dd/mm/yyyy, không sau ngày hôm nay.", width=12),
@@ -76,7 +77,7 @@ COLUMNS: list[Column] = [
 BY_KEY = {c.key: c for c in COLUMNS}
 HEADINGS = [c.heading for c in COLUMNS]
 REQUIRED_KEYS = [c.key for c in COLUMNS if c.required]
-ASSESSMENT_KEYS = ("income", "assessment_year", "deprived", "decision_number", "decision_date")
+ASSESSMENT_KEYS = ("income", "assessment_year", "deprived", "decision_number", "decision_date", "effective_date")
 
 HOUSEHOLD_FIELDS = ("village", "address", "group", "registered_exit_year", "ethnic_minority",
                     "social_policy", "floor_area_m2")

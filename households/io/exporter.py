@@ -80,6 +80,7 @@ def export_rows(*, actor, filters, full: bool = False) -> tuple[list[list], int,
                 "income": a.income_per_capita, "assessment_year": a.year,
                 "deprived": ", ".join(str(n) for n in deprived.get(a.pk, [])),
                 "decision_number": a.decision_number, "decision_date": a.decision_date,
+                "effective_date": a.effective_date,
             })
         personal = full and personal_data.can_see(actor, h)
         for m in members.get(h.pk) or [None]:

@@ -23,7 +23,7 @@ from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from households import classification
+from households import classification, territory
 from households.io import columns as C
 from households.io.fastinsert import history_create
 from households.io.parsing import (
@@ -462,6 +462,7 @@ class _Analysis:
         for chunk in _chunks(cids):
             for cid, mid, hid in Member.objects.filter(citizen_id__in=chunk).values_list("citizen_id", "id", "household_id"):
                 by_cid[cid] = (mid, hid)
+        self.areas = territory.AreaResolver([h.id for h in existing.values()])
         decisions = set()
         for chunk in _chunks([h.id for h in existing.values()]):
             decisions.update(Assessment.objects.filter(household_id__in=chunk)
@@ -561,7 +562,7 @@ class _Analysis:
         v = plan.values
         row = lambda key: plan.value_rows.get(key, plan.rows[0].number)  # noqa: E731
         if "income" not in v:
-            for key in ("deprived", "decision_number", "decision_date", "assessment_year"):
+            for key in ("deprived", "decision_number", "decision_date", "effective_date", "assessment_year"):
                 if key in v:
                     self.report.add(row(key), "income", "Có thông tin rà soát nhưng thiếu thu nhập bình quân.")
                     return
@@ -573,11 +574,21 @@ class _Analysis:
                 ok = False
         if not ok:
             return
-        year = v.get("assessment_year") or v["decision_date"].year
+        # The list's effective date decides the standard and the review year (issue 14).
+        effective = v.get("effective_date") or v["decision_date"]
+        if effective < v["decision_date"]:
+            self.report.add(row("effective_date"), "effective_date", "Ngày có hiệu lực không được trước ngày quyết định.")
+            return
+        year = v.get("assessment_year") or effective.year
+        if year != effective.year:
+            self.report.add(row("assessment_year"), "assessment_year",
+                            f"Năm rà soát {year} không khớp với ngày có hiệu lực {effective:%d/%m/%Y}: danh sách có "
+                            f"hiệu lực năm nào thì rà soát cho năm đó, theo chuẩn nghèo của năm đó.")
+            return
         standard = next((s for s in self.standards if s.year_from <= year <= s.year_to), None)
         if standard is None:
-            self.report.add(row("assessment_year") if "assessment_year" in v else row("decision_date"),
-                            "assessment_year", f"Chưa có chuẩn nghèo áp dụng cho năm {year}.")
+            self.report.add(row("effective_date") if "effective_date" in v else row("decision_date"),
+                            "effective_date", f"Chưa có chuẩn nghèo áp dụng cho năm {year}.")
             return
         indicators = self.indicators[standard.id]
         deprived = []
@@ -589,7 +600,8 @@ class _Analysis:
             if found.code not in deprived:
                 deprived.append(found.code)
         names = [i.name for i in indicators if i.code in deprived]
-        result = classification.classify(standard, plan.unit.area_kind, v["income"], names)
+        area = self.areas.area(plan.obj, effective)
+        result = classification.classify(standard, area.kind, v["income"], names)
         if "current_class" in v and v["current_class"] != result.result:
             labels = dict(C.BY_KEY["current_class"].choices)
             self.report.add(row("current_class"), "current_class",
@@ -600,7 +612,8 @@ class _Analysis:
             return  # already recorded (same decision): importing twice changes nothing
         plan.assessment = {
             "year": year, "income_per_capita": v["income"], "decision_number": v["decision_number"],
-            "decision_date": v["decision_date"], "deprived": deprived, "indicators": [i.code for i in indicators],
+            "decision_date": v["decision_date"], "effective_date": effective, "deprived": deprived,
+            "indicators": [i.code for i in indicators],
         }
 
     def _validate(self, obj, row_number: int, exclude) -> bool:
@@ -780,7 +793,8 @@ def _apply(plan: _Plan, *, actor, report: ImportReport) -> None:
                 actor=actor, household=hp.obj, kind=Assessment.Kind.ANNUAL, year=a["year"],
                 income_per_capita=a["income_per_capita"],
                 indicators={code: IndicatorInput(code in a["deprived"], CHANGE_REASON) for code in a["indicators"]},
-                decision_number=a["decision_number"], decision_date=a["decision_date"], notes=CHANGE_REASON,
+                decision_number=a["decision_number"], decision_date=a["decision_date"],
+                effective_date=a["effective_date"], notes=CHANGE_REASON,
             )
         except ValidationError as error:
             report.add(hp.value_rows.get("income", hp.rows[0].number), "income", "; ".join(error.messages))

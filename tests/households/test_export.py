@@ -48,7 +48,8 @@ def register(ref, admin_user):
                   date_of_birth=dt.date(2015, 3, 4), citizen_id=None, schooling="attending")
     assessment_record(actor=admin_user, household=a, kind="annual", year=2025, income_per_capita=1_500_000,
                       indicators={"health_insurance": True, "telecom": True, "information_means": True},
-                      decision_number="05/QĐ-UBND", decision_date=dt.date(2024, 12, 20), suggestions={})
+                      decision_number="05/QĐ-UBND", decision_date=dt.date(2024, 12, 20),
+                      effective_date=dt.date(2025, 1, 1), suggestions={})
     b = household_with_head(ref.an_phu, code="AP-2", head_name="Lê Thị Cúc")
     t = household_with_head(ref.tam_thang, code="TT-1", head_name="Trần Văn Thăng")
     return a, b, t

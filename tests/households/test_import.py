@@ -143,6 +143,19 @@ def test_assessment_columns_record_a_review_once(ward_officer):
     assert again.ok and again.assessments_created == 0 and Assessment.objects.count() == 1
 
 
+def test_the_list_effective_date_decides_the_standard(tnmt):
+    """A list effective 01/01/2027 is classified by NĐ 351/2025 (urban threshold 2.8 M đ), in the
+    area of the household's ward on that date; the file's year may be left out."""
+    rows = [head_row(unit_code="20356", unit_name="Quảng Phú", code="QP-001", income="2.500.000",
+                     deprived="1, 2, 4", decision_number="30/QĐ-UBND", decision_date="25/11/2026",
+                     effective_date="01/01/2027", current_class="Hộ nghèo")]
+    report = import_file(workbook_bytes(rows), actor=tnmt, dry_run=False)
+    assert report.applied, report.problems
+    decision = Household.objects.get(code="QP-001").current_assessment
+    assert (decision.standard.code, decision.year, decision.area_kind) == ("ND351-2025", 2027, "urban")
+    assert decision.effective_date == dt.date(2027, 1, 1) and decision.result_class == "poor"
+
+
 # --- every bad case: exact row/column message, nothing written ----------------------------------
 
 FUTURE = dt.date.today() + dt.timedelta(days=30)
@@ -160,6 +173,12 @@ BAD_CASES = {
     "household with two heads": ([head_row(), head_row(full_name="Lê Văn Hai", citizen_id="049058009999")], (3, "Quan hệ với chủ hộ", "Hộ “AP-001” có hai chủ hộ (dòng 2 và dòng 3).")),
     "duplicate citizen ID within the file": ([head_row(), child_row(citizen_id="049058001234")], (3, "Số định danh cá nhân", "Số định danh “049058001234” trùng với dòng 2 trong tệp.")),
     "empty required cell": ([head_row(full_name="  ")], (2, "Họ và tên", "Ô bắt buộc để trống.")),
+    "review year not the effective date's": ([head_row(income=1_000_000, decision_number="1/QĐ", decision_date="25/11/2026",
+                                                       effective_date="01/01/2027", assessment_year=2026)],
+                                             (2, "Năm rà soát", "Năm rà soát 2026 không khớp với ngày có hiệu lực 01/01/2027: danh sách có hiệu lực năm nào thì rà soát cho năm đó, theo chuẩn nghèo của năm đó.")),
+    "effective date before the decision": ([head_row(income=1_000_000, decision_number="1/QĐ", decision_date="20/12/2024",
+                                                     effective_date="01/12/2024")],
+                                           (2, "Ngày có hiệu lực", "Ngày có hiệu lực không được trước ngày quyết định.")),
     "conflicting household values": ([head_row(), child_row(village="Khối phố 7")], (3, "Thôn/khối phố", "Khác với dòng 2 của cùng hộ “AP-001” (“Khối phố 7” ≠ “Khối phố 3”).")),
 }
 

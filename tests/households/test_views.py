@@ -418,7 +418,7 @@ def test_review_contradicting_a_suggestion_needs_a_reason(ward_client, an_phu_ho
 @pytest.mark.parametrize("field,value,message", [
     ("income_per_capita", "-1", "không được âm"),
     ("income_per_capita", "abc", "Nhập số tiền"),
-    ("year", "2031", "Chưa có chuẩn nghèo"),
+    ("year", "2031", "không khớp với ngày có hiệu lực"),
     ("decision_number", "", "bắt buộc"),
     ("effective_date", "2025-01-01", "không được trước ngày quyết định"),
 ])
