@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "targets",
     "support",
     "reports",
+    # The annual and regular reviews: read households, draw documents with the reports' renderers.
+    "campaigns",
     # The top of the house: pages and loaders that read every app above.
     "dashboard",
     "citydata",
@@ -182,6 +184,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Uploaded files (minutes of village meetings): stored here, never served directly — only through
+# a page that checks the reader's scope (campaigns.views.meeting_minutes).
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
 
 # Uploads (household Excel import).
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
