@@ -99,6 +99,10 @@ class HouseholdImpact:
     def status(self, cls: str) -> str:
         return self.outlook.status(cls)
 
+    @property
+    def class_before_label(self) -> str:
+        return str(PovertyClass(self.class_before).label)
+
     def change(self, cls: str) -> str:
         return rules.list_change(self.class_before == cls, self.outlook.status(cls))
 
@@ -322,14 +326,14 @@ def _village_facts(campaign_ids: Iterable[int]) -> dict[int, list[rules.VillageF
     return out
 
 
-def _posting(campaign):
+def posting_of(campaign):
     try:
         return campaign.posting
     except Campaign.posting.RelatedObjectDoesNotExist:
         return None
 
 
-def _decision(campaign):
+def decision_of(campaign):
     try:
         return campaign.decision
     except Campaign.decision.RelatedObjectDoesNotExist:
@@ -338,7 +342,7 @@ def _decision(campaign):
 
 def campaign_facts(campaign: Campaign) -> rules.CampaignFacts:
     villages = _village_facts([campaign.pk]).get(campaign.pk, [])
-    posting, decision = _posting(campaign), _decision(campaign)
+    posting, decision = posting_of(campaign), decision_of(campaign)
     households = sum(v.households for v in villages)
     return rules.CampaignFacts(
         start=campaign.start_date, end=campaign.end_date, households=households,
@@ -367,11 +371,11 @@ class BoardRow:
 
     @property
     def posting(self):
-        return _posting(self.campaign) if self.campaign else None
+        return posting_of(self.campaign) if self.campaign else None
 
     @property
     def decision(self):
-        return _decision(self.campaign) if self.campaign else None
+        return decision_of(self.campaign) if self.campaign else None
 
 
 def _annotated(qs: QuerySet) -> QuerySet:
@@ -387,7 +391,7 @@ def _annotated(qs: QuerySet) -> QuerySet:
 
 
 def _board_row(c: Campaign, day: dt.date) -> BoardRow:
-    posting, decision = _posting(c), _decision(c)
+    posting, decision = posting_of(c), decision_of(c)
     facts = rules.CampaignFacts(
         start=c.start_date, end=c.end_date, households=c.n_entries, surveyed=c.n_surveyed,
         villages=(rules.VillageFacts("", c.n_entries, c.n_surveyed, c.n_approved),),
@@ -436,6 +440,27 @@ def campaign_entries(*, campaign: Campaign) -> list[CampaignHousehold]:
                                    to_attr="open_complaints"))
         .order_by("household__village", "household__code")
     )
+
+
+def document_entries(*, campaign: Campaign, village: str | None = None) -> list[CampaignHousehold]:
+    """The households of a campaign (or of one village) as the documents list them: head, number
+    of members, survey with its deprived indicators, decision (four queries)."""
+    heads = Member.objects.filter(household=OuterRef("household_id"), relation=Member.Relation.HEAD).order_by()
+    members = (Member.objects.filter(household=OuterRef("household_id")).order_by().values("household")
+               .annotate(n=Count("pk")).values("n"))
+    qs = campaign.entries.select_related("household", "survey", "assessment").annotate(
+        head_name=Subquery(heads.values("full_name")[:1]), member_count=Subquery(members))
+    if village is not None:
+        qs = qs.filter(household__village=village)
+    entries = list(qs.order_by("household__village", "household__code"))
+    names: dict[int, list[str]] = defaultdict(list)
+    for survey_id, short, name in (SurveyIndicator.objects.filter(
+            survey_id__in=[e.survey_id for e in entries if e.survey_id], deprived=True)
+            .order_by("indicator__number").values_list("survey_id", "indicator__short_name", "indicator__name")):
+        names[survey_id].append(short or name)
+    for e in entries:
+        e.deprived_names = names.get(e.survey_id, [])
+    return entries
 
 
 def entry_get(*, campaign: Campaign, pk) -> CampaignHousehold:
