@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -234,13 +233,11 @@ class WithdrawForm(BaseForm):
 class SimulationForm(BaseForm):
     standard = forms.ChoiceField(label=_("Chuẩn nghèo"))
     date = date_field(_("Áp dụng từ ngày"))
-    unit = forms.ChoiceField(label=_("Phường/xã"), required=False)
+    # Checked against the reader's scope by the selector (another unit answers 404, not a form error).
+    unit = forms.CharField(label=_("Phường/xã"), required=False, max_length=20, widget=forms.Select)
 
     def __init__(self, *args, standards, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["standard"].choices = [(s.code, str(s)) for s in standards]
-        self.fields["unit"].choices = [("", _("Tất cả"))] + [(str(u.pk), str(u)) for u in units]
+        self.fields["unit"].widget.choices = [("", _("Tất cả"))] + [(str(u.pk), str(u)) for u in units]
 
-
-def household_code(value: str) -> str:
-    return re.sub(r"\s+", "", value or "")
