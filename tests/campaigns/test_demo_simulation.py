@@ -69,4 +69,4 @@ def test_simulate_standard_on_the_demo_adds_up_and_matches_the_page(demo, tmp_pa
         assert [row[1], row[3], row[4], row[5]] == [m["n"], m["pc"], m["pp"], m["pn"]]
         assert [row[12], row[13], row[14]] == [m["nc"], m["np"], m["nn"]]
     html = (tmp_path / "mo-phong.html").read_text(encoding="utf-8")
-    assert "DỰ BÁO TÁC ĐỘNG" in html.upper() and "Danh sách hộ cần khảo sát" in html
+    assert "DỰ BÁO TÁC ĐỘNG" in html and "DANH SÁCH HỘ CẦN KHẢO SÁT" in html
