@@ -50,7 +50,7 @@ def test_ward_officer_takes_a_household_through_the_review(page, ref, setting):
     page.on("dialog", lambda dialog: dialog.accept())
     household, unit = setting["household"], setting["unit"]
     login(page, "canbo.quangphu", PASSWORD)
-    page.get_by_role("link", name="Rà soát", exact=True).click()
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Rà soát danh sách").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Rà soát hộ nghèo, hộ cận nghèo năm 2026")
     page.get_by_test_id("campaign-board").get_by_role("link", name="Phường Quảng Phú").click()
     expect(page.get_by_test_id("missing-survey")).to_contain_text("Chưa có hộ nào trong danh sách rà soát")
