@@ -217,6 +217,25 @@ def campaign_flag(*, actor, campaign: Campaign, household: Household, note: str)
     return _save(entry, actor, _("Cán bộ đề xuất rà soát"))
 
 
+@transaction.atomic
+def campaign_entry_remove(*, actor, entry: CampaignHousehold, reason: str) -> None:
+    """Take a household off the list to review, with the reason (it stays in the history). Only
+    one added by an officer or by the simulation: a listed household must be reviewed and an
+    applicant must get a decision; and only before its village approved it and before posting."""
+    campaign = _locked_campaign(entry.campaign)
+    _not_posted(campaign)
+    entry = CampaignHousehold.objects.select_for_update().get(pk=entry.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Nêu lý do đưa hộ ra khỏi danh sách rà soát.")})
+    if entry.listed or entry.applied:
+        raise ValidationError(_("Hộ đang trong danh sách hộ nghèo, cận nghèo hoặc có đơn đề nghị: phải được rà soát."))
+    if entry.approved_meeting_id or entry.meetings.exists():
+        raise ValidationError(_("Hộ đã được đưa ra hội nghị thôn; không thể bỏ khỏi danh sách."))
+    _attribute(entry, actor, reason[:100])
+    entry.delete()
+
+
 # --- surveys --------------------------------------------------------------------------------
 
 def _survey_create(*, actor, household: Household, standard: PovertyStandard, effective_date: dt.date,

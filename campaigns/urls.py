@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/lap-danh-sach/", views.collect, name="collect"),
     path("<int:pk>/de-xuat-ho/", views.flag, name="flag"),
     path("<int:pk>/khao-sat/<int:entry_pk>/", views.survey, name="survey"),
+    path("<int:pk>/bo-ho/<int:entry_pk>/", views.entry_remove, name="entry_remove"),
     path("<int:pk>/hop-thon/", views.meeting, name="meeting"),
     path("<int:pk>/niem-yet/", views.posting, name="posting"),
     path("<int:pk>/khieu-nai/", views.complaint, name="complaint"),

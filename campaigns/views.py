@@ -144,10 +144,11 @@ def detail(request, pk):
     posting, decision = selectors.posting_of(campaign), selectors.decision_of(campaign)
     writer = scoping.scope_for(request.user).can_write_register and decision is None
     steps = rules.campaign_steps(facts, today)
+    stage = rules.campaign_stage(facts, today)
     complaints = selectors.complaints_of(campaign=campaign)
     return render(request, "campaigns/detail.html", {
-        "campaign": campaign, "facts": facts, "steps": steps, "stage": rules.campaign_stage(facts, today),
-        "stage_label": rules.STAGE_LABELS[rules.campaign_stage(facts, today)],
+        "campaign": campaign, "facts": facts, "steps": steps, "stage": stage,
+        "stage_label": rules.STAGE_LABELS[stage],
         "entries": entries, "villages": facts.villages, "meetings": selectors.meetings_of(campaign=campaign),
         "posting": posting, "decision": decision, "complaints": complaints,
         "writer": writer, "can_edit_schedule": scoping.can_edit_plan(request.user) and decision is None,
@@ -217,6 +218,19 @@ def flag(request, pk):
     else:
         messages.error(request, _("Nhập mã hộ và lý do đề xuất."))
     return redirect("campaigns:detail", pk=campaign.pk)
+
+
+@require_POST
+def entry_remove(request, pk, entry_pk):
+    campaign = selectors.campaign_for_change(actor=request.user, pk=pk)
+    entry = selectors.entry_get(campaign=campaign, pk=entry_pk)
+    try:
+        services.campaign_entry_remove(actor=request.user, entry=entry, reason=request.POST.get("reason", "")[:255])
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, _("Đã đưa hộ %(c)s ra khỏi danh sách rà soát.") % {"c": entry.household.code})
+    return redirect(reverse("campaigns:detail", args=[campaign.pk]) + "#households")
 
 
 @require_http_methods(["GET", "POST"])

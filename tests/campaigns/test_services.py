@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from campaigns import services
-from campaigns.models import Application, Campaign, CampaignDecision, Survey
+from campaigns.models import Application, Campaign, CampaignDecision, CampaignHousehold, Survey
 from households.models import Assessment, Household, PovertyClass
 from households.selectors import class_on
 from households.services import IndicatorInput
@@ -120,6 +120,28 @@ def test_officer_flags_a_household_with_a_reason_only_in_the_campaigns_unit(ref,
         services.campaign_flag(actor=qp_officer, campaign=c, household=theirs, note="Mất việc")
     entry = services.campaign_flag(actor=qp_officer, campaign=c, household=mine, note="Chủ hộ mất việc")
     assert entry.officer_flag and entry.officer_note == "Chủ hộ mất việc"
+
+
+def test_an_officer_or_simulation_entry_can_be_taken_off_with_a_reason_before_the_meeting(ref, wards, tnmt,
+                                                                                          qp_officer):
+    listed(wards.quang_phu, "QP-L", qp_officer)
+    extra = household_with_head(wards.quang_phu, code="QP-X")
+    c = open_campaign(tnmt, wards.quang_phu)
+    services.campaign_collect(actor=qp_officer, campaign=c, day=dt.date(2026, 9, 2))
+    flagged = c.entries.get(household=extra)  # never reviewed: flagged by the simulation
+    with pytest.raises(ValidationError, match="lý do"):
+        services.campaign_entry_remove(actor=qp_officer, entry=flagged, reason="")
+    with pytest.raises(ValidationError, match="phải được rà soát"):
+        services.campaign_entry_remove(actor=qp_officer, entry=c.entries.get(household__code="QP-L"), reason="x")
+    services.campaign_entry_remove(actor=qp_officer, entry=flagged, reason="Hộ đã chuyển đi nơi khác")
+    assert not c.entries.filter(household=extra).exists()
+    gone = CampaignHousehold.history.filter(household_id=extra.pk, history_type="-").get()
+    assert gone.history_user == qp_officer and gone.history_change_reason == "Hộ đã chuyển đi nơi khác"
+    again = services.campaign_flag(actor=qp_officer, campaign=c, household=extra, note="Có thông tin mới")
+    survey_all(qp_officer, c, {})
+    meet_all(qp_officer, c)
+    with pytest.raises(ValidationError, match="hội nghị thôn"):
+        services.campaign_entry_remove(actor=qp_officer, entry=CampaignHousehold.objects.get(pk=again.pk), reason="x")
 
 
 # --- surveys -----------------------------------------------------------------------------------

@@ -156,6 +156,25 @@ def test_ward_officer_takes_the_campaign_through_every_step(ref, wards, tnmt, qp
     assert 'data-testid="survey-link-' not in text(page)  # nothing more to survey
 
 
+def test_officer_adds_then_takes_off_a_household_on_the_page(ref, wards, tnmt, qp_officer, qp_client, register):
+    c = open_campaign(tnmt, wards.quang_phu)
+    extra = listed(wards.quang_phu, "QP-09", qp_officer, income=4_000_000, deprived=())
+    detail = reverse("campaigns:detail", args=[c.pk])
+    missing = qp_client.post(reverse("campaigns:flag", args=[c.pk]), {"code": "KHONG-CO", "note": "x"}, follow=True)
+    assert "Không tìm thấy hộ có mã “KHONG-CO” ở Phường Quảng Phú" in text(missing)
+    added = qp_client.post(reverse("campaigns:flag", args=[c.pk]), {"code": "QP-09", "note": "Chủ hộ ốm nặng"},
+                           follow=True)
+    assert "Đã thêm hộ QP-09 vào danh sách rà soát." in text(added) and "cán bộ đề xuất" in text(added)
+    entry = c.entries.get(household=extra)
+    assert f'action="{reverse("campaigns:entry_remove", args=[c.pk, entry.pk])}"' in text(qp_client.get(detail))
+    refused = qp_client.post(reverse("campaigns:entry_remove", args=[c.pk, entry.pk]), {"reason": ""}, follow=True)
+    assert "Nêu lý do" in text(refused) and c.entries.filter(pk=entry.pk).exists()
+    removed = qp_client.post(reverse("campaigns:entry_remove", args=[c.pk, entry.pk]), {"reason": "Nhập nhầm"},
+                             follow=True)
+    assert "Đã đưa hộ QP-09 ra khỏi danh sách rà soát." in text(removed)
+    assert not c.entries.filter(pk=entry.pk).exists()
+
+
 @pytest.fixture
 def decided(ref, wards, tnmt, qp_officer, register):
     c = open_campaign(tnmt, wards.quang_phu)

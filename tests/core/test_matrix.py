@@ -181,6 +181,8 @@ EXPECT: dict[str, Row] = {
     "campaigns:collect": Row(review("campaigns:collect"), (LOGIN, 405, 405, 405, 405), obj=True, post_only=True),
     "campaigns:flag": Row(review("campaigns:flag"), (LOGIN, 405, 405, 405, 405), obj=True, post_only=True),
     "campaigns:survey": Row(review("campaigns:survey", "entry"), (LOGIN, 200, 404, 200, 200), obj=True),
+    "campaigns:entry_remove": Row(review("campaigns:entry_remove", "entry"), (LOGIN, 405, 405, 405, 405), obj=True,
+                                  post_only=True),
     "campaigns:meeting": Row(review("campaigns:meeting"), (LOGIN, 200, 404, 200, 200), obj=True),
     "campaigns:posting": Row(review("campaigns:posting"), (LOGIN, 200, 404, 200, 200), obj=True),
     "campaigns:complaint": Row(review("campaigns:complaint"), (LOGIN, 405, 405, 405, 405), obj=True,
