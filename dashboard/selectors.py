@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from campaigns import selectors as campaign_selectors
 from tamky_poverty import scoping
 
 ATTENTION_LIMIT = 10
@@ -358,6 +359,15 @@ def own_report_to_prepare(*, actor, reports: list, year: int, month: int) -> dic
     return {"year": year, "month": month, "report": report}
 
 
+def campaign_block(*, actor, today: dt.date) -> dict | None:
+    """The annual review's progress per unit and the applications past their 15-day deadline
+    (``campaigns.selectors``; two queries); None for those who take no part in reviews."""
+    block = campaign_selectors.dashboard_block(actor=actor, day=today)
+    if block is not None:
+        block["overdue"] = campaign_selectors.overdue_count(actor=actor, day=today)
+    return block
+
+
 def dashboard_data(*, actor, today: dt.date | None = None) -> dict:
     """Everything the dashboard shows, for ``actor``, in a fixed number of queries."""
     from reports.models import MonthlyReport
@@ -394,4 +404,5 @@ def dashboard_data(*, actor, today: dt.date | None = None) -> dict:
         "report_totals": status_totals,
         "attention": attention(actor=actor, year=year, month=month, today=today),
         "own_report": own_report_to_prepare(actor=actor, reports=reports, year=year, month=month),
+        "campaign_block": campaign_block(actor=actor, today=today or timezone.localdate()),
     }

@@ -31,10 +31,22 @@ def unit_id_on(day: dt.date, household=None):
 
 
 def unit_on(household: Household, day: dt.date) -> AdministrativeUnit:
-    """The unit ``household`` belonged to on ``day``."""
+    """The unit ``household`` belonged to on ``day``. A household still registered in a unit
+    dissolved before ``day`` (a reorganisation not yet carried out for it) belongs to the unit's
+    successor then."""
     transfer = (household.transfers.filter(effective_date__gt=day).select_related("from_unit")
                 .order_by("effective_date").first())
-    return transfer.from_unit if transfer is not None else household.unit
+    if transfer is not None:
+        return transfer.from_unit
+    return _successor_on(household.unit, day, lambda pk: AdministrativeUnit.objects.get(pk=pk))
+
+
+def _successor_on(unit: AdministrativeUnit, day: dt.date, get) -> AdministrativeUnit:
+    for _hop in range(10):  # a longer chain would be a cycle in the data
+        if unit.valid_to is None or day <= unit.valid_to or unit.successor_id is None:
+            return unit
+        unit = get(unit.successor_id)
+    return unit
 
 
 @dataclass(frozen=True)
@@ -77,14 +89,19 @@ class AreaResolver:
             for t in (HouseholdTransfer.objects.filter(household_id__in=ids[start:start + 1000])
                       .select_related("from_unit").order_by("household_id", "effective_date")):
                 self.transfers.setdefault(t.household_id, []).append(t)
+        self.units = {u.pk: u for u in AdministrativeUnit.objects.all()}  # a small table
         self.rules: dict[int, list[AreaRule]] = {}
         for rule in AreaRule.objects.select_related("unit"):
             self.rules.setdefault(rule.unit_id, []).append(rule)
 
     def area(self, household: Household, day: dt.date) -> Area:
-        chain = self.transfers.get(household.pk, [])
+        return self.area_of(household.pk, household.unit, day)
+
+    def area_of(self, household_id: int | None, current_unit: AdministrativeUnit, day: dt.date) -> Area:
+        """``area`` for a household known by its id and current unit (rows read as values)."""
+        chain = self.transfers.get(household_id, [])
         later = [t for t in chain if t.effective_date > day]
-        unit = later[0].from_unit if later else household.unit
+        unit = later[0].from_unit if later else _successor_on(current_unit, day, self.units.__getitem__)
         # The unit that day, then the units it had left by then, the most recent first.
         areas = [unit.pk, *[t.from_unit_id for t in reversed(chain) if t.effective_date <= day]]
         for area_id in reversed(areas):  # the oldest former unit is the most specific area

@@ -79,6 +79,17 @@ def issuing_unit(actor) -> AdministrativeUnit | None:
     return None
 
 
+@dataclass(frozen=True)
+class Mark:
+    """The number and date of a document numbered elsewhere — e.g. a decision whose number and
+    date the officer recorded, or a meeting list dated by its meeting. Renderers take it where
+    they take a register entry; an empty ``reference`` prints no number, no ``issue_date`` a blank
+    date line."""
+
+    reference: str = ""
+    issue_date: dt.date | None = None
+
+
 def identity(ds: Dataset) -> str:
     """What makes two documents the same: the report and the period and unit it covers."""
     p = ds.parameters

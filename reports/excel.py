@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from reports.dataset import Dataset
-from reports.formatting import draft_place_date, number_line, place_date
+from reports.formatting import issued_place_date, number_line
 from tamky_poverty.text import spreadsheet_safe
 
 MONEY_FORMAT = "#,##0"
@@ -118,9 +118,7 @@ def _write_dataset(ws, ds: Dataset, settings, issued=None) -> None:
     line(3, 1, left_end, number_line(settings, issued), normal)
     line(1, right_start, ncols, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold)
     line(2, right_start, ncols, "Độc lập - Tự do - Hạnh phúc", Font(name=FONT, bold=True, size=13))
-    line(3, right_start, ncols,
-         place_date(settings.place, issued.issue_date) if issued else draft_place_date(settings.place),
-         Font(name=FONT, italic=True, size=12))
+    line(3, right_start, ncols, issued_place_date(settings, issued), Font(name=FONT, italic=True, size=12))
     line(5, 1, ncols, ds.title.upper(), Font(name=FONT, bold=True, size=13))
     row = 6
     if ds.subtitle:

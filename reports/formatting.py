@@ -33,7 +33,16 @@ def draft_place_date(place: str) -> str:
 
 def number_line(issuer, issued) -> str:
     """'Số: 12/BC-UBND' for an issued document; 'Số:     /BC-UBND' for a draft."""
-    return f"Số: {issued.reference}" if issued else f"Số: \u2003\u2003/{issuer.symbol}"
+    if issued is not None and issued.reference:
+        return f"Số: {issued.reference}"
+    return f"Số: \u2003\u2003/{issuer.symbol}"
+
+
+def issued_place_date(issuer, issued) -> str:
+    """The place-date line of a document: its own date, or blank (a draft) — never today."""
+    if issued is not None and issued.issue_date:
+        return place_date(issuer.place, issued.issue_date)
+    return draft_place_date(issuer.place)
 
 
 def rate(part: int, whole: int | None) -> float | None:

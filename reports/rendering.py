@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from reports.dataset import Dataset
 from reports.excel import signature_lines
-from reports.formatting import draft_place_date, fmt, number_line, place_date
+from reports.formatting import fmt, issued_place_date, number_line
 
 
 def table_context(ds: Dataset) -> dict:
@@ -38,7 +38,7 @@ def document_context(ds: Dataset, settings, issued=None) -> dict:
         "settings": settings,
         "issued": issued,
         "number_line": number_line(settings, issued),
-        "place_date": place_date(settings.place, issued.issue_date) if issued else draft_place_date(settings.place),
+        "place_date": issued_place_date(settings, issued),
         "signature_lines": signature_lines(ds, settings),
         "recipients": [r.strip() for r in settings.recipients.splitlines() if r.strip()]
         if ds.show_recipients else [],

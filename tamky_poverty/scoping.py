@@ -13,6 +13,10 @@ inactive or anonymous user, or a ward officer without a unit sees nothing.
 Monthly reports: ward officers prepare their unit's, administrators any; TNMT reviewers and
 administrators approve or return them — never the report of the unit they belong to. Every role
 decision elsewhere reads the ``Scope`` flags below; no other module compares roles.
+
+Reviews (annual campaigns, applications, the simulation of a standard): TNMT and administrators
+all units, a ward officer its own unit (and the units it succeeded), agency officers none — they
+take no part in the review procedure (``reviews``).
 """
 
 from __future__ import annotations
@@ -187,6 +191,24 @@ def monthly_reports(user, qs: QuerySet) -> QuerySet:
     if scope.unit_ids:
         return qs.filter(unit_id__in=scope.unit_ids)
     return qs.none()
+
+
+def reviews(user, qs: QuerySet, unit_field: str = "unit") -> QuerySet:
+    """Rows of the review procedure (campaigns, applications, households in a simulation) by
+    the unit they belong to (``unit_field``, e.g. ``"household__unit"``): TNMT and administrators
+    all, a ward officer its own unit and those it succeeded, everyone else nothing."""
+    scope = scope_for(user)
+    if scope.sees_all:
+        return qs
+    if scope.unit_ids:
+        return qs.filter(**{f"{unit_field}_id__in": scope.unit_ids})
+    return qs.none()
+
+
+def takes_part_in_reviews(user) -> bool:
+    """Whether the user sees anything of the review procedure at all."""
+    scope = scope_for(user)
+    return scope.sees_all or bool(scope.unit_ids)
 
 
 def can_edit_plan(user) -> bool:

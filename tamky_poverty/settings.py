@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "targets",
     "support",
     "reports",
+    # The annual and regular reviews: read households, draw documents with the reports' renderers.
+    "campaigns",
     # The top of the house: pages and loaders that read every app above.
     "dashboard",
     "citydata",
@@ -190,6 +192,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Uploaded files (minutes of village meetings): stored here, never served directly — only through
+# a page that checks the reader's scope (campaigns.views.meeting_minutes).
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
 
 # Uploads (household Excel import). The file is read in a child process with these bounds
 # (households/io/sheet_worker.py): a workbook beyond them is refused with a message.

@@ -15,6 +15,7 @@ urlpatterns = [
     path("ho-tro/", include("support.urls")),
     path("bao-cao/", include("reports.urls")),
     path("dia-ban/", include("tamky_poverty.urls_territory")),
+    path("ra-soat/", include("campaigns.urls")),
     path("quan-tri/", admin.site.urls),
     path("", include("dashboard.urls")),
 ]

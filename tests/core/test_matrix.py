@@ -25,6 +25,7 @@ from households.services import assessment_record
 from reports.models import MonthlyReport
 from support.models import ActionStatus, SupportAction, SupportKind
 from tamky_poverty.models import AdministrativeUnit, AreaRule
+from tests.campaigns.matrix_objects import objects as review_objects
 from tests.factories import household_with_head
 
 LOGIN = "login"
@@ -105,6 +106,15 @@ def named(name, *args, query=""):
     return lambda w, own: r(name, *args) + query
 
 
+def review(name, attr="campaign", *extra, query=""):
+    """A page of the reviews about the own/other unit's object (tests/campaigns/matrix_objects.py)."""
+    def path(w, own):
+        objs = review_objects(w, own)
+        args = [getattr(objs, attr).pk, *extra] if attr != "entry" else [objs.campaign.pk, objs.entry.pk]
+        return r(name, *args) + query
+    return path
+
+
 #                       anon   ward   agency tnmt   admin
 EXPECT: dict[str, Row] = {
     # --- accounts, language
@@ -168,6 +178,35 @@ EXPECT: dict[str, Row] = {
     "territory:area_rule_create": Row(named("territory:area_rule_create"), (LOGIN, 403, 403, 200, 200)),
     "territory:area_rule_edit": Row(lambda w, own: r("territory:area_rule_edit", _area_rule().pk),
                                     (LOGIN, 403, 403, 200, 200)),
+    # --- reviews (campaigns): ward officers their unit, TNMT and admin all, agency officers nothing
+    "campaigns:index": Row(named("campaigns:index"), (LOGIN, 200, 404, 200, 200)),
+    "campaigns:open": Row(named("campaigns:open"), (LOGIN, 405, 405, 405, 405)),
+    "campaigns:simulation": Row(named("campaigns:simulation"), (LOGIN, 200, 404, 200, 200)),
+    "campaigns:simulation_households": Row(named("campaigns:simulation_households"), (LOGIN, 200, 404, 200, 200)),
+    "campaigns:applications": Row(named("campaigns:applications"), (LOGIN, 200, 404, 200, 200)),
+    "campaigns:application_create": Row(named("campaigns:application_create"), (LOGIN, 200, 404, 200, 200)),
+    "campaigns:application_decide": Row(review("campaigns:application_decide", "application"),
+                                        (LOGIN, 200, 404, 200, 200), obj=True),
+    "campaigns:application_withdraw": Row(review("campaigns:application_withdraw", "application"),
+                                          (LOGIN, 405, 405, 405, 405), obj=True, post_only=True),
+    "campaigns:minutes": Row(review("campaigns:minutes", "meeting"), (LOGIN, 200, 404, 200, 200), obj=True),
+    "campaigns:complaint_resolve": Row(review("campaigns:complaint_resolve", "complaint"),
+                                       (LOGIN, 405, 405, 405, 405), obj=True, post_only=True),
+    "campaigns:detail": Row(review("campaigns:detail"), (LOGIN, 200, 404, 200, 200), obj=True),
+    "campaigns:schedule": Row(review("campaigns:schedule"), (LOGIN, 403, 404, 200, 200), obj=True),
+    "campaigns:collect": Row(review("campaigns:collect"), (LOGIN, 405, 405, 405, 405), obj=True, post_only=True),
+    "campaigns:flag": Row(review("campaigns:flag"), (LOGIN, 405, 405, 405, 405), obj=True, post_only=True),
+    "campaigns:survey": Row(review("campaigns:survey", "entry"), (LOGIN, 200, 404, 200, 200), obj=True),
+    "campaigns:entry_remove": Row(review("campaigns:entry_remove", "entry"), (LOGIN, 405, 405, 405, 405), obj=True,
+                                  post_only=True),
+    "campaigns:meeting": Row(review("campaigns:meeting"), (LOGIN, 200, 404, 200, 200), obj=True),
+    "campaigns:posting": Row(review("campaigns:posting"), (LOGIN, 200, 404, 200, 200), obj=True),
+    "campaigns:complaint": Row(review("campaigns:complaint"), (LOGIN, 405, 405, 405, 405), obj=True,
+                               post_only=True),
+    "campaigns:decide": Row(review("campaigns:decide"), (LOGIN, 200, 404, 200, 200), obj=True),
+    "campaigns:document": Row(review("campaigns:document", "campaign", "phu-luc"), (LOGIN, 200, 404, 200, 200),
+                              obj=True),
+    "campaigns:certificate": Row(review("campaigns:certificate", "entry"), (LOGIN, 200, 404, 200, 200), obj=True),
 }
 
 

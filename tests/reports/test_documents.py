@@ -29,7 +29,7 @@ def test_issuer_follows_the_period_and_the_unit(ref):
     before = documents.issuer_for(None, dt.date(2025, 6, 30))
     after = documents.issuer_for(None, dt.date(2025, 7, 1))
     assert (before.issuer_parent, before.issuer) == ("UBND TỈNH QUẢNG NAM", "UBND THÀNH PHỐ TAM KỲ")
-    assert (after.issuer_parent, after.issuer) == ("THÀNH PHỐ ĐÀ NẴNG", "UBND PHƯỜNG TAM KỲ")
+    assert (after.issuer_parent, after.issuer) == ("UBND THÀNH PHỐ ĐÀ NẴNG", "UBND PHƯỜNG TAM KỲ")
     an_phu = documents.issuer_for(ref.an_phu, dt.date(2025, 6, 30))
     assert (an_phu.issuer, an_phu.place, an_phu.issuer_parent) == ("UBND Phường An Phú", "An Phú", "UBND THÀNH PHỐ TAM KỲ")
     assert "Tam Kỳ (qua Phòng Tài nguyên và Môi trường)" in an_phu.recipients and "Quảng Nam" not in an_phu.recipients

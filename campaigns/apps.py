@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+from campaigns import guards
+
+
+class CampaignsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "campaigns"
+    verbose_name = "Rà soát hộ nghèo, hộ cận nghèo"
+
+    def ready(self):
+        # A recorded chairman's decision never changes, like the review decisions it made.
+        guards.connect(self.get_model("CampaignDecision"))
