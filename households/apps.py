@@ -29,3 +29,7 @@ class HouseholdsConfig(AppConfig):
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="households_search_index")
         # Recorded decisions never change (tamky_poverty/integrity.py).
         integrity.connect_assessment_guards(self.get_model("Assessment"), self.get_model("Deprivation"))
+        # The export of a long household list runs as a background job (households/jobs.py).
+        from households.jobs import register_kinds
+
+        register_kinds()

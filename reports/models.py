@@ -99,3 +99,51 @@ class MonthlyReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.report}: {self.from_status or '-'} → {self.to_status}"
+
+
+class ClosedPeriod(models.Model):
+    """A year whose appendix tables are final: from ``closed_on`` on, each of them is issued once
+    (rendered, numbered, dated, stored) and the stored file is what every later download gets
+    (reports/documents.py), even if a late correction changes the register afterwards."""
+
+    year = models.PositiveSmallIntegerField(_("năm"), unique=True)
+    closed_on = models.DateField(_("ngày khóa số liệu"))
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kỳ đã khóa số liệu")
+        verbose_name_plural = _("kỳ đã khóa số liệu")
+
+    def __str__(self):
+        return f"{self.year} ({self.closed_on:%d/%m/%Y})"
+
+
+def issued_path(doc: "IssuedDocument", filename: str) -> str:
+    return f"issued/{doc.code}/{doc.issue_date:%Y}/{filename}"
+
+
+class IssuedDocument(models.Model):
+    """A document that cannot change any more, rendered once and served from storage afterwards.
+    Its identity is (report code, parameters, issue date, number), from
+    ``reports.documents.identity``; one file per format."""
+
+    code = models.CharField(_("mã báo cáo"), max_length=20)
+    parameters = models.JSONField(_("tham số"), default=dict)
+    issue_date = models.DateField(_("ngày ban hành"))
+    number = models.CharField(_("số, ký hiệu"), max_length=60, blank=True)
+    key = models.CharField(max_length=250, editable=False)  # the identity as one string
+    format = models.CharField(_("định dạng"), max_length=8, choices=[("pdf", "PDF"), ("xlsx", "XLSX")])
+    file = models.FileField(upload_to=issued_path, max_length=300)
+    size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("văn bản đã ban hành")
+        verbose_name_plural = _("văn bản đã ban hành")
+        constraints = [models.UniqueConstraint(fields=["key", "format"], name="issued_document_unique")]
+
+    def __str__(self):
+        return f"{self.code} {self.issue_date:%d/%m/%Y} {self.number}".strip()

@@ -36,7 +36,8 @@ def unit_by_code(*, code: str, year: int) -> AdministrativeUnit:
     return unit
 
 
-def report_dataset(*, actor, code: str, year: int, month: int | None, unit_id=None):
+def report_params(*, actor, code: str, year: int, month: int | None, unit_id=None) -> datasets.Params:
+    """The parameters of a report the actor may ask for (404 otherwise), without building it."""
     spec = datasets.REPORTS.get(code)
     if spec is None:
         raise Http404
@@ -45,7 +46,11 @@ def report_dataset(*, actor, code: str, year: int, month: int | None, unit_id=No
         scoping.scope_for(actor).sees_all or scoping.scope_for(actor).agency_id is not None
     ):
         raise Http404
-    return datasets.build(actor, code, datasets.Params(year=year, month=month if spec.uses_month else None, unit=unit))
+    return datasets.Params(year=year, month=month if spec.uses_month else None, unit=unit)
+
+
+def report_dataset(*, actor, code: str, year: int, month: int | None, unit_id=None):
+    return datasets.build(actor, code, report_params(actor=actor, code=code, year=year, month=month, unit_id=unit_id))
 
 
 def monthly_reports_for(*, actor, year=None, month=None):

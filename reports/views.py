@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
+from django.conf import settings as dj_settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports import datasets, selectors, services
-from reports.excel import render_xlsx
-from reports.models import DocumentSettings, MonthlyReport
+from jobs.services import job_start
+from reports import datasets, documents, pdf, selectors, services
+from reports import jobs as report_jobs
+from reports.models import MonthlyReport
+from reports.output import CONTENT_TYPES, filename, render_dataset, settings_for
 from reports.rendering import document_context
 from tamky_poverty import scoping
 from tamky_poverty.personal_data import record_access
 
 FORMATS = ("html", "pdf", "xlsx")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class BadParameter(ValueError):
@@ -39,42 +40,15 @@ def _int(value, default, lo, hi, message):
     return n
 
 
-def _params(request):
+def _params(request, source=None):
+    source = request.GET if source is None else source
     today = timezone.localdate()
-    year = _int(request.GET.get("year"), today.year, 2000, 2100, _("Năm báo cáo không hợp lệ."))
-    month = _int(request.GET.get("month"), None, 1, 12, _("Tháng báo cáo phải từ 1 đến 12."))
-    unit = request.GET.get("unit") or None
+    year = _int(source.get("year"), today.year, 2000, 2100, _("Năm báo cáo không hợp lệ."))
+    month = _int(source.get("month"), None, 1, 12, _("Tháng báo cáo phải từ 1 đến 12."))
+    unit = source.get("unit") or None
     if unit is not None and not str(unit).isdigit():
         raise Http404
     return year, month, unit
-
-
-def settings_for(ds):
-    """Document settings for one dataset (a unit's own report is issued by its People's Committee)."""
-    settings = DocumentSettings.current()
-    issuer = ds.parameters.get("issuer")
-    if issuer:
-        settings.issuer_parent = settings.issuer
-        settings.issuer = issuer
-    return settings
-
-
-def filename(ds, ext: str) -> str:
-    year = ds.parameters.get("year", "")
-    month = ds.parameters.get("month")
-    return f"{ds.code}_{year}{f'-{month:02d}' if month else ''}.{ext}"
-
-
-def render_dataset(ds, fmt: str) -> tuple[bytes, str]:
-    settings = settings_for(ds)
-    if fmt == "xlsx":
-        return render_xlsx([ds], settings), XLSX_TYPE
-    if fmt == "pdf":
-        from reports.pdf import render_pdf
-
-        return render_pdf(ds, settings), "application/pdf"
-    html = render_to_string("reports/standalone.html", document_context(ds, settings))
-    return html.encode(), "text/html; charset=utf-8"
 
 
 def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
@@ -83,10 +57,21 @@ def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
     return response
 
 
-def _record(request, ds, fmt):
-    if datasets.REPORTS.get(ds.code) and datasets.REPORTS[ds.code].personal:
-        record_access(request.user, "report", f"{ds.code} {ds.parameters.get('year')}", code=ds.code,
-                      format=fmt, year=ds.parameters.get("year"), unit=ds.parameters.get("unit"))
+def _record(request, code, p: datasets.Params, fmt):
+    if datasets.REPORTS.get(code) and datasets.REPORTS[code].personal:
+        record_access(request.user, "report", f"{code} {p.year}", code=code,
+                      format=fmt, year=p.year, unit=p.unit.pk if p.unit else None)
+
+
+def _file_response(stored) -> FileResponse:
+    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.file.name.rsplit("/", 1)[-1],
+                        content_type=CONTENT_TYPES[stored.format])
+
+
+def _too_long_for_request(ds, fmt: str) -> bool:
+    rows = pdf.rows_of(ds)
+    limit = dj_settings.JOBS_ROWS_THRESHOLD if fmt == "pdf" else dj_settings.JOBS_XLSX_ROWS_THRESHOLD
+    return rows > limit
 
 
 def catalogue(request):
@@ -119,8 +104,14 @@ def report(request, code: str):
     except BadParameter as exc:
         messages.error(request, str(exc))
         return redirect("reports:catalogue")
-    ds = selectors.report_dataset(actor=request.user, code=code, year=year, month=month, unit_id=unit_id)
-    _record(request, ds, fmt)
+    params = selectors.report_params(actor=request.user, code=code, year=year, month=month, unit_id=unit_id)
+    _record(request, code, params, fmt)
+    ident = documents.identity(request.user, code, params)
+    stored = documents.find(ident, fmt) if fmt != "html" else None
+    if stored is not None:  # a final document: made once, served from storage
+        return _file_response(stored)
+    ds = datasets.build(request.user, code, params)
+    documents.apply(ident, ds)
     if fmt == "html":
         ctx = document_context(ds, settings_for(ds))
         query = request.GET.copy()
@@ -128,14 +119,22 @@ def report(request, code: str):
         ctx.update({"query": query.urlencode(), "breadcrumbs": [
             (_("Biểu mẫu, phụ lục"), reverse("reports:catalogue")), (ds.code, None)]})
         return render(request, "reports/report.html", ctx)
+    if _too_long_for_request(ds, fmt):
+        job = job_start(actor=request.user, kind=report_jobs.REPORT, params=report_jobs.report_params(code, fmt, params),
+                        title=f"{ds.code} – {ds.title} ({fmt.upper()}, {filename(ds, fmt)})", rows_total=pdf.rows_of(ds))
+        messages.info(request, _("Tài liệu dài (%(rows)s dòng) đang được tạo ở chế độ nền; theo dõi tiến độ và "
+                                 "tải về tại đây.") % {"rows": pdf.rows_of(ds)})
+        return redirect(reverse("jobs:list") + f"?job={job.pk}")
     content, content_type = render_dataset(ds, fmt)
+    documents.store(ident, fmt, content, filename(ds, fmt))
     return _download(content, content_type, filename(ds, fmt))
 
 
+@require_POST
 def bundle_xlsx(request):
-    codes = [c.upper() for c in request.GET.getlist("codes") if c.upper() in datasets.REPORTS]
+    codes = [c.upper() for c in request.POST.getlist("codes") if c.upper() in datasets.REPORTS]
     try:
-        year, month, unit_id = _params(request)
+        year, month, unit_id = _params(request, request.POST)
         if not codes:
             raise BadParameter(_("Chọn ít nhất một phụ lục để xuất."))
         if month is None and any(datasets.REPORTS[c].needs_month for c in codes):
@@ -143,12 +142,18 @@ def bundle_xlsx(request):
     except BadParameter as exc:
         messages.error(request, str(exc))
         return redirect("reports:catalogue")
-    sets = [selectors.report_dataset(actor=request.user, code=c, year=year, month=month, unit_id=unit_id)
-            for c in dict.fromkeys(codes)]
-    for ds in sets:
-        _record(request, ds, "xlsx")
-    content = render_xlsx(sets)
-    return _download(content, XLSX_TYPE, f"phu-luc_{year}.xlsx")
+    codes = list(dict.fromkeys(codes))
+    sets = [selectors.report_params(actor=request.user, code=c, year=year, month=month, unit_id=unit_id)
+            for c in codes]  # 404 before anything is asked of a worker
+    for code, p in zip(codes, sets, strict=True):
+        _record(request, code, p, "xlsx")
+    unit = sets[0].unit
+    job = job_start(
+        actor=request.user, kind=report_jobs.BUNDLE, progress_label=_("phụ lục"), rows_total=len(codes),
+        params={"codes": codes, "year": year, "month": month, "unit": unit.pk if unit else None},
+        title=_("Bộ phụ lục %(codes)s năm %(year)s (Excel)") % {"codes": ", ".join(codes), "year": year})
+    messages.info(request, _("Bộ phụ lục đang được tạo ở chế độ nền; tải về tại đây khi xong."))
+    return redirect(reverse("jobs:list") + f"?job={job.pk}")
 
 
 def drilldown(request, code: str):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("ke-hoach/", include("targets.urls")),
     path("ho-tro/", include("support.urls")),
     path("bao-cao/", include("reports.urls")),
+    path("tai-lieu/", include("jobs.urls")),
     path("quan-tri/", admin.site.urls),
     path("", include("dashboard.urls")),
 ]

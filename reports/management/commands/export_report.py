@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from reports import datasets
-from reports.views import render_dataset
+from reports.output import render_dataset, settings_for
 from tamky_poverty.models import AdministrativeUnit
 
 
@@ -21,6 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--unit", help="mã đơn vị (mã thống kê), ví dụ 20356")
         parser.add_argument("--format", choices=["pdf", "xlsx", "html"], required=True)
         parser.add_argument("-o", "--output", required=True)
+        parser.add_argument("--processes", type=int, default=None,
+                            help="tiến trình vẽ PDF song song cho danh sách dài (mặc định: số CPU)")
 
     def handle(self, *args, **opts):
         code = opts["report"].upper()
@@ -42,6 +44,12 @@ class Command(BaseCommand):
                 raise CommandError(f"Không có đơn vị mã {opts['unit']}.") from None
         ds = datasets.build(datasets.SYSTEM, code, datasets.Params(
             year=opts["year"], month=month if spec.uses_month else None, unit=unit))
-        content, _ = render_dataset(ds, opts["format"])
+        if opts["format"] == "pdf":
+            from reports.pdf import render_pdf_parallel  # WeasyPrint needs system Pango: loaded only for a PDF
+
+            # A long list is split into parts rendered by a pool of processes, then joined.
+            content = render_pdf_parallel(ds, settings_for(ds), opts["processes"])
+        else:
+            content, _ = render_dataset(ds, opts["format"])
         Path(opts["output"]).write_bytes(content)
         self.stdout.write(self.style.SUCCESS(f"{code}: {opts['output']} ({len(content)} bytes)"))
