@@ -24,6 +24,8 @@ from tests.jobs_helpers import run_jobs
 
 from .conftest import action, assert_pdf_matches
 
+pytestmark = pytest.mark.tasks
+
 ROWS = 40
 
 

@@ -188,6 +188,7 @@ def test_monthly_reports_xlsx_and_pdf_match_dataset(register, ref):
         assert "Nơi nhận:" in text and "TM. ỦY BAN NHÂN DÂN" in text
 
 
+@pytest.mark.tasks
 def test_bundle_is_one_workbook_with_a_sheet_each(register, admin_client_):
     """The bundle is a background job: the request answers at once, the file is on “Tài liệu của tôi”."""
     from openpyxl import load_workbook
