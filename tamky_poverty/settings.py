@@ -274,7 +274,8 @@ if REDIS_URL:
                           "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "tamky")}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache",
+                          "OPTIONS": {"MAX_ENTRIES": 5000}}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 CACHE_SECONDS = int(os.environ.get("CACHE_SECONDS", "3600"))  # dashboard figures (also invalidated on writes)
 
