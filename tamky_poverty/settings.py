@@ -277,7 +277,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache",
                           "OPTIONS": {"MAX_ENTRIES": 5000}}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
-CACHE_SECONDS = int(os.environ.get("CACHE_SECONDS", "3600"))  # dashboard figures (also invalidated on writes)
+CACHE_SECONDS = int(os.environ.get("CACHE_SECONDS", "3600"))
+# Long lists (households, support actions) page at most this many rows deep; past that the user
+# narrows the list with its filters or exports it (tamky_poverty/pagination.py).
+LIST_MAX_ROWS = int(os.environ.get("LIST_MAX_ROWS", "10000"))  # dashboard figures (also invalidated on writes)
 
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "") or BASE_DIR / "var" / "media")
 # No MEDIA_URL: stored files are served only through views that check who asks.
