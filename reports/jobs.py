@@ -48,12 +48,18 @@ def run_report(ctx) -> None:
     fmt = ctx.params["format"]
     ds, ident = _dataset(ctx)
     ctx.set_total(pdf.rows_of(ds))
-    if fmt == "pdf":
+    if fmt == "pdf" and pdf.can_split(ds):  # a long plain list: in parts, by as many workers as are free
         parts = pdf.part_count(ds, settings.JOBS_WORKERS)
         if parts > 1:
-            ctx.save_blob(DATASET_BLOB, pickle.dumps((ds, settings_for(ds), ident), protocol=pickle.HIGHEST_PROTOCOL))
+            engine = pdf.list_engine()
+            ctx.save_blob(DATASET_BLOB, pickle.dumps((ds, settings_for(ds), ident, engine),
+                                                     protocol=pickle.HIGHEST_PROTOCOL))
             ctx.fan_out(parts)
             return
+        content = pdf.render_long_list(ds, settings_for(ds))
+        ctx.advance(pdf.rows_of(ds))
+        _finish(ctx, ds, ident, fmt, content)
+        return
     content, _type = render_dataset(ds, fmt)
     _finish(ctx, ds, ident, fmt, content)
 
@@ -63,16 +69,16 @@ def _load(ctx):
 
 
 def report_part(ctx, k: int) -> None:
-    ds, doc_settings, _ident = _load(ctx)
+    ds, doc_settings, _ident, engine = _load(ctx)
     parts = ctx.job.parts_total
-    ctx.save_part(k, pdf.render_pdf_part(ds, doc_settings, k, parts))
+    ctx.save_part(k, pdf.render_pdf_part(ds, doc_settings, k, parts, engine))
     start, end = pdf.part_bounds(len(ds.rows), parts)[k]
     ctx.advance(end - start)
 
 
 def report_join(ctx) -> None:
-    ds, _settings, ident = _load(ctx)
-    content = pdf.join_parts([ctx.read_part(k) for k in range(ctx.job.parts_total)], ds.landscape)
+    ds, _settings, ident, engine = _load(ctx)
+    content = pdf.join_parts([ctx.read_part(k) for k in range(ctx.job.parts_total)], ds.landscape, engine)
     _finish(ctx, ds, ident, "pdf", content)
 
 

@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlparse
 from django.conf import settings as django_settings
 from django.template.loader import render_to_string
 
+from reports import pdf_lists
 from reports.dataset import Dataset
 
 STATIC_DIR = Path(django_settings.BASE_DIR) / "static"
@@ -65,6 +66,8 @@ def render_pdf(ds: Dataset, settings=None, context: dict | None = None) -> bytes
 # the parts. Only the first part prints the header and title, only the last the signature block.
 
 PART_MIN_ROWS = 150  # below this a part costs more in fixed overhead than it saves
+PART_MAX_ROWS = 600  # a bound on one worker's memory (WeasyPrint: ~0.2 MB a row)
+ENGINES = ("reportlab", "weasyprint")
 
 
 def rows_of(ds: Dataset) -> int:
@@ -72,14 +75,16 @@ def rows_of(ds: Dataset) -> int:
 
 
 def can_split(ds: Dataset) -> bool:
-    """Only a plain list (one table, no further sections) is split."""
+    """Only a long plain list (one table, no further sections) is split (and may be drawn by
+    ReportLab): PL02–PL07 of a whole city."""
     return not ds.sections and len(ds.rows) >= 2 * PART_MIN_ROWS
 
 
 def part_count(ds: Dataset, workers: int) -> int:
     if not can_split(ds):
         return 1
-    return max(1, min(workers, len(ds.rows) // PART_MIN_ROWS))
+    by_memory = -(-len(ds.rows) // PART_MAX_ROWS)
+    return max(1, by_memory, min(workers, len(ds.rows) // PART_MIN_ROWS))
 
 
 def part_bounds(n_rows: int, parts: int) -> list[tuple[int, int]]:
@@ -92,33 +97,51 @@ def part_bounds(n_rows: int, parts: int) -> list[tuple[int, int]]:
     return bounds
 
 
-def render_pdf_part(ds: Dataset, settings, part: int, parts: int) -> bytes:
+def list_engine() -> str:
+    engine = getattr(django_settings, "PDF_LIST_ENGINE", "reportlab")
+    return engine if engine in ENGINES else "reportlab"
+
+
+def render_long_list(ds: Dataset, settings, engine: str | None = None) -> bytes:
+    """A long plain list in one piece, with the engine for long lists (PDF_LIST_ENGINE)."""
+    if (engine or list_engine()) == "reportlab":
+        return pdf_lists.render_list_pdf(ds, settings)
+    return render_pdf(ds, settings)
+
+
+def render_pdf_part(ds: Dataset, settings, part: int, parts: int, engine: str | None = None) -> bytes:
     """Part ``part`` of ``parts`` of a plain list, without page numbers (``join_parts`` adds them)."""
     import copy
 
     start, end = part_bounds(len(ds.rows), parts)[part]
     piece = copy.copy(ds)
     piece.rows = ds.rows[start:end]
-    return render_pdf(piece, settings, {"part": {"first": part == 0, "last": part == parts - 1}})
+    flags = {"first": part == 0, "last": part == parts - 1}
+    if (engine or list_engine()) == "reportlab":
+        return pdf_lists.render_list_pdf(piece, settings, flags)
+    return render_pdf(piece, settings, {"part": flags})
 
 
-_NUMBERS: dict[tuple[bool, int], bytes] = {}
+_NUMBERS: dict[tuple[str, bool, int], bytes] = {}
 
 
-def _page_numbers(landscape: bool, pages: int) -> bytes:
-    """A PDF whose page k shows only the number k where pdf.html prints it (same @page rule and
-    font); cached per process, grown in steps of 64 pages."""
+def _page_numbers(engine: str, landscape: bool, pages: int) -> bytes:
+    """A PDF whose page k shows only the number k where the engine prints it (same place, font
+    and size); cached per process, grown in steps of 64 pages."""
     size = -(-pages // 64) * 64
-    key = (landscape, size)
+    key = (engine, landscape, size)
     if key not in _NUMBERS:
-        html = render_to_string("reports/pdf_page_numbers.html", {
-            "landscape": landscape, "pages": range(size), "font_dir": STATIC_DIR.resolve().as_uri() + "/fonts/"})
-        _NUMBERS[key] = _weasy().HTML(string=html, base_url=STATIC_DIR.resolve().as_uri() + "/",
-                                      url_fetcher=static_url_fetcher()).write_pdf()
+        if engine == "reportlab":
+            _NUMBERS[key] = pdf_lists.page_numbers_pdf(landscape, size)
+        else:
+            html = render_to_string("reports/pdf_page_numbers.html", {
+                "landscape": landscape, "pages": range(size), "font_dir": STATIC_DIR.resolve().as_uri() + "/fonts/"})
+            _NUMBERS[key] = _weasy().HTML(string=html, base_url=STATIC_DIR.resolve().as_uri() + "/",
+                                          url_fetcher=static_url_fetcher()).write_pdf()
     return _NUMBERS[key]
 
 
-def join_parts(parts: list[bytes], landscape: bool) -> bytes:
+def join_parts(parts: list[bytes], landscape: bool, engine: str | None = None) -> bytes:
     """One PDF from the parts, in order, with page numbers 2, 3, … at the top of every page but
     the first (as a document rendered in one piece has them)."""
     import io
@@ -128,7 +151,7 @@ def join_parts(parts: list[bytes], landscape: bool) -> bytes:
     writer = PdfWriter()
     for content in parts:
         writer.append(PdfReader(io.BytesIO(content)))
-    numbers = PdfReader(io.BytesIO(_page_numbers(landscape, len(writer.pages))))
+    numbers = PdfReader(io.BytesIO(_page_numbers(engine or list_engine(), landscape, len(writer.pages))))
     for index, page in enumerate(writer.pages):
         if index:
             page.merge_page(numbers.pages[index], over=True)
@@ -139,13 +162,14 @@ def join_parts(parts: list[bytes], landscape: bool) -> bytes:
 
 
 def _render_part_in_child(args) -> bytes:
-    ds, settings, part, parts = args
-    return render_pdf_part(ds, settings, part, parts)
+    ds, settings, part, parts, engine = args
+    return render_pdf_part(ds, settings, part, parts, engine)
 
 
-def render_pdf_parallel(ds: Dataset, settings=None, processes: int | None = None) -> bytes:
-    """The PDF of ``ds``, a long plain list rendered by a pool of ``processes`` processes (the
-    command line's export_report; in the web app the job workers do this, reports/jobs.py)."""
+def render_pdf_parallel(ds: Dataset, settings=None, processes: int | None = None, engine: str | None = None) -> bytes:
+    """The PDF of ``ds``: a long plain list is rendered in parts by a pool of ``processes``
+    processes (the command line's export_report; in the web app the job workers do this,
+    reports/jobs.py); anything else in one piece by WeasyPrint."""
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor
@@ -156,10 +180,13 @@ def render_pdf_parallel(ds: Dataset, settings=None, processes: int | None = None
 
     settings = settings or DocumentSettings.current()
     processes = processes or os.cpu_count() or 1
+    engine = engine or list_engine()
+    if not can_split(ds):
+        return render_pdf(ds, settings)
     parts = part_count(ds, processes)
     if parts == 1:
-        return render_pdf(ds, settings)
+        return render_long_list(ds, settings, engine)
     connections.close_all()  # the children render only; they must not share the parent's sockets
     with ProcessPoolExecutor(max_workers=min(parts, processes), mp_context=multiprocessing.get_context("fork")) as pool:
-        pieces = list(pool.map(_render_part_in_child, [(ds, settings, k, parts) for k in range(parts)]))
-    return join_parts(pieces, ds.landscape)
+        pieces = list(pool.map(_render_part_in_child, [(ds, settings, k, parts, engine) for k in range(parts)]))
+    return join_parts(pieces, ds.landscape, engine)

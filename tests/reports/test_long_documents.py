@@ -74,17 +74,26 @@ def assert_official_format(content: bytes, ds):
     assert_pdf_matches(content, ds)
 
 
-def test_a_pdf_in_one_piece_keeps_the_format(long_list, monkeypatch):
-    monkeypatch.setattr(pdf, "PART_MIN_ROWS", 10_000)
-    assert_official_format(pdf.render_pdf(long_list, settings_for(long_list)), long_list)
+@pytest.mark.parametrize("engine", pdf.ENGINES)
+def test_a_pdf_in_one_piece_keeps_the_format(long_list, engine):
+    """Both renderers of a long list (WeasyPrint, ReportLab) pass the same format tests."""
+    assert_official_format(pdf.render_long_list(long_list, settings_for(long_list), engine), long_list)
 
 
-def test_a_pdf_joined_from_parts_keeps_the_same_format(long_list, monkeypatch):
+@pytest.mark.parametrize("engine", pdf.ENGINES)
+def test_a_pdf_joined_from_parts_keeps_the_same_format(long_list, monkeypatch, engine):
     monkeypatch.setattr(pdf, "PART_MIN_ROWS", 8)
     parts = pdf.part_count(long_list, 3)
     assert parts == 3
-    pieces = [pdf.render_pdf_part(long_list, settings_for(long_list), k, parts) for k in range(parts)]
-    assert_official_format(pdf.join_parts(pieces, long_list.landscape), long_list)
+    pieces = [pdf.render_pdf_part(long_list, settings_for(long_list), k, parts, engine) for k in range(parts)]
+    assert_official_format(pdf.join_parts(pieces, long_list.landscape, engine), long_list)
+
+
+def test_parts_are_bounded_for_memory_whatever_the_workers(monkeypatch, long_list):
+    monkeypatch.setattr(pdf, "PART_MIN_ROWS", 8)
+    monkeypatch.setattr(pdf, "PART_MAX_ROWS", 15)
+    assert pdf.part_count(long_list, 1) == 3  # 42 rows, at most 15 a part
+    assert pdf.part_count(long_list, 4) == 4
 
 
 def test_part_bounds_cover_every_row_once():
@@ -96,22 +105,28 @@ def test_part_bounds_cover_every_row_once():
             assert max(e - s for s, e in bounds) - min(e - s for s, e in bounds) <= 1
 
 
-def test_export_report_renders_a_long_list_with_a_process_pool(long_list, monkeypatch, tmp_path):
+@pytest.mark.parametrize("engine", pdf.ENGINES)
+def test_export_report_renders_a_long_list_with_a_process_pool(long_list, monkeypatch, tmp_path, settings, engine):
     from django.core.management import call_command
 
     monkeypatch.setattr(pdf, "PART_MIN_ROWS", 8)
+    settings.PDF_LIST_ENGINE = engine
     out = tmp_path / "PL02.pdf"
     call_command("export_report", "PL02", "--year", "2025", "--format", "pdf", "--processes", "2", "-o", str(out))
     assert_official_format(out.read_bytes(), long_list)
 
 
-def test_a_long_pdf_request_answers_at_once_with_a_job(long_list, small_parts, admin_client_, monkeypatch):
+@pytest.mark.parametrize("engine", pdf.ENGINES)
+def test_a_long_pdf_request_answers_at_once_with_a_job(long_list, small_parts, admin_client_, monkeypatch, settings,
+                                                       engine):
     """The web worker stays free: the request renders nothing, it only queues a job; the job's
     parts are rendered by the workers, progress is reported by the job, the file is downloaded."""
     def no_rendering_in_the_request(*args, **kwargs):
         raise AssertionError("the request rendered the PDF")
 
+    settings.PDF_LIST_ENGINE = engine
     monkeypatch.setattr(pdf, "render_pdf", no_rendering_in_the_request)
+    monkeypatch.setattr(pdf.pdf_lists, "render_list_pdf", no_rendering_in_the_request)
     resp = admin_client_.get(reverse("reports:report", args=["PL02"]), {"year": 2025, "format": "pdf"})
     job = Job.objects.get()
     assert resp.status_code == 302 and resp["Location"] == reverse("jobs:list") + f"?job={job.pk}"
