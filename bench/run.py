@@ -377,7 +377,7 @@ def _peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def bench_jobs(table: Table, processes_list=(1, 2)) -> None:
+def bench_jobs(table: Table, processes_list=(1, 2), engines=("reportlab", "weasyprint")) -> None:
     """The city's longest list as a background job, end to end through the real path: the PDF
     link answers with a job (302), ``run_workers`` renders its parts in N worker processes, the
     file is downloaded from “Tài liệu của tôi”. Reported: the request's own time, the time until
@@ -405,8 +405,9 @@ def bench_jobs(table: Table, processes_list=(1, 2)) -> None:
     serial = time.perf_counter() - t
     table.add(f"{full.code} PDF ({len(full.rows):,} rows) in one process, in the request (before)", [serial], "-", 0.0)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
-    for processes in processes_list:
+    for engine, processes in [(e, p) for e in engines for p in processes_list]:
         env["JOBS_WORKERS"] = str(processes)
+        env["PDF_LIST_ENGINE"] = engine
         supervisor = subprocess.Popen([sys.executable, "-m", "django", "run_workers", "--processes", str(processes)],
                                       cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
@@ -433,9 +434,10 @@ def bench_jobs(table: Table, processes_list=(1, 2)) -> None:
             next(iter(download.streaming_content))
             first_byte = time.perf_counter() - t0
             peaks = [_peak_rss_mb(p) for p in _children(supervisor.pid)]
-            table.add(f"{full.code} PDF job, {processes} worker process(es): request → redirect", [request_s], "-", 0.0,
-                      note=f"{job.parts_total} part(s)")
-            table.add(f"{full.code} PDF job, {processes} worker process(es): ready", [ready], "-",
+            label = f"{full.code} PDF job ({engine}), {processes} worker process(es)"
+            table.add(f"{label}: request → redirect", [request_s], "-", 0.0,
+                      note=f"{max(1, job.parts_total)} part(s)")
+            table.add(f"{label}: ready", [ready], "-",
                       max(peaks, default=0.0), note=f"first byte of the file at {first_byte:.2f} s; "
                       f"peak = largest worker max RSS; {len(list_times)} list requests while it rendered: "
                       f"median {statistics.median(list_times or [0]) * 1000:.0f} ms, "
@@ -570,6 +572,9 @@ def main(argv=None) -> int:
                         help="size of the file for the row-by-row baseline (default: the same file)")
     parser.add_argument("--only", default="pages,reports,import,jobs",
                         help="comma list of pages,reports,import,scaling,jobs (build: only build the register)")
+    parser.add_argument("--job-engines", default="reportlab,weasyprint",
+                        help="PDF engines of the long-list job measurement (PDF_LIST_ENGINE)")
+    parser.add_argument("--job-workers", default="1,2", help="worker processes to run the job with")
     parser.add_argument("--output", help="also write the markdown table to this file")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
@@ -611,7 +616,7 @@ def main(argv=None) -> int:
     elif "scaling" in only:
         bench_pdf_scaling(table)
     if "jobs" in only:
-        bench_jobs(table)
+        bench_jobs(table, tuple(int(n) for n in args.job_workers.split(",")), tuple(args.job_engines.split(",")))
     text = table.markdown()
     print()
     print(f"load average at the end: {' / '.join(f'{x:.2f}' for x in os.getloadavg())} (1 / 5 / 15 min)")

@@ -21,7 +21,7 @@ POLL_SECONDS = 2
 def job_list(request):
     jobs = list(selectors.jobs_for(actor=request.user)[:100])
     return render(request, "jobs/list.html", {
-        "jobs": jobs, "poll_seconds": POLL_SECONDS, "highlight": request.GET.get("job", ""),
+        "jobs": jobs, "poll_seconds": POLL_SECONDS,
         "breadcrumbs": [(_("Tài liệu của tôi"), None)],
     })
 
