@@ -44,8 +44,14 @@ def _enqueue(job: Job) -> Job:
 
 def job_start(*, actor, kind: str, title: str, params: dict, rows_total: int = 0, progress_label: str = "dòng") -> Job:
     """Ask for a background job owned by ``actor``. The caller has checked the actor's right to
-    the parameters; the job's code applies the actor's scope again when it runs."""
+    the parameters; the job's code applies the actor's scope again when it runs. Asking again
+    for what is still being made (a second click) gives the same job."""
     registry.get(kind)
+    open_job = (Job.objects.filter(owner=actor, kind=kind, params=params, status__in=[Job.Status.QUEUED,
+                                                                                      Job.Status.RUNNING])
+                .order_by("-pk").first())
+    if open_job is not None:
+        return open_job
     job = Job(owner=actor, kind=kind, title=title[:250], params=params, rows_total=rows_total,
               progress_label=progress_label)
     job.full_clean()

@@ -91,6 +91,15 @@ def test_a_failed_job_shows_its_error_in_vietnamese_and_can_be_retried(ward_offi
     assert job.attempt == 2
 
 
+def test_asking_twice_for_what_is_being_made_gives_the_same_job(ward_officer, other_ward_officer):
+    first = services.job_start(actor=ward_officer, kind="test_flaky", title="Việc thử", params={"a": 1})
+    assert services.job_start(actor=ward_officer, kind="test_flaky", title="Việc thử", params={"a": 1}) == first
+    other = services.job_start(actor=ward_officer, kind="test_flaky", title="Việc thử", params={"a": 2})
+    theirs = services.job_start(actor=other_ward_officer, kind="test_flaky", title="Việc thử", params={"a": 1})
+    assert len({first.pk, other.pk, theirs.pk}) == 3
+    assert Job.objects.count() == 3
+
+
 def test_an_unexpected_error_is_a_plain_message_not_a_traceback(ward_officer, ward_client):
     job = services.job_start(actor=ward_officer, kind="test_crash", title="Việc lỗi", params={})
     run_jobs()
@@ -141,13 +150,13 @@ def test_recovery_leaves_alone_a_job_that_is_alive_or_waiting(ward_officer, sett
     import socket
 
     now = timezone.now()
-    alive = services.job_start(actor=ward_officer, kind="test_flaky", title="A", params={})
+    alive = services.job_start(actor=ward_officer, kind="test_flaky", title="A", params={"n": 1})
     Job.objects.filter(pk=alive.pk).update(status="running", worker=f"{socket.gethostname()}:{os.getpid()}",
                                            heartbeat_at=now)
-    waiting = services.job_start(actor=ward_officer, kind="test_flaky", title="B", params={})
+    waiting = services.job_start(actor=ward_officer, kind="test_flaky", title="B", params={"n": 2})
     # queued long ago but its task is still waiting in the queue (busy workers): not lost
     Job.objects.filter(pk=waiting.pk).update(created_at=now - dt.timedelta(hours=1))
-    stale = services.job_start(actor=ward_officer, kind="test_flaky", title="C", params={})
+    stale = services.job_start(actor=ward_officer, kind="test_flaky", title="C", params={"n": 3})
     Job.objects.filter(pk=stale.pk).update(status="running", worker="another-machine:42", task_ids=[],
                                            heartbeat_at=now - dt.timedelta(seconds=settings.JOBS_STALE_SECONDS + 5))
     assert [j.title for j in services.jobs_recover(now=now)] == ["C"]
