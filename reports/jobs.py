@@ -49,14 +49,14 @@ def run_report(ctx) -> None:
     ds, ident = _dataset(ctx)
     ctx.set_total(pdf.rows_of(ds))
     if fmt == "pdf" and pdf.can_split(ds):  # a long plain list: in parts, by as many workers as are free
-        parts = pdf.part_count(ds, settings.JOBS_WORKERS)
+        engine = pdf.list_engine()
+        parts = pdf.part_count(ds, settings.JOBS_WORKERS, engine)
         if parts > 1:
-            engine = pdf.list_engine()
             ctx.save_blob(DATASET_BLOB, pickle.dumps((ds, settings_for(ds), ident, engine),
                                                      protocol=pickle.HIGHEST_PROTOCOL))
             ctx.fan_out(parts)
             return
-        content = pdf.render_long_list(ds, settings_for(ds))
+        content = pdf.render_long_list(ds, settings_for(ds), engine)
         ctx.advance(pdf.rows_of(ds))
         _finish(ctx, ds, ident, fmt, content)
         return

@@ -66,7 +66,7 @@ def render_pdf(ds: Dataset, settings=None, context: dict | None = None) -> bytes
 # the parts. Only the first part prints the header and title, only the last the signature block.
 
 PART_MIN_ROWS = 150  # below this a part costs more in fixed overhead than it saves
-PART_MAX_ROWS = 600  # a bound on one worker's memory (WeasyPrint: ~0.2 MB a row)
+PART_MAX_ROWS = 600  # a bound on one WeasyPrint worker's memory (~0.2 MB a row)
 ENGINES = ("reportlab", "weasyprint")
 
 
@@ -80,10 +80,13 @@ def can_split(ds: Dataset) -> bool:
     return not ds.sections and len(ds.rows) >= 2 * PART_MIN_ROWS
 
 
-def part_count(ds: Dataset, workers: int) -> int:
+def part_count(ds: Dataset, workers: int, engine: str | None = None) -> int:
+    """As many parts as workers (each at least PART_MIN_ROWS), and for WeasyPrint also enough
+    that no part passes PART_MAX_ROWS (its memory grows with the rows; ReportLab's hardly)."""
     if not can_split(ds):
         return 1
-    by_memory = -(-len(ds.rows) // PART_MAX_ROWS)
+    max_rows = PART_MAX_ROWS if (engine or list_engine()) == "weasyprint" else 20 * PART_MAX_ROWS
+    by_memory = -(-len(ds.rows) // max_rows)
     return max(1, by_memory, min(workers, len(ds.rows) // PART_MIN_ROWS))
 
 
@@ -183,7 +186,7 @@ def render_pdf_parallel(ds: Dataset, settings=None, processes: int | None = None
     engine = engine or list_engine()
     if not can_split(ds):
         return render_pdf(ds, settings)
-    parts = part_count(ds, processes)
+    parts = part_count(ds, processes, engine)
     if parts == 1:
         return render_long_list(ds, settings, engine)
     connections.close_all()  # the children render only; they must not share the parent's sockets

@@ -83,7 +83,7 @@ def test_a_pdf_in_one_piece_keeps_the_format(long_list, engine):
 @pytest.mark.parametrize("engine", pdf.ENGINES)
 def test_a_pdf_joined_from_parts_keeps_the_same_format(long_list, monkeypatch, engine):
     monkeypatch.setattr(pdf, "PART_MIN_ROWS", 8)
-    parts = pdf.part_count(long_list, 3)
+    parts = pdf.part_count(long_list, 3, engine)
     assert parts == 3
     pieces = [pdf.render_pdf_part(long_list, settings_for(long_list), k, parts, engine) for k in range(parts)]
     assert_official_format(pdf.join_parts(pieces, long_list.landscape, engine), long_list)
@@ -92,8 +92,10 @@ def test_a_pdf_joined_from_parts_keeps_the_same_format(long_list, monkeypatch, e
 def test_parts_are_bounded_for_memory_whatever_the_workers(monkeypatch, long_list):
     monkeypatch.setattr(pdf, "PART_MIN_ROWS", 8)
     monkeypatch.setattr(pdf, "PART_MAX_ROWS", 15)
-    assert pdf.part_count(long_list, 1) == 3  # 42 rows, at most 15 a part
-    assert pdf.part_count(long_list, 4) == 4
+    assert pdf.part_count(long_list, 1, "weasyprint") == 3  # 42 rows, at most 15 a part
+    assert pdf.part_count(long_list, 4, "weasyprint") == 4
+    assert pdf.part_count(long_list, 1, "reportlab") == 1  # little memory a row: one worker, one piece
+    assert pdf.part_count(long_list, 3, "reportlab") == 3
 
 
 def test_part_bounds_cover_every_row_once():
