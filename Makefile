@@ -1,5 +1,6 @@
 # Two commands on a fresh machine (see README):
 #   make run   – virtualenv, pinned requirements, migrate, reference + demo data, serve on :8000
+#                with the background job workers beside it
 #   make test  – the same setup, then the whole test suite (unit, view and browser tests)
 PYTHON ?= python3
 VENV   := .venv
@@ -22,8 +23,9 @@ db: setup
 	DEBUG=1 $(BIN)/python manage.py load_reference
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 
+# the web server and, beside it, the background job workers (a small supervisor: run_workers)
 run: db
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=1 $(BIN)/python manage.py run_workers --runserver 127.0.0.1:8000
 
 test: $(STAMP)
 	@scripts/install-system-deps.sh --with-browser

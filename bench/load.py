@@ -143,6 +143,14 @@ def percentile(histogram: dict[int, int], q: float) -> int:
     return 0
 
 
+def cpu_times() -> tuple[float, float]:
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    with open("/proc/stat", encoding="ascii") as fh:
+        values = [float(v) for v in fh.readline().split()[1:]]
+    idle = values[3] + (values[4] if len(values) > 4 else 0)
+    return sum(values) - idle, sum(values)
+
+
 def summary(stats: list[dict]) -> tuple[str, int]:
     """A markdown table: a row per page, then all pages together."""
     lines = ["| page | requests | failures | req/s | median ms | p95 ms | p99 ms | max ms |",
@@ -212,7 +220,13 @@ def main(argv=None) -> int:
                "--host", host, "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.seconds}s",
                "--stop-timeout", "5", "--json-file", str(tmp / "stats"), "--only-summary", "--loglevel", "WARNING"]
         print(f"locust: {args.users} users, {args.seconds} s, think {args.think} s, gunicorn {args.workers} workers")
+        print(f"load average before: {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        busy0, total0 = cpu_times()
         subprocess.run(cmd, env=locust_env, cwd=ROOT, timeout=args.seconds + 60)
+        busy1, total1 = cpu_times()
+        print(f"load average after: {' / '.join(f'{x:.2f}' for x in os.getloadavg())}; machine CPU busy during "
+              f"the run: {100 * (busy1 - busy0) / max(total1 - total0, 1):.0f} % of {os.cpu_count()} CPUs "
+              f"(gunicorn, the database and locust share them)")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -222,8 +236,14 @@ def main(argv=None) -> int:
 
     stats = json.loads((tmp / "stats.json").read_text(encoding="utf-8"))
     text, failures = summary(stats)
+    requests = sum(e["num_requests"] for e in stats)
+    start = min(e["start_time"] for e in stats)
+    end = max(e["last_request_timestamp"] or start for e in stats)
+    rate = requests / max(end - start, 1e-9)
     print()
     print(text)
+    print(f"\nthroughput {rate:.1f} req/s with {args.workers} gunicorn workers = {rate / args.workers:.1f} req/s "
+          f"per worker process")
     if failures:
         print(f"\nFAILED: {failures} request(s) failed")
     if args.output:

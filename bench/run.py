@@ -284,26 +284,204 @@ def bench_reports(table: Table, repeat: int, formats) -> None:
         bench_pdf_scaling(table)
 
 
-def bench_pdf_scaling(table: Table) -> None:
-    """PDF time against the number of rows, for the longest list report: the long lists may
-    take longer than the budget, but the time must grow linearly with the rows."""
-    import copy
-
+def longest_list():
     from reports import datasets
-    from reports.pdf import render_pdf
 
     sizes = {code: len(datasets.build(datasets.SYSTEM, code, datasets.Params(year=YEAR)).rows)
              for code in datasets.LIST_REPORTS}
     code = max(sizes, key=sizes.get)
-    full = datasets.build(datasets.SYSTEM, code, datasets.Params(year=YEAR))
+    return datasets.build(datasets.SYSTEM, code, datasets.Params(year=YEAR))
+
+
+PLAIN_TABLE = """<!doctype html><html><head><meta charset="utf-8"><style>
+@font-face {{ font-family: "Liberation Serif"; src: url("{font}LiberationSerif-Regular.ttf"); }}
+@font-face {{ font-family: "Liberation Serif"; font-weight: bold; src: url("{font}LiberationSerif-Bold.ttf"); }}
+@page {{ size: A4 landscape; margin: 20mm 15mm 20mm 30mm; }}
+html {{ font-family: "Liberation Serif"; font-size: 9.5pt; }}
+table {{ width: 100%; border-collapse: collapse; }}
+th, td {{ border: 0.5pt solid #000; padding: 2pt 3pt; }}
+thead {{ display: table-header-group; }}
+</style></head><body><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></body></html>"""
+
+
+def plain_weasyprint_table(ds) -> bytes:
+    """The same rows as a bare WeasyPrint table: same columns, cell texts and font, no official
+    header, no column widths, no signature — the engine's own cost per row."""
+    from html import escape
+
+    import weasyprint
+
+    from reports.formatting import fmt
+    from reports.pdf import STATIC_DIR
+
+    kinds = [c.kind for c in ds.columns]
+    head = "".join(f"<th>{escape(c.key)}</th>" for c in ds.columns)
+    body = "".join("<tr>" + "".join(f"<td>{escape(fmt(v, kinds[i] if i < len(kinds) else 'text'))}</td>"
+                                    for i, v in enumerate(row.cells)) + "</tr>" for row in ds.rows)
+    html = PLAIN_TABLE.format(font=STATIC_DIR.resolve().as_uri() + "/fonts/", head=head, body=body)
+    return weasyprint.HTML(string=html).write_pdf()
+
+
+def bench_pdf_scaling(table: Table) -> None:
+    """PDF time against the number of rows, for the longest list report, side by side with a
+    plain WeasyPrint table of the same columns, texts and font: the project's own overhead is the
+    ratio, and it must stay flat (within 1.2×) as the list grows."""
+    import copy
+
+    from reports.documents import default_issuer as settings_for
+    from reports.pdf import render_pdf
+
+    full = longest_list()
+    settings_ = settings_for(full)
+    plain_table(full)  # warm the fonts once
     for n in (len(full.rows) // 8, len(full.rows) // 4, len(full.rows) // 2, len(full.rows)):
         ds = copy.copy(full)
         ds.rows = full.rows[:n]
         t = time.perf_counter()
-        render_pdf(ds)
-        elapsed = time.perf_counter() - t
-        table.add(f"report {code} PDF, first {n:,} rows", [elapsed], "-", 0.0,
-                  note=f"{elapsed * 1000 / n:.1f} ms per row")
+        render_pdf(ds, settings_)
+        ours = time.perf_counter() - t
+        t = time.perf_counter()
+        plain_weasyprint_table(ds)
+        plain = time.perf_counter() - t
+        table.add(f"report {full.code} PDF, first {n:,} rows", [ours], "-", 0.0,
+                  note=f"{ours * 1000 / n:.1f} ms/row; plain WeasyPrint table {plain * 1000 / n:.1f} ms/row "
+                       f"({plain:.1f} s) → overhead {ours / plain:.2f}×")
+
+
+def plain_table(ds) -> None:
+    import copy
+
+    small = copy.copy(ds)
+    small.rows = ds.rows[:20]
+    plain_weasyprint_table(small)
+
+
+# --- Jobs: long documents in the background -------------------------------------------------------
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as fh:
+            return [int(p) for p in fh.read().split()]
+    except OSError:
+        return []
+
+
+def _peak_rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def bench_jobs(table: Table, processes_list=(1, 2), engines=("reportlab", "weasyprint")) -> None:
+    """The city's longest list as a background job, end to end through the real path: the PDF
+    link answers with a job (302), ``run_workers`` renders its parts in N worker processes, the
+    file is downloaded from “Tài liệu của tôi”. Reported: the request's own time, the time until
+    the file is ready and until its first byte arrives, each worker's peak memory, and a
+    household list request answered while the PDF renders (the web worker stays free). Then
+    the same document once final: its second download comes from storage."""
+    import signal
+    import subprocess
+
+    from django.contrib.auth import get_user_model
+
+    from jobs.models import Job
+
+    User = get_user_model()
+    tnmt, _ = User.objects.get_or_create(username="bench.tnmt", defaults={"role": "tnmt_reviewer"})
+    client = Client()
+    client.force_login(tnmt)
+    full = longest_list()
+    url = reverse("reports:report", args=[full.code])
+    t = time.perf_counter()
+    from reports.documents import default_issuer as settings_for
+    from reports.pdf import render_pdf
+
+    render_pdf(full, settings_for(full))
+    serial = time.perf_counter() - t
+    table.add(f"{full.code} PDF ({len(full.rows):,} rows) in one process, in the request (before)", [serial], "-", 0.0)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
+    for engine, processes in [(e, p) for e in engines for p in processes_list]:
+        env["JOBS_WORKERS"] = str(processes)
+        env["PDF_LIST_ENGINE"] = engine
+        supervisor = subprocess.Popen([sys.executable, "-m", "django", "run_workers", "--processes", str(processes)],
+                                      cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(3)  # the workers start and poll the queue
+            Job.objects.all().delete()
+            t0 = time.perf_counter()
+            response = client.get(url, {"year": YEAR, "format": "pdf"})
+            request_s = time.perf_counter() - t0
+            assert response.status_code == 302, response.status_code
+            job = Job.objects.get()
+            list_times = []
+            while True:
+                job.refresh_from_db()
+                if job.status in ("done", "failed"):
+                    break
+                t = time.perf_counter()
+                ok(client.get(reverse("households:list")))
+                list_times.append(time.perf_counter() - t)
+                time.sleep(0.05)
+            ready = time.perf_counter() - t0
+            assert job.status == "done", job.error
+            t = time.perf_counter()
+            download = client.get(reverse("jobs:download", args=[job.pk]))
+            next(iter(download.streaming_content))
+            first_byte = time.perf_counter() - t0
+            peaks = [_peak_rss_mb(p) for p in _children(supervisor.pid)]
+            label = f"{full.code} PDF job ({engine}), {processes} worker process(es)"
+            table.add(f"{label}: request → redirect", [request_s], "-", 0.0,
+                      note=f"{max(1, job.parts_total)} part(s)")
+            table.add(f"{label}: ready", [ready], "-",
+                      max(peaks, default=0.0), note=f"first byte of the file at {first_byte:.2f} s; "
+                      f"peak = largest worker max RSS; {len(list_times)} list requests while it rendered: "
+                      f"median {statistics.median(list_times or [0]) * 1000:.0f} ms, "
+                      f"max {max(list_times or [0]) * 1000:.0f} ms")
+        finally:
+            supervisor.send_signal(signal.SIGTERM)
+            try:
+                supervisor.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                supervisor.kill()
+    Job.objects.all().delete()
+    bench_final_document(table, client, tnmt)
+
+
+def bench_final_document(table: Table, client, tnmt) -> None:
+    """An approved monthly report: rendered and stored at its first download, served from
+    storage at the second (budget: under 100 ms). In a transaction that is rolled back."""
+    from reports import services
+    from reports.models import StoredDocument
+    from tamky_poverty.models import AdministrativeUnit
+
+    an_phu = AdministrativeUnit.objects.get(name="An Phú", valid_to__isnull=False)
+    User = type(tnmt)
+    ward, _ = User.objects.get_or_create(username="bench.anphu", defaults={"role": "ward_officer", "unit": an_phu})
+    with transaction.atomic():
+        report = services.monthly_report_prepare(actor=ward, unit=an_phu, year=YEAR, month=6, difficulties="",
+                                                 proposals="")
+        services.monthly_report_submit(actor=ward, report=report)
+        services.monthly_report_approve(actor=tnmt, report=report, comment="")
+        url = reverse("reports:report", args=["MONTHLY"])
+        query = {"year": YEAR, "month": 6, "unit": an_phu.pk, "format": "pdf"}
+        t = time.perf_counter()
+        ok(client.get(url, query))
+        first = time.perf_counter() - t
+        times = []
+        for _ in range(20):
+            t = time.perf_counter()
+            b"".join(ok(client.get(url, query)).streaming_content)
+            times.append(time.perf_counter() - t)
+        stored = StoredDocument.objects.get()
+        table.add("approved monthly report PDF, downloads 2–21 (from storage)", times, "-", 0.0,
+                  note=f"first download (rendered, stored) {first * 1000:.0f} ms")
+        stored.file.delete(save=False)
+        transaction.set_rollback(True)
 
 
 def make_import_file(path: Path, households: int, prefix: str) -> int:
@@ -392,7 +570,11 @@ def main(argv=None) -> int:
     parser.add_argument("--import-households", type=int, default=10_000)
     parser.add_argument("--baseline-households", type=int, default=None,
                         help="size of the file for the row-by-row baseline (default: the same file)")
-    parser.add_argument("--only", default="pages,reports,import", help="comma list of pages,reports,import (build: only build the register)")
+    parser.add_argument("--only", default="pages,reports,import,jobs",
+                        help="comma list of pages,reports,import,scaling,jobs (build: only build the register)")
+    parser.add_argument("--job-engines", default="reportlab,weasyprint",
+                        help="PDF engines of the long-list job measurement (PDF_LIST_ENGINE)")
+    parser.add_argument("--job-workers", default="1,2", help="worker processes to run the job with")
     parser.add_argument("--output", help="also write the markdown table to this file")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
@@ -400,6 +582,7 @@ def main(argv=None) -> int:
     db = settings.DATABASES["default"]
     print(f"database: {connection.vendor} {db.get('NAME')}")
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPU, Python {platform.python_version()}")
+    print(f"load average at start: {' / '.join(f'{x:.2f}' for x in os.getloadavg())} (1 / 5 / 15 min)")
     call_command("migrate", verbosity=0)
     from citydata.reference_data import load_reference
 
@@ -430,8 +613,13 @@ def main(argv=None) -> int:
         bench_pages(table, args.repeat)
     if "reports" in only:
         bench_reports(table, args.report_repeat, args.report_formats.split(","))
+    elif "scaling" in only:
+        bench_pdf_scaling(table)
+    if "jobs" in only:
+        bench_jobs(table, tuple(int(n) for n in args.job_workers.split(",")), tuple(args.job_engines.split(",")))
     text = table.markdown()
     print()
+    print(f"load average at the end: {' / '.join(f'{x:.2f}' for x in os.getloadavg())} (1 / 5 / 15 min)")
     print(text)
     if args.output:
         Path(args.output).write_text(text + "\n", encoding="utf-8")

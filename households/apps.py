@@ -34,3 +34,7 @@ class HouseholdsConfig(AppConfig):
         from households import territory  # models are ready only now
 
         units_reorganised.connect(territory.move_households, dispatch_uid="households_move_on_reorganisation")
+        # The export of a long household list runs as a background job (households/jobs.py).
+        from households.jobs import register_kinds
+
+        register_kinds()

@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from households import jobs as household_jobs
 from households.forms import FullExportForm, HouseholdFilterForm
 from households.io import exporter, importer, reader
 from households.io.template import build_template
@@ -152,6 +153,10 @@ def import_confirm(request):
 
 
 def _export_response(request, params, *, fmt: str, full: bool = False, reason: str = ""):
+    job = household_jobs.export_job_if_long(actor=request.user, data=params, fmt=fmt, full=full, reason=reason)
+    if job is not None:  # a long list: made in the background (“Tài liệu của tôi”)
+        messages.info(request, _("Danh sách dài đang được xuất ở chế độ nền; tải về tại đây khi xong."))
+        return redirect(reverse("jobs:list") + f"?job={job.pk}")
     form = HouseholdFilterForm(params or None, actor=request.user)
     filters = form.filters()
     filter_repr = {k: str(getattr(v, "pk", v)) for k, v in filters.items() if v not in (None, "") and k != "per_page"}

@@ -11,3 +11,7 @@ class ReportsConfig(AppConfig):
     def ready(self):
         # Approved monthly reports never change (tamky_poverty/integrity.py).
         integrity.connect_report_guards(self.get_model("MonthlyReport"), self.get_model("MonthlyReportEvent"))
+        # The kinds of background job this app runs (long documents, the bundle of appendices).
+        from reports.jobs import register_kinds
+
+        register_kinds()

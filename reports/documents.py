@@ -8,19 +8,37 @@
   date, or the number already given to the same document on the same date.
 
 A document that has not been issued (a preview, a report not yet approved) is a draft: no
-number, and a blank date line — never silently dated today."""
+number, and a blank date line — never silently dated today.
+
+Final documents (issue 17): a document that cannot change — a unit's monthly report once
+approved, an appendix of a year closed with ``period_close`` — is issued once (number and date:
+the approval date, the closing date), rendered once, stored (``StoredDocument``) and served from
+storage afterwards (``final_document``, ``find``, ``issue_final``, ``store``). Only a document
+every allowed reader sees alike is final: the TNMT/administrator view, or a ward officer's on its
+own unit; an agency officer's lists are cut to its own households and are never stored."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reports.dataset import Dataset
 from reports.datasets import SYSTEM
-from reports.models import DocumentRegister, DocumentSettings, IssuedDocument
+from reports.models import (
+    ClosedPeriod,
+    DocumentRegister,
+    DocumentSettings,
+    IssuedDocument,
+    MonthlyReport,
+    StoredDocument,
+)
 from tamky_poverty import scoping
 from tamky_poverty.models import AdministrativeUnit
 
@@ -90,10 +108,14 @@ class Mark:
     issue_date: dt.date | None = None
 
 
-def identity(ds: Dataset) -> str:
+def identity_key(code: str, year, month, unit_id) -> str:
     """What makes two documents the same: the report and the period and unit it covers."""
+    return f"{code}|{year or ''}|{month or ''}|{unit_id or ''}"
+
+
+def identity(ds: Dataset) -> str:
     p = ds.parameters
-    return f"{ds.code}|{p.get('year') or ''}|{p.get('month') or ''}|{p.get('unit') or ''}"
+    return identity_key(ds.code, p.get("year"), p.get("month"), p.get("unit"))
 
 
 def document_issue(*, actor, ds: Dataset, issuer: Issuer, issue_date: dt.date) -> IssuedDocument:
@@ -165,3 +187,105 @@ def monthly_document(report) -> tuple[Issuer, IssuedDocument | None]:
 def default_issuer(ds: Dataset) -> Issuer:
     """The city's issuer for the period of ``ds`` (renderers called without one draw a draft)."""
     return issuer_for(None, period_end(ds))
+
+
+def document_of(actor, ds: Dataset, issue_date: dt.date | None = None) -> tuple[Issuer, IssuedDocument | None]:
+    """(issuer, register entry) of a dataset: a unit's monthly report keeps the number and date it
+    got when approved (a draft before); any other document is numbered when issued with a date."""
+    if ds.code == "MONTHLY" and ds.parameters.get("unit"):
+        report = (MonthlyReport.objects.filter(unit_id=ds.parameters["unit"], year=ds.parameters["year"],
+                                               month=ds.parameters["month"])
+                  .select_related("unit", "document").first())
+        if report is not None:
+            return monthly_document(report)
+        unit = AdministrativeUnit.objects.get(pk=ds.parameters["unit"])
+        return issuer_for(unit, period_end(ds)), None
+    return document_for(actor=actor, ds=ds, issue_date=issue_date)
+
+
+# --- final documents: issued once, rendered once, served from storage -----------------------------
+
+
+@dataclass(frozen=True)
+class Final:
+    """A document that cannot change: its issuer, its date and (once issued) its register entry."""
+
+    issuer: Issuer
+    issue_date: dt.date
+    key: str
+    document: IssuedDocument | None
+
+
+def _same_for_every_reader(actor, p) -> bool:
+    if actor is SYSTEM:
+        return True
+    scope = scoping.scope_for(actor)
+    if scope.sees_all:
+        return True
+    return p.unit is not None and p.unit.pk in scope.unit_ids and scope.agency_id is None
+
+
+def final_document(actor, code: str, p) -> Final | None:
+    """The final document ``code`` with parameters ``p`` (``reports.datasets.Params``), or None if
+    it can still change. Cheap: a query or two, no dataset is built."""
+    if not _same_for_every_reader(actor, p):
+        return None
+    key = identity_key(code, p.year, p.month, p.unit.pk if p.unit else None)
+    if code == "MONTHLY":
+        if p.unit is None or p.month is None:
+            return None  # the city's report grows as units are approved
+        report = (MonthlyReport.objects.filter(unit=p.unit, year=p.year, month=p.month,
+                                               status=MonthlyReport.Status.APPROVED)
+                  .select_related("unit", "document").first())
+        if report is None or report.reviewed_at is None:
+            return None
+        issuer, issued = monthly_document(report)
+        return Final(issuer, timezone.localdate(report.reviewed_at), key, issued)
+    closed = ClosedPeriod.objects.filter(year=p.year).only("closed_on").first()
+    if closed is None:
+        return None
+    issuer = issuer_for(issuing_unit(actor), closed.closed_on)
+    issued = IssuedDocument.objects.filter(issuer=issuer.issuer, key=key, issue_date=closed.closed_on).first()
+    return Final(issuer, closed.closed_on, key, issued)
+
+
+def issue_final(*, actor, final: Final, ds: Dataset) -> IssuedDocument:
+    """The register entry of a final document (issued now with its own date if it was not yet)."""
+    if final.document is not None:
+        return final.document
+    return document_issue(actor=actor, ds=ds, issuer=final.issuer, issue_date=final.issue_date)
+
+
+def find(final: Final | None, fmt: str) -> StoredDocument | None:
+    if final is None or final.document is None or fmt not in ("pdf", "xlsx"):
+        return None
+    return StoredDocument.objects.filter(document=final.document, format=fmt).first()
+
+
+def store(issued: IssuedDocument | None, fmt: str, content: bytes, name: str) -> StoredDocument | None:
+    """Keep the rendered file of a final document (the first one stored wins)."""
+    if issued is None or fmt not in ("pdf", "xlsx"):
+        return None
+    stored = StoredDocument(document=issued, format=fmt, size=len(content))
+    stored.file.save(name, ContentFile(content), save=False)
+    try:
+        with transaction.atomic():
+            stored.save()
+    except IntegrityError:  # another worker stored it first
+        stored.file.delete(save=False)
+        return StoredDocument.objects.filter(document=issued, format=fmt).first()
+    return stored
+
+
+@transaction.atomic
+def period_close(*, actor, year: int, on: dt.date) -> ClosedPeriod:
+    """Close a year's figures: from now on its appendices are issued once (dated ``on``) and
+    stored."""
+    if not scoping.scope_for(actor).can_review_reports:
+        raise PermissionDenied(_("Chỉ Phòng TNMT hoặc quản trị viên được khóa số liệu."))
+    if ClosedPeriod.objects.filter(year=year).exists():
+        raise ValidationError(_("Năm %(year)s đã được khóa số liệu.") % {"year": year})
+    period = ClosedPeriod(year=year, closed_on=on, closed_by=actor)
+    period.full_clean()
+    period.save()
+    return period

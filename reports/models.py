@@ -211,3 +211,48 @@ class ReportDeadline(models.Model):
         """The due date of the month's reports: TNMT's, or the default (``DEFAULT_DUE_DAY``)."""
         row = cls.objects.filter(year=year, month=month).values_list("due_date", flat=True).first()
         return row or default_due_date(year, month)
+
+
+class ClosedPeriod(models.Model):
+    """A year whose appendix tables are final: from ``closed_on`` on, each of them is issued once
+    (numbered and dated ``closed_on`` in its issuer's register, rendered, stored) and the stored
+    file is what every later download gets (reports/documents.py), even if a late correction
+    changes the register afterwards."""
+
+    year = models.PositiveSmallIntegerField(_("năm"), unique=True)
+    closed_on = models.DateField(_("ngày khóa số liệu"))
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kỳ đã khóa số liệu")
+        verbose_name_plural = _("kỳ đã khóa số liệu")
+
+    def __str__(self):
+        return f"{self.year} ({self.closed_on:%d/%m/%Y})"
+
+
+def stored_path(doc: "StoredDocument", filename: str) -> str:
+    return f"issued/{doc.document.code}/{doc.document.issue_date:%Y}/{filename}"
+
+
+class StoredDocument(models.Model):
+    """The file of an issued document that cannot change any more (an approved monthly report, an
+    appendix of a closed year), rendered once and served from storage afterwards; one per
+    format."""
+
+    document = models.ForeignKey(IssuedDocument, on_delete=models.PROTECT, related_name="files")
+    format = models.CharField(_("định dạng"), max_length=8, choices=[("pdf", "PDF"), ("xlsx", "XLSX")])
+    file = models.FileField(upload_to=stored_path, max_length=300)
+    size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tệp văn bản đã ban hành")
+        verbose_name_plural = _("tệp văn bản đã ban hành")
+        constraints = [models.UniqueConstraint(fields=["document", "format"], name="stored_document_unique")]
+
+    def __str__(self):
+        return f"{self.document} ({self.format})"

@@ -4,28 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings as dj_settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports import datasets, documents, selectors, services
-from reports.excel import render_xlsx
+from jobs.services import job_start
+from reports import datasets, documents, pdf, selectors, services
+from reports import jobs as report_jobs
 from reports.models import DEFAULT_DUE_DAY, MonthlyReport, ReportDeadline
-from reports.pdf import render_pdf
+from reports.output import CONTENT_TYPES, filename, render_dataset
 from reports.rendering import document_context
 from tamky_poverty import scoping
-from tamky_poverty.models import AdministrativeUnit
 from tamky_poverty.personal_data import record_access
 from tamky_poverty.text import clean_text
 
 FORMATS = ("html", "pdf", "xlsx")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class BadParameter(ValueError):
@@ -44,19 +43,20 @@ def _int(value, default, lo, hi, message):
     return n
 
 
-def _params(request):
+def _params(request, source=None):
+    source = request.GET if source is None else source
     today = timezone.localdate()
-    year = _int(request.GET.get("year"), today.year, 2000, 2100, _("Năm báo cáo không hợp lệ."))
-    month = _int(request.GET.get("month"), None, 1, 12, _("Tháng báo cáo phải từ 1 đến 12."))
-    unit = request.GET.get("unit") or None
+    year = _int(source.get("year"), today.year, 2000, 2100, _("Năm báo cáo không hợp lệ."))
+    month = _int(source.get("month"), None, 1, 12, _("Tháng báo cáo phải từ 1 đến 12."))
+    unit = source.get("unit") or None
     if unit is not None and not str(unit).isdigit():
         raise Http404
     return year, month, unit
 
 
-def _issue_date(request):
+def _issue_date(source):
     """The issue date chosen when exporting (``ngay=dd/mm/yyyy``); None = a draft."""
-    value = (request.GET.get("ngay") or "").strip()
+    value = (source.get("ngay") or "").strip()
     if not value:
         return None
     try:
@@ -65,45 +65,27 @@ def _issue_date(request):
         raise BadParameter(_("Ngày ban hành phải có dạng dd/mm/yyyy.")) from None
 
 
-def document_of(actor, ds, issue_date=None):
-    """(issuer, register entry) of a dataset: a unit's monthly report keeps the number and date
-    it got when approved; any other document is numbered when issued with a date."""
-    if ds.code == "MONTHLY" and ds.parameters.get("unit"):
-        report = MonthlyReport.objects.filter(unit_id=ds.parameters["unit"], year=ds.parameters["year"],
-                                              month=ds.parameters["month"]).select_related("unit", "document").first()
-        if report is not None:
-            return documents.monthly_document(report)
-        unit = AdministrativeUnit.objects.get(pk=ds.parameters["unit"])
-        return documents.issuer_for(unit, documents.period_end(ds)), None
-    return documents.document_for(actor=actor, ds=ds, issue_date=issue_date)
-
-
-def filename(ds, ext: str) -> str:
-    year = ds.parameters.get("year", "")
-    month = ds.parameters.get("month")
-    return f"{ds.code}_{year}{f'-{month:02d}' if month else ''}.{ext}"
-
-
-def render_dataset(ds, fmt: str, settings, issued=None) -> tuple[bytes, str]:
-    """``settings``: the issuer; ``issued``: the register entry (None: a draft)."""
-    if fmt == "xlsx":
-        return render_xlsx([ds], settings, issued), XLSX_TYPE
-    if fmt == "pdf":
-        return render_pdf(ds, settings, issued), "application/pdf"
-    html = render_to_string("reports/standalone.html", document_context(ds, settings, issued))
-    return html.encode(), "text/html; charset=utf-8"
-
-
 def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
-def _record(request, ds, fmt):
-    if datasets.REPORTS.get(ds.code) and datasets.REPORTS[ds.code].personal:
-        record_access(request.user, "report", f"{ds.code} {ds.parameters.get('year')}", code=ds.code,
-                      format=fmt, year=ds.parameters.get("year"), unit=ds.parameters.get("unit"))
+def _record(request, code, p: datasets.Params, fmt):
+    if datasets.REPORTS.get(code) and datasets.REPORTS[code].personal:
+        record_access(request.user, "report", f"{code} {p.year}", code=code,
+                      format=fmt, year=p.year, unit=p.unit.pk if p.unit else None)
+
+
+def _file_response(stored) -> FileResponse:
+    return FileResponse(stored.file.open("rb"), as_attachment=True, filename=stored.file.name.rsplit("/", 1)[-1],
+                        content_type=CONTENT_TYPES[stored.format])
+
+
+def _too_long_for_request(ds, fmt: str) -> bool:
+    rows = pdf.rows_of(ds)
+    limit = dj_settings.JOBS_ROWS_THRESHOLD if fmt == "pdf" else dj_settings.JOBS_XLSX_ROWS_THRESHOLD
+    return rows > limit
 
 
 def catalogue(request):
@@ -138,13 +120,21 @@ def report(request, code: str):
         year, month, unit_id = _params(request)
         if datasets.REPORTS[code].needs_month and month is None:
             raise BadParameter(_("Báo cáo tháng cần chọn tháng."))
-        issue_date = _issue_date(request) if fmt != "html" else None
+        issue_date = _issue_date(request.GET) if fmt != "html" else None
     except BadParameter as exc:
         messages.error(request, str(exc))
         return redirect("reports:catalogue")
-    ds = selectors.report_dataset(actor=request.user, code=code, year=year, month=month, unit_id=unit_id)
-    _record(request, ds, fmt)
-    settings, issued = document_of(request.user, ds, issue_date)
+    params = selectors.report_params(actor=request.user, code=code, year=year, month=month, unit_id=unit_id)
+    _record(request, code, params, fmt)
+    final = documents.final_document(request.user, code, params) if fmt != "html" else None
+    stored = documents.find(final, fmt)
+    if stored is not None:  # a final document: made once, served from storage
+        return _file_response(stored)
+    ds = datasets.build(request.user, code, params)
+    if final is not None:
+        settings, issued = final.issuer, documents.issue_final(actor=request.user, final=final, ds=ds)
+    else:
+        settings, issued = documents.document_of(request.user, ds, issue_date)
     if fmt == "html":
         ctx = document_context(ds, settings, issued)
         query = request.GET.copy()
@@ -152,15 +142,25 @@ def report(request, code: str):
         ctx.update({"query": query.urlencode(), "breadcrumbs": [
             (_("Biểu mẫu, phụ lục"), reverse("reports:catalogue")), (ds.code, None)]})
         return render(request, "reports/report.html", ctx)
+    if _too_long_for_request(ds, fmt):
+        job = job_start(actor=request.user, kind=report_jobs.REPORT,
+                        params=report_jobs.report_params(code, fmt, params, issue_date),
+                        title=f"{ds.code} – {ds.title} ({fmt.upper()}, {filename(ds, fmt)})", rows_total=pdf.rows_of(ds))
+        messages.info(request, _("Tài liệu dài (%(rows)s dòng) đang được tạo ở chế độ nền; theo dõi tiến độ và "
+                                 "tải về tại đây.") % {"rows": pdf.rows_of(ds)})
+        return redirect(reverse("jobs:list") + f"?job={job.pk}")
     content, content_type = render_dataset(ds, fmt, settings, issued)
+    if final is not None:
+        documents.store(issued, fmt, content, filename(ds, fmt))
     return _download(content, content_type, filename(ds, fmt))
 
 
+@require_POST
 def bundle_xlsx(request):
-    codes = [c.upper() for c in request.GET.getlist("codes") if c.upper() in datasets.REPORTS]
+    codes = [c.upper() for c in request.POST.getlist("codes") if c.upper() in datasets.REPORTS]
     try:
-        year, month, unit_id = _params(request)
-        issue_date = _issue_date(request)
+        year, month, unit_id = _params(request, request.POST)
+        issue_date = _issue_date(request.POST)
         if not codes:
             raise BadParameter(_("Chọn ít nhất một phụ lục để xuất."))
         if month is None and any(datasets.REPORTS[c].needs_month for c in codes):
@@ -168,14 +168,19 @@ def bundle_xlsx(request):
     except BadParameter as exc:
         messages.error(request, str(exc))
         return redirect("reports:catalogue")
-    sets = [selectors.report_dataset(actor=request.user, code=c, year=year, month=month, unit_id=unit_id)
-            for c in dict.fromkeys(codes)]
-    docs = []
-    for ds in sets:
-        _record(request, ds, "xlsx")
-        docs.append(document_of(request.user, ds, issue_date))
-    content = render_xlsx(sets, [s for s, _i in docs], [i for _s, i in docs])
-    return _download(content, XLSX_TYPE, f"phu-luc_{year}.xlsx")
+    codes = list(dict.fromkeys(codes))
+    sets = [selectors.report_params(actor=request.user, code=c, year=year, month=month, unit_id=unit_id)
+            for c in codes]  # 404 before anything is asked of a worker
+    for code, p in zip(codes, sets, strict=True):
+        _record(request, code, p, "xlsx")
+    unit = sets[0].unit
+    job = job_start(
+        actor=request.user, kind=report_jobs.BUNDLE, progress_label=_("phụ lục"), rows_total=len(codes),
+        params={"codes": codes, "year": year, "month": month, "unit": unit.pk if unit else None,
+                "issue_date": issue_date.isoformat() if issue_date else None},
+        title=_("Bộ phụ lục %(codes)s năm %(year)s (Excel)") % {"codes": ", ".join(codes), "year": year})
+    messages.info(request, _("Bộ phụ lục đang được tạo ở chế độ nền; tải về tại đây khi xong."))
+    return redirect(reverse("jobs:list") + f"?job={job.pk}")
 
 
 def drilldown(request, code: str):

@@ -267,3 +267,54 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Background jobs, cache, sessions and files (issue 17; README "Background jobs") ----------
+# One machine: everything in the database — jobs on django-tasks-db (a worker beside the web
+# server: `manage.py run_workers`), the cache in the table `django_cache`, sessions in the
+# database. Several machines: REDIS_URL puts the cache, the sessions and the job queue
+# (django-tasks-rq, workers `manage.py run_workers`) in Redis; MEDIA_ROOT must then be one
+# storage shared by every machine (a network mount), since job results are written there.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "redis" if REDIS_URL else "database")
+if JOBS_BACKEND not in {"database", "redis", "immediate"}:
+    raise ImproperlyConfigured("JOBS_BACKEND must be database, redis or immediate.")
+if JOBS_BACKEND == "redis" and not REDIS_URL:
+    raise ImproperlyConfigured("JOBS_BACKEND=redis needs REDIS_URL.")
+INSTALLED_APPS += ["django_tasks", "django_tasks_db", "jobs"]
+if JOBS_BACKEND == "redis":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": int(os.environ.get("JOBS_TIMEOUT_SECONDS", "3600"))}}
+elif JOBS_BACKEND == "immediate":  # runs each job inside the request that asks for it (debugging only)
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Worker processes `run_workers` starts (default: one per CPU) and the parts a long PDF is split
+# into (rendered by as many workers at once).
+JOBS_WORKERS = int(os.environ.get("JOBS_WORKERS", "0")) or (os.cpu_count() or 1)
+JOBS_RESULT_HOURS = float(os.environ.get("JOBS_RESULT_HOURS", "24"))  # results are deleted after
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", "5"))
+JOBS_STALE_SECONDS = float(os.environ.get("JOBS_STALE_SECONDS", "60"))  # no heartbeat → start again
+# A report or export with more rows than this is made in the background ("Tài liệu của tôi").
+JOBS_ROWS_THRESHOLD = int(os.environ.get("JOBS_ROWS_THRESHOLD", "300"))  # PDF (WeasyPrint: ~12 ms a row)
+JOBS_XLSX_ROWS_THRESHOLD = int(os.environ.get("JOBS_XLSX_ROWS_THRESHOLD", "5000"))
+# The engine for the long plain lists drawn by jobs (PL02–PL07 of a city): reportlab (default,
+# ~7× faster) or weasyprint (the engine of every other PDF). Both pass the same format tests.
+PDF_LIST_ENGINE = os.environ.get("PDF_LIST_ENGINE", "reportlab")
+JOBS_EXPORT_THRESHOLD = int(os.environ.get("JOBS_EXPORT_THRESHOLD", "2000"))  # households in one export
+
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "tamky")}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache",
+                          "OPTIONS": {"MAX_ENTRIES": 5000}}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CACHE_SECONDS = int(os.environ.get("CACHE_SECONDS", "3600"))
+# Long lists (households, support actions) page at most this many rows deep; past that the user
+# narrows the list with its filters or exports it (tamky_poverty/pagination.py).
+LIST_MAX_ROWS = int(os.environ.get("LIST_MAX_ROWS", "10000"))  # dashboard figures (also invalidated on writes)
+
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "") or BASE_DIR / "var" / "media")
+# No MEDIA_URL: stored files are served only through views that check who asks.

@@ -16,6 +16,7 @@ urlpatterns = [
     path("bao-cao/", include("reports.urls")),
     path("dia-ban/", include("tamky_poverty.urls_territory")),
     path("ra-soat/", include("campaigns.urls")),
+    path("tai-lieu/", include("jobs.urls")),
     path("quan-tri/", admin.site.urls),
     path("", include("dashboard.urls")),
 ]

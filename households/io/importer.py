@@ -49,7 +49,7 @@ from households.models import (
 )
 from households.services import IndicatorInput, assessment_record, build_search_text
 from households.text import fold
-from tamky_poverty import db, personal_data, scoping
+from tamky_poverty import db, figures_cache, personal_data, scoping
 from tamky_poverty.models import AdministrativeUnit
 
 CHANGE_REASON = "Nhập từ tệp Excel"
@@ -158,6 +158,7 @@ def import_file(source, *, actor, unit: AdministrativeUnit | None = None, dry_ru
     try:
         with transaction.atomic():
             _apply(plan, actor=actor, report=report)
+            figures_cache.figures_changed()  # bulk writes send no model signals (issue 17)
             personal_data.record_access(
                 actor, "import", filename or "tệp Excel", rows=report.rows,
                 households_created=report.households_created, households_updated=report.households_updated,

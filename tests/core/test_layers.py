@@ -14,6 +14,7 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 LAYERS = {
     "tamky_poverty": 0,
+    "jobs": 0.5,  # background jobs and "Tài liệu của tôi": above the base, below every feature app
     "households": 1,
     "support": 2,
     "targets": 3,

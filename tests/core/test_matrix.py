@@ -58,6 +58,8 @@ class World:
     other_unit_id: int
     own_unit_id: int
     year: int = 2025
+    own_job: object = None  # a finished job of the ward officer
+    other_job: object = None  # a finished job of the other ward's officer
 
 
 @dataclass
@@ -96,6 +98,10 @@ def act(name):
 
 def rep(name):
     return lambda w, own: r(name, (w.own_report if own else w.other_report).pk)
+
+
+def job(name):
+    return lambda w, own: r(name, (w.own_job if own else w.other_job).pk)
 
 
 def fixed(url: str):
@@ -156,7 +162,7 @@ EXPECT: dict[str, Row] = {
     "reports:catalogue": Row(named("reports:catalogue"), (LOGIN, 200, 200, 200, 200)),
     "reports:report": Row(named("reports:report", "PL01", query="?year=2025"), (LOGIN, 200, 200, 200, 200)),
     "reports:bundle_xlsx": Row(named("reports:bundle_xlsx", query="?year=2025&codes=PL01"),
-                               (LOGIN, 200, 200, 200, 200)),
+                               (LOGIN, 405, 405, 405, 405)),  # POST: it starts a background job
     "reports:drilldown": Row(
         lambda w, own: r("reports:drilldown", "PL08") + f"?year=2025&unit={w.own_unit_id if own else w.other_unit_id}"
         + "&indicator=employment",
@@ -207,6 +213,12 @@ EXPECT: dict[str, Row] = {
     "campaigns:document": Row(review("campaigns:document", "campaign", "phu-luc"), (LOGIN, 200, 404, 200, 200),
                               obj=True),
     "campaigns:certificate": Row(review("campaigns:certificate", "entry"), (LOGIN, 200, 404, 200, 200), obj=True),
+    # --- "Tài liệu của tôi": each user sees only their own jobs (administrators too)
+    "jobs:list": Row(named("jobs:list"), (LOGIN, 200, 200, 200, 200)),
+    "jobs:row": Row(job("jobs:row"), (LOGIN, 200, 404, 404, 404), obj=True, foreign_roles=("ward",)),
+    "jobs:download": Row(job("jobs:download"), (LOGIN, 200, 404, 404, 404), obj=True, foreign_roles=("ward",)),
+    "jobs:retry": Row(job("jobs:retry"), (LOGIN, 405, 405, 405, 405), obj=True, post_only=True,
+                      foreign_roles=("ward", "agency", "tnmt", "admin")),
 }
 
 
@@ -244,8 +256,21 @@ def world(ref, ward_officer, other_ward_officer, agency_officer, tnmt, admin_use
                                               prepared_by=ward_officer)
     other_report = MonthlyReport.objects.create(unit=ref.tam_thang, year=2025, month=5, status="submitted",
                                                 prepared_by=other_ward_officer)
+    own_job, other_job = (_finished_job(user) for user in (ward_officer, other_ward_officer))
     return World(own, other, own_action, other_action, own_report, other_report,
-                 other_unit_id=ref.tam_thang.pk, own_unit_id=ref.an_phu.pk)
+                 other_unit_id=ref.tam_thang.pk, own_unit_id=ref.an_phu.pk, own_job=own_job, other_job=other_job)
+
+
+def _finished_job(owner):
+    from django.core.files.base import ContentFile
+
+    from jobs.models import Job
+
+    done = Job(owner=owner, kind="report", title=f"PL01 của {owner.username}", status=Job.Status.DONE,
+               result_name="PL01_2025.xlsx", result_type="application/octet-stream")
+    done.result.save("PL01_2025.xlsx", ContentFile(b"PK test"), save=False)
+    done.save()
+    return done
 
 
 @pytest.fixture
@@ -377,7 +402,8 @@ def test_reports_of_another_unit_answer_404_in_every_format(world, clients, fmt)
         query = f"?year=2025&unit={world.other_unit_id}&format={fmt}" + ("&month=5" if spec.needs_month else "")
         response = clients["ward"].get(r("reports:report", code) + query)
         assert response.status_code == 404, (code, fmt, classify(response))
-    bundle = clients["ward"].get(r("reports:bundle_xlsx") + f"?year=2025&month=5&unit={world.other_unit_id}&codes=PL01")
+    bundle = clients["ward"].post(r("reports:bundle_xlsx"), {"year": 2025, "month": 5, "unit": world.other_unit_id,
+                                                            "codes": "PL01"})
     assert bundle.status_code == 404
 
 

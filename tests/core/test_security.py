@@ -263,7 +263,8 @@ JS_URL = re.compile(r"javascript:", re.I)
 
 # Read only by WeasyPrint (PDF), never served to a browser, so the CSP does not apply:
 # pdf.html is the PDF page; _table.html writes <col style> only inside `{% if font_dir %}` (PDF).
-PDF_ONLY_STYLES = {"templates/reports/pdf.html", "templates/reports/_table.html"}
+PDF_ONLY_STYLES = {"templates/reports/pdf.html", "templates/reports/_table.html",
+                   "templates/reports/pdf_page_numbers.html"}
 
 
 def test_no_template_uses_inline_scripts_styles_or_handlers():

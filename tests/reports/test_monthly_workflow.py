@@ -210,7 +210,7 @@ def test_ward_officer_without_unit_parameter_sees_only_own_unit(register, ref, w
 
 
 def test_ward_officer_cannot_reach_other_unit_by_bundle_or_drilldown(register, ref, ward_client):
-    resp = ward_client.get(reverse("reports:bundle_xlsx"), {"year": 2025, "codes": ["PL01"], "unit": ref.tam_thang.pk})
+    resp = ward_client.post(reverse("reports:bundle_xlsx"), {"year": 2025, "codes": ["PL01"], "unit": ref.tam_thang.pk})
     assert resp.status_code == 404
     resp = ward_client.get(reverse("reports:drilldown", args=["PL08"]),
                            {"unit": ref.tam_thang.pk, "indicator": "nutrition", "year": 2025})

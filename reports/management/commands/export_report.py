@@ -12,8 +12,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from reports import datasets
-from reports.documents import last_day
-from reports.views import document_of, render_dataset
+from reports.documents import document_of, last_day
+from reports.output import render_dataset
 from tamky_poverty.models import AdministrativeUnit
 
 
@@ -28,6 +28,8 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="ngày ban hành YYYY-MM-DD (cấp số văn bản); không có: bản nháp")
         parser.add_argument("--format", choices=["pdf", "xlsx", "html"], required=True)
         parser.add_argument("-o", "--output", required=True)
+        parser.add_argument("--processes", type=int, default=None,
+                            help="tiến trình vẽ PDF song song cho danh sách dài (mặc định: số CPU)")
 
     def handle(self, *args, **opts):
         code = opts["report"].upper()
@@ -56,6 +58,12 @@ class Command(BaseCommand):
                 raise CommandError(f"Không có đơn vị mã {code_text} còn hiệu lực ngày {day:%d/%m/%Y}.")
         ds = datasets.build(datasets.SYSTEM, code, datasets.Params(year=opts["year"], month=month, unit=unit))
         settings, issued = document_of(datasets.SYSTEM, ds, issue_date)
-        content, _ = render_dataset(ds, opts["format"], settings, issued)
+        if opts["format"] == "pdf":
+            from reports.pdf import render_pdf_parallel  # WeasyPrint needs system Pango: loaded only for a PDF
+
+            # A long list is split into parts rendered by a pool of processes, then joined.
+            content = render_pdf_parallel(ds, settings, opts["processes"], issued=issued)
+        else:
+            content, _ = render_dataset(ds, opts["format"], settings, issued)
         Path(opts["output"]).write_bytes(content)
         self.stdout.write(self.style.SUCCESS(f"{code}: {opts['output']} ({len(content)} bytes)"))

@@ -1,0 +1,57 @@
+"""“Tài liệu của tôi”: the user's own jobs, their progress (polled with htmx while a job is open),
+the file to download, the error, and a retry for a failed job. Thin: reads go through
+``jobs.selectors`` (someone else's job → 404), writes through ``jobs.services``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from jobs import selectors, services
+from jobs.models import Job
+
+POLL_SECONDS = 2
+
+
+@require_GET
+def job_list(request):
+    jobs = list(selectors.jobs_for(actor=request.user)[:100])
+    return render(request, "jobs/list.html", {
+        "jobs": jobs, "poll_seconds": POLL_SECONDS,
+        "breadcrumbs": [(_("Tài liệu của tôi"), None)],
+    })
+
+
+@require_GET
+def job_row(request, pk: int):
+    """One row of the list (htmx polls it every few seconds while the job is open)."""
+    job = selectors.job_get(actor=request.user, pk=pk)
+    return render(request, "jobs/_job_row.html", {"job": job, "poll_seconds": POLL_SECONDS})
+
+
+@require_GET
+def job_download(request, pk: int):
+    job = selectors.job_get(actor=request.user, pk=pk)
+    if job.status != Job.Status.DONE or not job.result:
+        raise Http404
+    try:
+        handle = job.result.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=job.result_name,
+                        content_type=job.result_type or "application/octet-stream")
+
+
+@require_POST
+def job_retry(request, pk: int):
+    job = selectors.job_get(actor=request.user, pk=pk)
+    try:
+        services.job_retry(actor=request.user, job=job)
+        messages.success(request, _("Đã gửi lại yêu cầu “%(title)s”.") % {"title": job.title})
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("Không thể thử lại công việc này."))
+    return redirect("jobs:list")

@@ -1,0 +1,52 @@
+"""Deep pages stay within budget at any depth (issue 17): no list page lies deeper than
+LIST_MAX_ROWS rows; past that the list says how to narrow it, and the count stays true."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from support.models import ActionStatus, SupportAction, SupportKind
+from tamky_poverty.pagination import CappedPaginator
+from tests.factories import household_with_head
+
+
+def test_capped_paginator_serves_at_most_max_rows():
+    paginator = CappedPaginator(list(range(95)), 10, max_rows=30)
+    assert (paginator.count, paginator.num_pages, paginator.capped) == (95, 3, True)
+    page = paginator.get_page(9)  # deeper than the cap: the last page served
+    assert page.number == 3 and list(page.object_list) == list(range(20, 30)) and not page.has_next()
+    uncapped = CappedPaginator(list(range(25)), 10, max_rows=30)
+    assert (uncapped.num_pages, uncapped.capped) == (3, False)
+
+
+@pytest.fixture
+def five_homes(ref):
+    return [household_with_head(ref.an_phu, code=f"CAP-{i:02d}") for i in range(5)]
+
+
+def test_household_list_past_the_cap_shows_the_last_page_and_a_hint(ref, tnmt_client, settings,
+                                                                     django_assert_max_num_queries):
+    for i in range(60):
+        household_with_head(ref.an_phu, code=f"CAP-{i:02d}")
+    url = reverse("households:list")
+    settings.LIST_MAX_ROWS = 50  # two pages of 25
+    with django_assert_max_num_queries(13):
+        html = tnmt_client.get(url, {"page": 1}).content.decode()
+    assert "list-capped" not in html and "Trang 1/2" in html
+    with django_assert_max_num_queries(13):
+        html = tnmt_client.get(url, {"page": 500}).content.decode()
+    assert "Trang 2/2" in html and 'data-testid="list-capped"' in html
+    assert "CAP-49" in html and "CAP-50" not in html
+    assert "60 hộ" in html  # the count stays true
+
+
+def test_support_action_list_is_capped_too(five_homes, ref, tnmt_client, settings, monkeypatch):
+    monkeypatch.setattr("support.views.PAGE_SIZE", 2)
+    settings.LIST_MAX_ROWS = 4
+    for h in five_homes:
+        SupportAction.objects.create(household=h, kind=SupportKind.LIVELIHOOD, household_class="poor",
+                                     description="Bò giống", lead_agency=ref.agencies["ttyt"], plan_year=2025,
+                                     status=ActionStatus.PLANNED)
+    html = tnmt_client.get(reverse("support:list"), {"page": 40}).content.decode()
+    assert 'data-testid="list-capped"' in html and "2 / 2" in html
