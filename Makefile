@@ -14,7 +14,7 @@ LOCKS  := requirements.txt requirements-dev.txt
 COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
            --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: run test setup db lint check-catalogue check-deploy lock bench clean
+.PHONY: run test setup db lint messages check-catalogue check-deploy lock bench clean
 
 # The virtualenv holds exactly the development lock: pip installs it checking every file against
 # its hash, pip-sync removes what the lock no longer lists, and check_requirements.py compares the
@@ -43,6 +43,13 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# After adding or changing texts: collect them into the English catalogue; translate the new
+# entries of locale/en/LC_MESSAGES/django.po, then run it again to compile (README).
+messages: $(STAMP)
+	@scripts/install-system-deps.sh --with-gettext
+	DEBUG=1 $(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
 
 # The English catalogue is complete, compiled, and holds every translatable string of the source.
 check-catalogue: $(STAMP)

@@ -28,14 +28,14 @@ import polib
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = Path("locale") / "en" / "LC_MESSAGES"
 PO, MO = ROOT / CATALOGUE / "django.po", ROOT / CATALOGUE / "django.mo"
-# The options of README's makemessages command (and of `make messages`).
+# The options of `make messages` (Makefile).
 MAKEMESSAGES = ["makemessages", "-l", "en", "--ignore=.venv", "--ignore=var"]
 # Not copied for makemessages: no translatable source in them (and .venv/var are ignored anyway).
 NOT_SOURCE = shutil.ignore_patterns(
     ".git", ".venv", "var", "locale", "node_modules", "__pycache__", "*.pyc", ".pytest_cache",
     ".ruff_cache", "test-results", "results", "*.sqlite3*", "*.pdf", "*.ttf", "*.xlsx",
 )
-SHOWN = 20  # problems listed per kind
+SHOWN = 40  # problems printed
 
 
 def key(entry) -> tuple[str, str, str]:
@@ -49,10 +49,8 @@ def label(k: tuple[str, str, str]) -> str:
 
 
 def listed(problems: list[str], what: str, items: list[str]) -> None:
-    for item in items[:SHOWN]:
-        problems.append(f"{what}: {item}")
-    if len(items) > SHOWN:
-        problems.append(f"{what}: … and {len(items) - SHOWN} more")
+    """One problem per item (the first SHOWN of them printed, then how many more)."""
+    problems += [f"{what}: {item}" for item in items]
 
 
 def gettext_tool(name: str) -> str:
@@ -126,9 +124,11 @@ def main() -> int:
     stale = sorted(in_catalogue - in_source)
     if stale:
         print(f"check_catalogue: note: {len(stale)} entries of django.po are no longer in the source "
-              "(makemessages will mark them obsolete)")
-    for problem in problems:
+              "(makemessages will mark them obsolete)", file=sys.stderr)
+    for problem in problems[:SHOWN]:
         print(f"check_catalogue: {problem}", file=sys.stderr)
+    if len(problems) > SHOWN:
+        print(f"check_catalogue: … and {len(problems) - SHOWN} more", file=sys.stderr)
     if problems:
         print(f"check_catalogue: {len(problems)} problems in {PO.relative_to(ROOT)} (README, 'Layout and language')",
               file=sys.stderr)
