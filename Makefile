@@ -7,8 +7,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# make test runs the suite on this many pytest-xdist workers (auto: one per CPU; 0: no workers)
-TEST_WORKERS ?= auto
+# pytest-xdist workers for make test: 0 runs the suite in one process (the default: on this
+# shared 2-core machine, under load, it was the fastest); auto = one per CPU, for free cores.
+TEST_WORKERS ?= 0
 LOCKS  := requirements.txt requirements-dev.txt
 # pip-compile's options for `make lock`; LOCK_ARGS adds more, e.g. --upgrade-package sqlparse
 COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \

@@ -116,7 +116,7 @@ def _uses_demo_city(item) -> bool:
 
 
 def pytest_itemcollected(item):
-    """Under pytest-xdist (``make test`` runs ``-n auto --dist loadgroup``) one worker runs all
+    """Under pytest-xdist (``make test TEST_WORKERS=auto``: ``--dist loadgroup``) one worker runs all
     the tests of the shared demo city, so the city is built once, and one worker runs each
     browser-test module, so each module starts one browser."""
     if _uses_demo_city(item):
