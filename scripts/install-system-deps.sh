@@ -2,10 +2,17 @@
 # Installs the Debian packages the app and its tests need, when they are missing and we may
 # (root with apt-get). Elsewhere it only says what is missing.
 #   runtime: WeasyPrint's Pango libraries and HarfBuzz subsetting (the PDF font ships in static/fonts)
-#   tests:   Debian's chromium for the Playwright browser tests (never a downloaded browser)
+#   --with-browser: Debian's chromium for the Playwright browser tests (never a downloaded browser)
+#   --with-gettext: GNU gettext for the translation catalogue (makemessages, check_catalogue.py)
 set -u
 want="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
-[ "${1:-}" = "--with-browser" ] && want="$want chromium"
+for option in "$@"; do
+  case "$option" in
+    --with-browser) want="$want chromium" ;;
+    --with-gettext) want="$want gettext" ;;
+    *) echo "install-system-deps.sh: unknown option $option" >&2; exit 2 ;;
+  esac
+done
 missing=""
 for pkg in $want; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from types import SimpleNamespace
 
 import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
 from django.test import Client
 
 from citydata.reference_data import load_reference
@@ -15,10 +18,20 @@ PASSWORD = "Mat-khau-thu-nghiem-2025"
 DAY_IN_2025 = dt.date(2025, 3, 1)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, created by pytest-django, gets the reference data once per session;
+    each test's transaction starts from it and rolls back to it."""
+    with django_db_blocker.unblock():
+        load_reference()
+
+
 @pytest.fixture
 def ref(db):
-    """Reference data (units, standards, indicators, agencies, the 2025 plan), loaded once per
-    database state; returns handy lookups. Units are those valid in early 2025."""
+    """Reference data (units, standards, indicators, agencies, the 2025 plan) — loaded once per
+    session by ``django_db_setup``, and again after a transactional test (the browser tests'
+    ``live_server``) flushed the database; returns handy lookups. Units are those valid in early
+    2025."""
     from households.models import Indicator, PovertyStandard
     from tamky_poverty.models import AdministrativeUnit, Agency
     from targets.models import Plan
@@ -38,6 +51,98 @@ def ref(db):
         agencies={a.code: a for a in Agency.objects.all()},
         plan=Plan.objects.get(year=2025),
     )
+
+
+@pytest.fixture
+def empty_database(db):
+    """An empty database (no reference data, no users), for the tests of loading into one:
+    flushed inside the test's transaction, so that its rollback brings everything back."""
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+
+
+class SharedDemoCity:
+    """The demo city (``seed_demo``, 10–15 s to build) once per session for the tests that
+    only read it: built by the first of them in a transaction of its own, which each test's
+    transaction nests in as a savepoint, and rolled back after the last of them. These tests run
+    one after another (``pytest_collection_modifyitems``), so no other test sees the city."""
+
+    def __init__(self):
+        self._atomic = None
+        self._blocker = None
+        self.output = ""
+
+    def open(self, blocker) -> str:
+        if self._atomic is None:
+            if connection.in_atomic_block:  # a test's transaction: the city would go with it
+                raise RuntimeError("the shared demo city was rolled back already: keep its tests together")
+            self._blocker = blocker
+            with blocker.unblock():
+                self._atomic = transaction.atomic()
+                self._atomic.__enter__()
+                out = io.StringIO()
+                call_command("seed_demo", stdout=out)
+                self.output = out.getvalue()
+        return self.output
+
+    def close(self) -> None:
+        if self._atomic is not None:
+            with self._blocker.unblock():
+                transaction.set_rollback(True)
+                self._atomic.__exit__(None, None, None)
+            self._atomic = None
+
+
+SHARED_DEMO_CITY = SharedDemoCity()
+
+
+@pytest.fixture(scope="session")
+def _shared_demo_city(django_db_setup, django_db_blocker):
+    """Session-scoped so that it is built before any test's own transaction (pytest sets up the
+    wider scopes first, even before autouse function fixtures such as the django_db mark's)."""
+    SHARED_DEMO_CITY.open(django_db_blocker)
+    yield SHARED_DEMO_CITY
+    SHARED_DEMO_CITY.close()  # if the run stopped in the middle of these tests
+
+
+@pytest.fixture
+def demo_city(_shared_demo_city, django_db_blocker, db):
+    """The demo city, shared by the tests that request it (changes made by a test are rolled back
+    after it, as usual); returns what ``seed_demo`` printed."""
+    return _shared_demo_city.open(django_db_blocker)
+
+
+def _uses_demo_city(item) -> bool:
+    return "demo_city" in getattr(item, "fixturenames", ())
+
+
+def pytest_itemcollected(item):
+    """Under pytest-xdist (``make test TEST_WORKERS=auto``: ``--dist loadgroup``) one worker runs all
+    the tests of the shared demo city, so the city is built once, and one worker runs each
+    browser-test module, so each module starts one browser."""
+    if _uses_demo_city(item):
+        item.add_marker(pytest.mark.xdist_group("demo_city"))
+    elif item.nodeid.startswith("tests/browser/"):
+        item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+def pytest_collection_modifyitems(items):
+    """The tests of the shared demo city run one after another, where the first of them stood
+    (after pytest-django's ordering: database tests, transactional tests, the others)."""
+    demo = [item for item in items if _uses_demo_city(item)]
+    if demo:
+        first = items.index(demo[0])
+        others = [item for item in items if not _uses_demo_city(item)]
+        items[:] = others[:first] + demo + others[first:]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the last test of the shared demo city (its own transaction already rolled back),
+    the city is rolled back too."""
+    result = yield
+    if _uses_demo_city(item) and (nextitem is None or not _uses_demo_city(nextitem)):
+        SHARED_DEMO_CITY.close()
+    return result
 
 
 @pytest.fixture

@@ -2,8 +2,9 @@
 (DOMAIN.md §4), counted from the database, and is consistent with the rules: every stored class
 is what the classification gives, every derived indicator agrees with the members.
 
-The city is seeded once for the module (inside a transaction rolled back at the end), each test
-then runs in its own savepoint."""
+The city is seeded once per session (the ``demo_city`` fixture, tests/conftest.py: inside a
+transaction rolled back after the last test that uses it), each test then runs in its own
+savepoint."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from collections import Counter
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.test import Client
 from django.urls import reverse
@@ -40,22 +40,9 @@ DEPENDANT_UNITS = {
 }
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        out = io.StringIO()
-        call_command("seed_demo", stdout=out)
-    yield out.getvalue()
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
-
-
 @pytest.fixture
-def city(seeded, db):
-    return seeded
+def city(demo_city):
+    return demo_city
 
 
 def _listed():

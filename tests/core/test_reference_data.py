@@ -7,7 +7,7 @@ from targets.models import Plan, SupportQuota
 
 
 @pytest.mark.django_db
-def test_reference_loads_once_and_second_load_changes_nothing():
+def test_reference_loads_once_and_second_load_changes_nothing(empty_database):
     first = load_reference()
     assert first.created["administrativeunit"] == 16
     counts = {m: m.objects.count() for m in (AdministrativeUnit, PovertyStandard, Indicator, Agency, Plan)}

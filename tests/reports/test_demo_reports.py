@@ -15,10 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(ref):
-    from citydata.demo import seed_demo
-
-    seed_demo()
+def demo(demo_city):
+    """The demo city shared by the session (tests/conftest.py)."""
 
 
 def build(code):
