@@ -522,7 +522,8 @@ def make_import_file(path: Path, households: int, prefix: str) -> int:
 
 def bench_import(table: Table, households: int, baseline_households: int) -> None:
     try:
-        from households.io.importer import baseline_import, import_file
+        from bench.baseline import baseline_import
+        from households.io.importer import import_file
     except ImportError:
         print("  import: importer not available, skipped")
         return

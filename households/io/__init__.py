@@ -2,8 +2,8 @@
 
 - ``columns``   the column contract (headings = the template's and the export's headings)
 - ``reader``    safe reading of an uploaded workbook into a tablib ``Dataset``
-- ``importer``  the bulk import (``import_file``) and the row-by-row comparison (``baseline_import``)
-- ``resources`` django-import-export resources (the row-by-row baseline)
+- ``importer``  the bulk import (``import_file``); the row-by-row baseline the benchmark compares it
+  with is ``bench/baseline.py``
 - ``template``  the downloadable XLSX template
 - ``exporter``  XLSX/CSV export of a filtered household list
 """

@@ -8,8 +8,8 @@ write, and ``fastinsert.history_create`` for the audit history: the rows
 ``bulk_create_with_history`` / ``bulk_update_with_history`` would write, without a model instance
 (or a query) per row.
 
-``baseline_import`` runs django-import-export's default row-by-row import of the same file (for
-the benchmark comparison only)."""
+The benchmark compares it with django-import-export's default row-by-row import of the same file
+(``bench/baseline.py``)."""
 
 from __future__ import annotations
 
@@ -178,16 +178,6 @@ def import_file(source, *, actor, unit: AdministrativeUnit | None = None, dry_ru
         return report
     report.applied = True
     return report
-
-
-def baseline_import(source, *, actor, dry_run: bool = False):
-    """django-import-export's default row-by-row import of the same file (the benchmark's
-    reference). Returns the ``import_export`` result."""
-    from households.io.reader import to_dataset
-    from households.io.resources import BaselineMemberResource
-
-    dataset = to_dataset(read_sheet(source))
-    return BaselineMemberResource(actor=actor).import_data(dataset, dry_run=dry_run)
 
 
 # --- Analysis --------------------------------------------------------------------------------

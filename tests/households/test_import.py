@@ -11,8 +11,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from bench.baseline import baseline_import
 from households.io import columns as C
-from households.io.importer import baseline_import, import_file
+from households.io.importer import import_file
 from households.models import Assessment, Household, Member
 from tamky_poverty.models import AccessRecord
 from tests.factories import household_with_head

@@ -1,10 +1,8 @@
-"""django-import-export resources for household lists.
-
-``BaselineMemberResource`` imports the same file as ``importer.import_file`` with the library's
-default row-by-row settings (no bulk, one ``get_instance`` query and one save per row, the
-household fetched or created per row). It exists for the benchmark comparison in ``bench/`` and
-as the plain django-import-export reading of the column contract; users go through
-``importer.import_file`` (bulk, validated, audited)."""
+"""The benchmark's reference import: django-import-export's default row-by-row settings on the
+household file (no bulk, one ``get_instance`` query and one save per row, the household fetched
+or created per row). ``bench/run.py`` compares ``households.io.importer.import_file`` (bulk,
+validated, audited — what users run) with ``baseline_import`` on the same file; it is not part of
+the application."""
 
 from __future__ import annotations
 
@@ -12,6 +10,7 @@ from import_export import fields, resources, widgets
 
 from households.io import columns as C
 from households.io.parsing import CellError, choice_index, parse_choice, parse_citizen_id, parse_date, parse_text
+from households.io.reader import read_sheet, to_dataset
 from households.models import Household, Member
 from households.services import build_search_text
 from tamky_poverty.models import AdministrativeUnit
@@ -133,3 +132,10 @@ class BaselineMemberResource(resources.ModelResource):
     def after_save_instance(self, instance, row, **kwargs):
         household = instance.household
         Household.objects.filter(pk=household.pk).update(search_text=build_search_text(household))
+
+
+def baseline_import(source, *, actor, dry_run: bool = False):
+    """django-import-export's default row-by-row import of ``source`` (the benchmark's
+    reference). Returns the ``import_export`` result."""
+    dataset = to_dataset(read_sheet(source))
+    return BaselineMemberResource(actor=actor).import_data(dataset, dry_run=dry_run)
