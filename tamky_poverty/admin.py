@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tamky_poverty import services
-from tamky_poverty.admin_base import ProjectAdmin, ProjectHistoryAdmin
+from tamky_poverty.admin_base import ProjectAdmin, ProjectHistoryAdmin, ReferenceImportExport
 from tamky_poverty.forms import CleanTextMixin, CleanTextModelForm
 from tamky_poverty.models import (
     AccessRecord,
@@ -17,6 +17,7 @@ from tamky_poverty.models import (
     UnitYearFigures,
     User,
 )
+from tamky_poverty.resources import AgencyResource, UnitYearFiguresResource
 
 
 class UserChangeForm(CleanTextMixin, BaseUserAdmin.form):
@@ -73,13 +74,15 @@ class AdministrativeUnitAdmin(ProjectAdmin):
 
 
 @admin.register(UnitYearFigures)
-class UnitYearFiguresAdmin(ProjectHistoryAdmin):
+class UnitYearFiguresAdmin(ReferenceImportExport, ProjectHistoryAdmin):
+    resource_classes = [UnitYearFiguresResource]
     list_display = ("unit", "year", "total_households")
     list_filter = ("year",)
 
 
 @admin.register(Agency)
-class AgencyAdmin(ProjectAdmin):
+class AgencyAdmin(ReferenceImportExport, ProjectAdmin):
+    resource_classes = [AgencyResource]
     list_display = ("name", "short_name", "kind", "unit")
     list_filter = ("kind",)
     search_fields = ("name", "short_name", "code")

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from tamky_poverty import personal_data
+from tamky_poverty import personal_data, scoping
 from tamky_poverty.forms import CleanTextModelForm
 
 
@@ -102,3 +103,16 @@ class PersonalDataAdmin:
         if response.status_code == 200:
             self._record(request, object_id, "admin_history")
         return response
+
+
+class ReferenceImportExport(ImportExportMixin):
+    """Import and export of a reference table with django-import-export (its resource in
+    ``resource_classes``): the import shows a preview — the rows it would create, change or skip
+    and every refused row with its message — before anything is written. Only who may edit the
+    plan and its reference figures (``Scope.can_edit_plan``) imports or exports."""
+
+    def has_import_permission(self, request):
+        return scoping.scope_for(request.user).can_edit_plan
+
+    def has_export_permission(self, request):
+        return scoping.scope_for(request.user).can_edit_plan

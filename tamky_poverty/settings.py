@@ -318,3 +318,14 @@ LIST_MAX_ROWS = int(os.environ.get("LIST_MAX_ROWS", "10000"))  # dashboard figur
 
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "") or BASE_DIR / "var" / "media")
 # No MEDIA_URL: stored files are served only through views that check who asks.
+
+
+# django-import-export (the admin's import/export of reference tables): export CSV or XLSX; import
+# CSV only — plain text, no archive to expand (the household workbooks have their own bounded
+# reader) — every import in one transaction (the preview is a rolled-back run).
+from import_export.formats.base_formats import CSV, XLSX  # noqa: E402
+
+IMPORT_EXPORT_FORMATS = [CSV, XLSX]
+EXPORT_FORMATS = [CSV, XLSX]
+IMPORT_FORMATS = [CSV]
+IMPORT_EXPORT_USE_TRANSACTIONS = True
