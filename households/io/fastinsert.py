@@ -6,7 +6,11 @@ is about half of the import's time. ``history_create`` writes the very same rows
 tracked field, ``history_date``, ``history_change_reason``, ``history_type``, ``history_user_id``
 chosen exactly as ``bulk_history_create`` chooses them, and every value adapted through the
 field's own ``get_db_prep_save`` unless it already has the plain type the driver takes as is —
-with one multi-row ``INSERT`` per batch."""
+with one multi-row ``INSERT`` per batch (``COPY`` on PostgreSQL).
+
+It copies library behaviour, so ``tests/households/test_library_copies.py`` holds it to
+``bulk_history_create`` row for row on SQLite and PostgreSQL, and the lock pins
+django-simple-history exactly: an upgrade that changes the rows fails that test."""
 
 from __future__ import annotations
 
