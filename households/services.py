@@ -109,14 +109,6 @@ def member_save(*, actor, member: Member) -> Member:
     return member
 
 
-@transaction.atomic
-def member_delete(*, actor, member: Member) -> None:
-    household = member.household
-    _attribute(member, actor)
-    member.delete()
-    household_refresh_search_text(household=household)
-
-
 # --- Reviews ----------------------------------------------------------------------------------
 
 def member_facts(members: Iterable[Member]) -> list[derivation.MemberFacts]:

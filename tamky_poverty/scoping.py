@@ -53,10 +53,6 @@ class Scope:
     is_system: bool = False
 
     @property
-    def is_empty(self) -> bool:
-        return not self.sees_all and not self.unit_ids and self.agency_id is None
-
-    @property
     def own_unit_only(self) -> bool:
         """Bound to their own unit's register (a ward officer): forms fix the unit to it."""
         return not self.sees_all and self.home_unit_id is not None and bool(self.unit_ids)

@@ -51,9 +51,6 @@ SINGLE_FIELD_VALUES = [SCRIPT, "abc", "-1", "99999999999999999999999999", "nul\x
 MANAGEMENT_SUFFIXES = ("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX_NUM_FORMS")
 # Pages that only preview (nothing is saved) need not show an error for every hostile value.
 PREVIEW_ONLY = {"households:review_preview"}
-# Known server errors, reported to their owners; each has a strict xfail test below that starts
-# failing (XPASS) once fixed — then delete the entry here and the xfail mark.
-KNOWN_500: set = set()
 ERROR_MARKERS = ("text-danger", "alert-danger", "invalid-feedback", "is-invalid", "errorlist", "alert-warning")
 
 
@@ -132,21 +129,10 @@ GET_PAGES = [
 ]
 
 
-def _reverse_or_skip(name, args):
-    from django.urls import NoReverseMatch
-
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("name, args", GET_PAGES, ids=[f"{n}{'-' + a[0] if a else ''}" for n, a in GET_PAGES])
 def test_hostile_filter_parameters_on_get_pages(data, ward_officer, tnmt, name, args):
-    url = _reverse_or_skip(name, args)
-    if url is None:
-        pytest.skip(f"{name} does not exist")
+    url = reverse(name, args=args)  # a renamed page fails here instead of leaving the sweep
     for user, single in ((ward_officer, True), (tnmt, False)):
         client = _client(user)
         page = client.get(url)
@@ -214,7 +200,7 @@ def _register_state():
 def test_hostile_values_in_every_field_of_the_main_forms(data, ward_officer, tnmt):
     problems = []
     for name, args, user, form_query in _post_forms(data, ward_officer, tnmt):
-        url = _reverse_or_skip(name, args)
+        url = reverse(name, args=args)
         if url is None:
             continue
         client = _client(user)
@@ -238,7 +224,7 @@ def test_hostile_values_in_every_field_of_the_main_forms(data, ward_officer, tnm
         before = _register_state()
         started = time.monotonic()
         for value in HOSTILE:
-            if not value or (name, value) in KNOWN_500:
+            if not value:
                 continue
             payload = {f: value for f in fields}
             if name == "support:create":
@@ -275,9 +261,7 @@ def test_hostile_uploads_are_refused_with_a_message(ward_officer, settings):  # 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = _client(ward_officer)
-    url = _reverse_or_skip("household_io:import", ())
-    if url is None:
-        pytest.skip("no import page")
+    url = reverse("household_io:import")
     files = [
         SimpleUploadedFile("danh-sach.xlsx", b"<script>alert(1)</script>", content_type="text/html"),
         SimpleUploadedFile(SCRIPT + ".xlsx", b"PK\x03\x04 not really a zip"),
