@@ -21,6 +21,7 @@ from reports.models import DEFAULT_DUE_DAY, MonthlyReport, ReportDeadline
 from reports.output import CONTENT_TYPES, filename, render_dataset
 from reports.rendering import document_context
 from tamky_poverty import scoping
+from tamky_poverty.confirm import confirmation_page, needs_confirmation
 from tamky_poverty.personal_data import record_access
 from tamky_poverty.text import clean_text
 
@@ -281,9 +282,23 @@ def monthly_prepare(request):
     })
 
 
+def _confirm_step(request, report_obj, action, question, accept_label):
+    """The confirmation page of a monthly workflow step, for a browser without JavaScript."""
+    return confirmation_page(
+        request, question=question, accept_label=accept_label,
+        cancel_url=reverse("reports:monthly_detail", args=[report_obj.pk]),
+        summary_template="reports/_monthly_confirm_summary.html",
+        context={"report": report_obj, "action": action, "breadcrumbs": [
+            (_("Báo cáo tháng"), reverse("reports:monthly_list")),
+            (str(report_obj), reverse("reports:monthly_detail", args=[report_obj.pk])), (_("Xác nhận"), None)]})
+
+
 @require_POST
 def monthly_submit(request, pk: int):
     report_obj = selectors.monthly_report_get(actor=request.user, pk=pk)
+    if needs_confirmation(request):
+        return _confirm_step(request, report_obj, "submit", _("Gửi báo cáo? Số liệu sẽ được chốt."),
+                             _("Gửi và chốt số liệu"))
     try:
         services.monthly_report_submit(actor=request.user, report=report_obj)
         messages.success(request, _("Đã gửi báo cáo đến Phòng TNMT; số liệu đã được chốt."))
@@ -297,6 +312,10 @@ def monthly_review(request, pk: int):
     report_obj = selectors.monthly_report_get(actor=request.user, pk=pk)
     decision = request.POST.get("decision")
     comment = request.POST.get("comment", "")
+    if needs_confirmation(request) and decision in ("approve", "return"):
+        if decision == "approve":
+            return _confirm_step(request, report_obj, decision, _("Duyệt báo cáo này?"), _("Duyệt và khoá báo cáo"))
+        return _confirm_step(request, report_obj, decision, _("Trả lại báo cáo cho đơn vị?"), _("Trả lại"))
     try:
         if decision == "approve":
             services.monthly_report_approve(actor=request.user, report=report_obj, comment=comment)
