@@ -133,7 +133,10 @@ def _pick_household(request):
 
 def action_detail(request, pk):
     action = selectors.action_get(actor=request.user, pk=pk)
-    return _render_detail(request, action, TransitionForm(action=action))
+    form = TransitionForm(action=action)
+    if request.GET.get("to") in dict(form.fields["to_status"].choices):  # the next step chosen on the list
+        form.initial["to_status"] = request.GET["to"]
+    return _render_detail(request, action, form)
 
 
 def _render_detail(request, action, transition_form, status=200):
