@@ -170,3 +170,16 @@ def login(page, username: str, password: str):
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_load_state()
     assert "/dang-nhap/" not in page.url, f"login as {username} failed"
+
+
+def confirm(page, *texts: str):
+    """Answer the page's confirmation dialog (``data-confirm``, static/js/app.js: what cannot be
+    undone asks once): it must be open and show ``texts`` (the question, the summary); then its
+    confirming button is pressed."""
+    from playwright.sync_api import expect
+
+    dialog = page.get_by_test_id("confirm-dialog")
+    expect(dialog).to_be_visible()
+    for text in texts:
+        expect(dialog).to_contain_text(text)
+    dialog.locator("[data-confirm-accept]").click()
