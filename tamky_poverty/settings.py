@@ -39,7 +39,7 @@ if not SECRET_KEY:
         SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
     else:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off (see README, 'Configuration')."
+            "SECRET_KEY must be set when DEBUG is off (see docs/operations.md, 'Configuration')."
         )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
@@ -238,7 +238,7 @@ AXES_VERBOSE = False
 AXES_HANDLER = "tamky_poverty.auth_backends.LoginAttemptHandler"
 LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
 # The client's address: REMOTE_ADDR, or — when the request comes from a trusted reverse proxy —
-# the header that proxy sets (README, "Deployment": nginx sets X-Real-IP). Without this every
+# the header that proxy sets (docs/operations.md, "Deployment": nginx sets X-Real-IP). Without this every
 # login behind the proxy had the proxy's address, and anyone could lock any account.
 TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1")
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "X-Real-IP")
@@ -268,7 +268,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# --- Background jobs, cache, sessions and files (issue 17; README "Background jobs") ----------
+# --- Background jobs, cache, sessions and files (issue 17; docs/user-guide.md "Background jobs") ----------
 # One machine: everything in the database — jobs on django-tasks-db (a worker beside the web
 # server: `manage.py run_workers`), the cache in the table `django_cache`, sessions in the
 # database. Several machines: REDIS_URL puts the cache, the sessions and the job queue
