@@ -206,15 +206,24 @@ def axe_violations(page, *, impacts=AXE_FAILING_IMPACTS, disable: tuple[str, ...
     return [v for v in found if v["impact"] in impacts]
 
 
+def accessibility_problems(page, *, disable: tuple[str, ...] = (), where: str = "") -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now, as readable lines
+    (empty when there is none). For a test that checks several pages and fails once at the end."""
+    violations = axe_violations(page, disable=disable)
+    if not violations:
+        return []
+    lines = [f"{where or page.url}: {len(violations)} accessibility violation(s)"]
+    for v in violations:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']}")
+        for node in v["nodes"][:5]:
+            summary = " ".join(node["summary"].split())[:300]
+            lines.append(f"    {node['target']}: {summary}")
+    return lines
+
+
 def assert_accessible(page, *, disable: tuple[str, ...] = (), where: str = ""):
     """Fail when axe-core finds a serious or critical accessibility violation on the page
     (call it once the page shows what is to be checked: an open form, an error summary, …)."""
-    violations = axe_violations(page, disable=disable)
-    if violations:
-        lines = [f"{where or page.url}: {len(violations)} accessibility violation(s)"]
-        for v in violations:
-            lines.append(f"- {v['id']} ({v['impact']}): {v['help']}")
-            for node in v["nodes"][:5]:
-                summary = " ".join(node["summary"].split())[:300]
-                lines.append(f"    {node['target']}: {summary}")
+    lines = accessibility_problems(page, disable=disable, where=where)
+    if lines:
         pytest.fail("\n".join(lines), pytrace=False)
