@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the built-in widget templates, for FORM_RENDERER below
     "import_export",
     "simple_history",
     "axes",
@@ -91,6 +92,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "tamky_poverty.urls"
+
+# Every form field through one template, templates/forms/field.html (issue 18).
+FORM_RENDERER = "tamky_poverty.forms.FormRenderer"
 
 TEMPLATES = [
     {
