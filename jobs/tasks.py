@@ -130,7 +130,7 @@ class JobContext:
                 finished_at=now, heartbeat_at=now, error="",
                 expires_at=now + timedelta(hours=settings.JOBS_RESULT_HOURS)):
             raise Superseded
-        remove_work_files(self.job.owner_id, self.job.pk, self.attempt, inputs=True)
+        remove_work_files(self.job.owner_id, self.job.pk, inputs=True)  # the inputs too: nothing to retry
 
 
 class Progress:

@@ -115,12 +115,14 @@ class ImportReport:
         self.problems.append(Problem(row, column, message))
 
     @property
-    def problem_rows(self) -> list[tuple[int, list[Problem]]]:
-        """The problems grouped by row (row 0: the file as a whole), in row order."""
+    def problem_rows(self) -> list[tuple[int, list[Problem], str]]:
+        """The problems grouped by row (row 0: the file as a whole), in row order, each with the
+        columns it fails as "|column|…|" (what the preview's filter matches)."""
         rows: dict[int, list[Problem]] = {}
         for p in self.problems:
             rows.setdefault(p.row, []).append(p)
-        return sorted(rows.items())
+        return [(row, problems, "|" + "".join(f"{c}|" for c in dict.fromkeys(p.column for p in problems)))
+                for row, problems in sorted(rows.items())]
 
     @property
     def problem_columns(self) -> list[tuple[str, int]]:
