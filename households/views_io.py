@@ -171,7 +171,7 @@ def _export_response(request, params, *, fmt: str, full: bool = False, reason: s
     job = household_jobs.export_job_if_long(actor=request.user, data=params, fmt=fmt, full=full, reason=reason)
     if job is not None:  # a long list: made in the background (“Tài liệu của tôi”)
         messages.info(request, _("Danh sách dài đang được xuất ở chế độ nền; tải về tại đây khi xong."))
-        return redirect(reverse("jobs:list") + f"?job={job.pk}")
+        return redirect("jobs:detail", pk=job.pk)
     form = HouseholdFilterForm(params or None, actor=request.user)
     filters = form.filters()
     filter_repr = {k: str(getattr(v, "pk", v)) for k, v in filters.items() if v not in (None, "") and k != "per_page"}
