@@ -152,7 +152,7 @@ def report(request, code: str):
                         title=f"{ds.title} ({fmt.upper()}, {filename(ds, fmt)})", rows_total=pdf.rows_of(ds))
         messages.info(request, _("Tài liệu dài (%(rows)s dòng) đang được tạo ở chế độ nền; theo dõi tiến độ và "
                                  "tải về tại đây.") % {"rows": pdf.rows_of(ds)})
-        return redirect(reverse("jobs:list") + f"?job={job.pk}")
+        return redirect("jobs:detail", pk=job.pk)
     content, content_type = render_dataset(ds, fmt, settings, issued)
     if final is not None:
         documents.store(issued, fmt, content, filename(ds, fmt))
@@ -184,7 +184,7 @@ def bundle_xlsx(request):
                 "issue_date": issue_date.isoformat() if issue_date else None},
         title=_("Bộ phụ lục %(codes)s năm %(year)s (Excel)") % {"codes": ", ".join(codes), "year": year})
     messages.info(request, _("Bộ phụ lục đang được tạo ở chế độ nền; tải về tại đây khi xong."))
-    return redirect(reverse("jobs:list") + f"?job={job.pk}")
+    return redirect("jobs:detail", pk=job.pk)
 
 
 def drilldown(request, code: str):

@@ -306,6 +306,10 @@ JOBS_XLSX_ROWS_THRESHOLD = int(os.environ.get("JOBS_XLSX_ROWS_THRESHOLD", "5000"
 # ~7× faster) or weasyprint (the engine of every other PDF). Both pass the same format tests.
 PDF_LIST_ENGINE = os.environ.get("PDF_LIST_ENGINE", "reportlab")
 JOBS_EXPORT_THRESHOLD = int(os.environ.get("JOBS_EXPORT_THRESHOLD", "2000"))  # households in one export
+# Writes that take more than a second go to a job too, with their progress: the confirmation of
+# an import of more rows than this (~0.6 ms a row), a campaign decision for more households.
+JOBS_IMPORT_THRESHOLD = int(os.environ.get("JOBS_IMPORT_THRESHOLD", "1000"))
+JOBS_DECISION_THRESHOLD = int(os.environ.get("JOBS_DECISION_THRESHOLD", "50"))
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
