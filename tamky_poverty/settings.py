@@ -44,6 +44,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "tamky_poverty.views.csrf_failure"  # the Vietnamese 403 page, with the menu
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -80,8 +81,9 @@ MIDDLEWARE = [
     "tamky_poverty.i18n.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "tamky_poverty.middleware.RejectNulBytesMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication (a lazy user, no query of the parameters): its 400 page has the menu.
+    "tamky_poverty.middleware.RejectNulBytesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
