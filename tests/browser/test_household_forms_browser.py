@@ -27,6 +27,12 @@ def _fill_member(page, index: int, name: str, relation: str, sex: str, born: str
         page.locator(f"[name={prefix}schooling]").select_option(schooling)
 
 
+def _send_review(page):
+    """Press the review's button and confirm in the page's dialog (a decision cannot be undone)."""
+    page.get_by_role("button", name="Ghi kết quả rà soát").click()
+    page.locator("#confirm-dialog").get_by_role("button", name="Ghi quyết định").click()
+
+
 def _journey(page, ref):
     login(page, "canbo.anphu", PASSWORD)
     page.goto("/ho/them/")
@@ -83,7 +89,7 @@ def _journey(page, ref):
         page.locator(f"[data-indicator={code}] input[type=checkbox]").check()
     # Contradict the suggestion on health insurance without a reason.
     page.locator("[data-indicator=health_insurance] input[type=checkbox]").check()
-    page.get_by_role("button", name="Ghi kết quả rà soát").click()
+    _send_review(page)
     health = ref.indicators["health_insurance"]
     link = page.get_by_test_id("error-summary").get_by_role(
         "link", name=f"Chỉ số {health.number}. {health.name} – lý do khác với gợi ý")
@@ -94,7 +100,7 @@ def _journey(page, ref):
     expect(reason).to_be_focused()
     expect(page.locator("[name=income_per_capita]")).to_have_value("1.200.000")
     reason.fill("Thẻ BHYT hết hạn từ tháng 2, chưa gia hạn")
-    page.get_by_role("button", name="Ghi kết quả rà soát").click()
+    _send_review(page)
     expect(page.locator(".alert-success")).to_be_visible()
     review = Assessment.objects.get(household__code="AP-FORM-1")
     assert review.income_per_capita == 1_200_000 and review.decision_date == dt.date(2025, 3, 10)
