@@ -25,6 +25,7 @@ from tamky_poverty.confirm import confirmation_page, needs_confirmation
 from tamky_poverty.periods import reporting_period
 from tamky_poverty.personal_data import record_access
 from tamky_poverty.text import clean_text
+from tamky_poverty.widgets import DateField
 
 FORMATS = ("html", "pdf", "xlsx")
 
@@ -352,9 +353,9 @@ def monthly_deadlines(request):
         try:
             month = _int(request.POST.get("month"), None, 1, 12, _("Tháng phải từ 1 đến 12."))
             raw = (request.POST.get("due_date") or "").strip()
-            try:
-                due = dt.date.fromisoformat(raw)
-            except ValueError:
+            try:  # dd/mm/yyyy as shown (tamky_poverty.widgets), or yyyy-mm-dd
+                due = DateField().clean(raw)
+            except ValidationError:
                 raise BadParameter(_("Nhập hạn nộp là một ngày hợp lệ (dd/mm/yyyy).")) from None
             if month is None:
                 raise BadParameter(_("Tháng phải từ 1 đến 12."))
