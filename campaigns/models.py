@@ -170,7 +170,7 @@ class SurveyIndicator(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.indicator}: {'thiếu hụt' if self.deprived else 'không thiếu hụt'}"
+        return f"{self.indicator}: {_('thiếu hụt') if self.deprived else _('không thiếu hụt')}"
 
 
 def minutes_path(instance, filename: str) -> str:

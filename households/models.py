@@ -375,7 +375,7 @@ class Deprivation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.indicator}: {'thiếu hụt' if self.deprived else 'không thiếu hụt'}"
+        return f"{self.indicator}: {_('thiếu hụt') if self.deprived else _('không thiếu hụt')}"
 
     @property
     def overridden(self) -> bool:
