@@ -257,10 +257,6 @@ def _walk_all() -> dict:
 
 def test_every_text_of_the_main_pages_is_marked_for_translation(demo_city, pseudo_english):
     pages = _walk_all()
-    import json, os  # DEBUG
-    if os.environ.get("I18N_DUMP"):
-        problems = _report(pages, Data(_english_translations()))
-        open(os.environ["I18N_DUMP"], "w").write(json.dumps({r: sorted(p) for r, p in pages.items()}, indent=0) + "\n" + "\n".join(problems))
     assert sum(len(p) for p in pages.values()) > 60, "the walk reached too few pages to mean anything"
     assert {"households:list", "households:detail", "households:review", "dashboard",
             "reports:catalogue", "reports:report PL01"} <= set(pages["tnmt"])
