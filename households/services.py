@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from households import classification, derivation, movements, territory
 from households.models import (
@@ -32,7 +33,7 @@ from tamky_poverty import integrity, personal_data
 class StaleObjectError(Exception):
     """The household changed since the form was opened (optimistic locking)."""
 
-    message = "Hộ này vừa được người khác cập nhật. Vui lòng tải lại trang và nhập lại thay đổi."
+    message = gettext_lazy("Hộ này vừa được người khác cập nhật. Vui lòng tải lại trang và nhập lại thay đổi.")
 
 
 def _attribute(obj, actor, reason: str = ""):

@@ -287,3 +287,24 @@ def test_the_check_finds_an_unmarked_string():
     parser.feed('<html lang="en"><p title="Tìm">Xin chào<br><script>var a = "bỏ qua";</script></p>'
                 '<div lang="vi"><p>Độc lập<img alt="Ảnh"></p><a href="/x/">y</a></div><a href="/ho/">x</a>')
     assert parser.pieces == ["Tìm", "Xin chào", "x"] and parser.links == ["/ho/"]
+
+
+def test_what_is_recorded_stays_vietnamese_whatever_the_officers_language(ward_officer, ref, pseudo_english):
+    """The explanation and its area basis are stored with the decision: written in Vietnamese
+    even when the officer works in English (the page shows them as data)."""
+    import datetime as dt
+
+    from households import services
+    from tests.factories import household_with_head
+
+    household = household_with_head(ref.an_phu, code="EN-1", head_name="Lê Văn Tám")
+    with translation.override("en"):
+        assessment = services.assessment_record(
+            actor=ward_officer, household=household, kind="annual", year=2025, income_per_capita=1_000_000,
+            indicators={"employment": True, "nutrition": True, "telecom": True},
+            decision_number="7/QĐ", decision_date=dt.date(2025, 1, 5),
+        )
+        english = services.classification.classify(ref.nd07, "urban", 1_000_000, ["a", "b", "c"]).explanation
+    assert assessment.explanation.startswith("Thu nhập bình quân 1.000.000 đ/người/tháng ≤ chuẩn thành thị")
+    assert "khu vực thành thị" in assessment.explanation
+    assert english.startswith("Thu nhap binh quan")  # the same text on a page in English is translated
