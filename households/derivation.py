@@ -68,14 +68,21 @@ def suggest(members: Iterable[MemberFacts], floor_area_m2: Decimal | float | Non
          else _("Mọi người từ 6 tuổi có BHYT")),
     )
 
-    out_of_school = [
-        m for m in members if 3 <= age_on(m.date_of_birth, day) < 16 and m.schooling != "attending"
-    ]
-    out["child_schooling"] = Suggestion(
-        bool(out_of_school),
-        _("%(n)s trẻ 3 đến dưới 16 tuổi không đi học") % {"n": len(out_of_school)} if out_of_school
-        else _("Trẻ 3 đến dưới 16 tuổi đều đi học"),
-    )
+    # Only a recorded "not attending" counts: "na" (the old default, never chosen for a child)
+    # says nothing, and counting it made a false deprivation (issue 18). The member form now
+    # requires the choice for ages 3–15; children still without it are named in the reason.
+    children = [m for m in members if 3 <= age_on(m.date_of_birth, day) < 16]
+    out_of_school = [m for m in children if m.schooling == "not_attending"]
+    unknown = [m for m in children if m.schooling not in ("attending", "not_attending")]
+    if out_of_school:
+        reason = _("%(n)s trẻ 3 đến dưới 16 tuổi không đi học") % {"n": len(out_of_school)}
+    elif unknown:
+        reason = _("%(n)s trẻ 3 đến dưới 16 tuổi chưa ghi tình trạng đi học: cần kiểm tra") % {"n": len(unknown)}
+    else:
+        reason = _("Trẻ 3 đến dưới 16 tuổi đều đi học")
+    if out_of_school and unknown:
+        reason += _("; %(n)s trẻ chưa ghi tình trạng đi học") % {"n": len(unknown)}
+    out["child_schooling"] = Suggestion(bool(out_of_school), reason)
 
     lacking = [
         m for m in members

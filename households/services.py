@@ -147,7 +147,7 @@ def one_year_after(day: dt.date) -> dt.date:
 
 def check_decision_dates(decision_date: dt.date, effective_date: dt.date, today: dt.date, *,
                          correcting: bool = False) -> None:
-    """The dates a decision may carry (README "Correcting decisions"). A recognition decision has
+    """The dates a decision may carry (docs/user-guide.md "Correcting decisions"). A recognition decision has
     no retroactive effect: it takes effect on its date or later (the database also holds this) —
     except a correcting decision, which replaces a wrong one from the date that one should have
     taken effect; nothing before 2000; a decision is not dated in the future; it takes effect at
