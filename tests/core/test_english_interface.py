@@ -308,3 +308,36 @@ def test_what_is_recorded_stays_vietnamese_whatever_the_officers_language(ward_o
     assert assessment.explanation.startswith("Thu nhập bình quân 1.000.000 đ/người/tháng ≤ chuẩn thành thị")
     assert "khu vực thành thị" in assessment.explanation
     assert english.startswith("Thu nhap binh quan")  # the same text on a page in English is translated
+
+
+def test_the_import_preview_in_english_is_marked(ward_officer, ref, pseudo_english):
+    """The import's messages (file, cells, rows, households) in the English preview: what is
+    left Vietnamese is the file's own content and its format (headings, the lists' values)."""
+    import io
+
+    from django.urls import reverse
+
+    from households.io import columns as C
+    from tests.households.io_helpers import child_row, head_row, workbook_bytes
+
+    rows = [
+        head_row(date_of_birth="31/02/1980", citizen_id="12345"),
+        child_row(sex="Không rõ", relation="Con"),
+        head_row(code="AP-002", full_name="Trần Thị Cúc", citizen_id="049170005678", relation="Con"),
+        head_row(code="AP-003", full_name="Lê Văn Ba", citizen_id="049170005679", floor_area_m2="nhiều"),
+    ]
+    client = Client()
+    client.force_login(ward_officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(reverse("household_io:import"), {"file": io.BytesIO(workbook_bytes(rows))},
+                           format="multipart")
+    assert response.status_code in (200, 400)
+    parser = _Text()
+    parser.feed(response.content.decode())
+    file_texts = [str(v) for row in rows for v in row.values()]
+    file_format = C.HEADINGS + [label for column in C.COLUMNS for label in column.labels]
+    data = Data([*_english_translations(), *file_texts, *file_format])
+    problems = [f"{piece!r} ({' '.join(left)})" for piece in parser.pieces if (left := data.leftovers(piece))]
+    assert "không tồn tại" not in " ".join(parser.pieces)  # not a Vietnamese page by mistake
+    assert sum(piece.startswith(": ") for piece in parser.pieces) >= 5, parser.pieces  # the errors, one a line
+    assert not problems, "Vietnamese text not marked in the import preview:\n" + "\n".join(problems)
