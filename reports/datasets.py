@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.db.models import Case, CharField, Count, Min, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from households import movements as mv
 from households.models import (
@@ -145,15 +147,15 @@ def pl01(actor, p: Params) -> Dataset:
 
 # ---------------------------------------------------------------------------- PL02 – PL07
 
-LIST_REPORTS = {
-    "PL02": ([SupportKind.LIVELIHOOD], POOR, "Danh sách hộ nghèo được hỗ trợ phương tiện sinh kế"),
-    "PL03": ([SupportKind.LIVELIHOOD], NEAR_POOR, "Danh sách hộ cận nghèo được hỗ trợ phương tiện sinh kế"),
+LIST_REPORTS = {  # titles marked for the catalogue (REPORTS), kept Vietnamese in the documents
+    "PL02": ([SupportKind.LIVELIHOOD], POOR, gettext_noop("Danh sách hộ nghèo được hỗ trợ phương tiện sinh kế")),
+    "PL03": ([SupportKind.LIVELIHOOD], NEAR_POOR, gettext_noop("Danh sách hộ cận nghèo được hỗ trợ phương tiện sinh kế")),
     "PL04": ([SupportKind.HOUSING_REPAIR, SupportKind.HOUSING_NEW], POOR,
-             "Danh sách hộ nghèo được hỗ trợ sửa chữa, xây dựng mới nhà ở"),
+             gettext_noop("Danh sách hộ nghèo được hỗ trợ sửa chữa, xây dựng mới nhà ở")),
     "PL05": ([SupportKind.HOUSING_REPAIR, SupportKind.HOUSING_NEW], NEAR_POOR,
-             "Danh sách hộ cận nghèo được hỗ trợ sửa chữa, xây dựng mới nhà ở"),
-    "PL06": ([SupportKind.SPONSORSHIP], POOR, "Danh sách trẻ em thuộc hộ nghèo được nhận đỡ đầu"),
-    "PL07": ([SupportKind.SPONSORSHIP], NEAR_POOR, "Danh sách trẻ em thuộc hộ cận nghèo được nhận đỡ đầu"),
+             gettext_noop("Danh sách hộ cận nghèo được hỗ trợ sửa chữa, xây dựng mới nhà ở")),
+    "PL06": ([SupportKind.SPONSORSHIP], POOR, gettext_noop("Danh sách trẻ em thuộc hộ nghèo được nhận đỡ đầu")),
+    "PL07": ([SupportKind.SPONSORSHIP], NEAR_POOR, gettext_noop("Danh sách trẻ em thuộc hộ cận nghèo được nhận đỡ đầu")),
 }
 
 
@@ -763,16 +765,23 @@ def _monthly(actor, p: Params) -> Dataset:
     return monthly_unit(actor, p) if p.unit is not None else monthly_city(actor, p)
 
 
+# The catalogue's titles (the interface's language); the documents keep their Vietnamese titles.
 REPORTS: dict[str, ReportSpec] = {
-    "PL01": ReportSpec("PL01", "Phụ lục 01 – Chỉ tiêu giảm nghèo theo đơn vị và kết quả thực hiện", pl01,
+    "PL01": ReportSpec("PL01", gettext_lazy("Phụ lục 01 – Chỉ tiêu giảm nghèo theo đơn vị và kết quả thực hiện"), pl01,
                        uses_month=True),
-    **{code: ReportSpec(code, f"Phụ lục {code[2:]} – {title}", lambda a, p, c=code: support_list(a, p, c), personal=True)
+    **{code: ReportSpec(code, format_lazy(gettext_lazy("Phụ lục {number} – {title}"), number=code[2:],
+                                          title=gettext_lazy(title)),  # marked in LIST_REPORTS
+                        lambda a, p, c=code: support_list(a, p, c), personal=True)
        for code, (_k, _c, title) in LIST_REPORTS.items()},
-    "PL08": ReportSpec("PL08", "Phụ lục 08 – Chỉ số thiếu hụt của hộ nghèo", lambda a, p: deprivations(a, p, "PL08")),
-    "PL09": ReportSpec("PL09", "Phụ lục 09 – Chỉ số thiếu hụt của hộ cận nghèo", lambda a, p: deprivations(a, p, "PL09")),
-    "MOVEMENT": ReportSpec("MOVEMENT", "Biến động hộ nghèo, hộ cận nghèo trong năm", movements, uses_month=True),
-    "GROUPS": ReportSpec("GROUPS", "Hộ nghèo theo nhóm của kế hoạch, theo đơn vị", groups, uses_month=True),
-    "MONTHLY": ReportSpec("MONTHLY", "Báo cáo tháng (đơn vị hoặc toàn thành phố)", _monthly,
+    "PL08": ReportSpec("PL08", gettext_lazy("Phụ lục 08 – Chỉ số thiếu hụt của hộ nghèo"),
+                       lambda a, p: deprivations(a, p, "PL08")),
+    "PL09": ReportSpec("PL09", gettext_lazy("Phụ lục 09 – Chỉ số thiếu hụt của hộ cận nghèo"),
+                       lambda a, p: deprivations(a, p, "PL09")),
+    "MOVEMENT": ReportSpec("MOVEMENT", gettext_lazy("Biến động hộ nghèo, hộ cận nghèo trong năm"), movements,
+                           uses_month=True),
+    "GROUPS": ReportSpec("GROUPS", gettext_lazy("Hộ nghèo theo nhóm của kế hoạch, theo đơn vị"), groups,
+                         uses_month=True),
+    "MONTHLY": ReportSpec("MONTHLY", gettext_lazy("Báo cáo tháng (đơn vị hoặc toàn thành phố)"), _monthly,
                           uses_month=True, needs_month=True),
 }
 
