@@ -35,7 +35,7 @@ INPUT_DIR = "input"  # files the request handed to the job (an upload): kept for
 PROGRESS_FILE = "progress.json"
 
 GENERIC_ERROR = gettext_lazy(
-    "Không tạo được tài liệu do lỗi hệ thống. Hãy bấm “Thử lại”; nếu vẫn lỗi, báo quản trị viên.")
+    "Công việc không thành công do lỗi hệ thống. Hãy bấm “Thử lại”; nếu vẫn lỗi, báo quản trị viên.")
 
 
 def worker_name() -> str:
