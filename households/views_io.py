@@ -114,7 +114,8 @@ def import_upload(request):
         return _render(request, report, upload.name)
     _sweep_old_uploads()
     # Checked from memory (at most IMPORT_MAX_BYTES); only a file worth confirming is stored, so a
-    # refused upload never leaves a file behind.
+    # refused upload never leaves a file behind. A long file is stored first and checked by a job;
+    # its preview forgets it if refused (and the sweep removes one nobody looked at after a day).
     data = upload.read(settings.IMPORT_MAX_BYTES + 1)
     if len(data) > settings.JOBS_IMPORT_CHECK_BYTES:
         # A long file: checked by a background job whose progress shows here (the preview follows).
