@@ -3,11 +3,14 @@
 - the export of a long filtered household list (more than JOBS_EXPORT_THRESHOLD households). The
   job reads the list again as its owner, with the same filter form and scoped selector as the
   page, and the exporter records the export and masks personal data as it does in a request;
+- the check (preview) of a long upload (more than JOBS_IMPORT_CHECK_BYTES): the importer's dry
+  run as the owner, with its progress; the page shows the preview it kept;
 - the confirmation of a long import (more than JOBS_IMPORT_THRESHOLD rows): the importer run as
   the owner, all or nothing, reporting each step and the rows or records done in it."""
 
 from __future__ import annotations
 
+import pickle
 import secrets
 
 from django.conf import settings
@@ -21,6 +24,7 @@ from households.io import exporter, importer
 from jobs.models import Job
 from jobs.registry import JobError, JobKind, register
 from jobs.services import job_start
+from jobs.tasks import read_kept
 
 EXPORT = "household_export"
 
@@ -59,6 +63,7 @@ def run_export(ctx) -> None:
 def register_kinds() -> None:
     register(JobKind(EXPORT, run_export))
     register(JobKind(IMPORT, run_import))
+    register(JobKind(CHECK, run_check))
 
 
 # --- the confirmation of a long import ---------------------------------------------------------
@@ -104,3 +109,40 @@ def run_import(ctx) -> None:
         raise JobError(import_failure(report))
     ctx.done(_("Đã nhập tệp “%(name)s”. %(summary)s") % {"name": name, "summary": report.summary()},
              reverse("households:list"))
+
+
+# --- the check (preview) of a long upload ------------------------------------------------------
+
+CHECK = "household_import_check"
+REPORT = "report.pickle"
+
+
+def check_job_start(*, actor, data: bytes, name: str):
+    """Check a long upload in the background (reading, every cell, against the register): the
+    same dry run as the request makes for a short file, with its progress."""
+    size = f"{len(data) / 1024:,.0f}".replace(",", ".")
+    return job_start(actor=actor, kind=CHECK, inputs={UPLOAD: data}, params={"name": name,
+                                                                             "upload": secrets.token_hex(8)},
+                     title=_("Kiểm tra tệp “%(name)s” (%(size)s KB) trước khi nhập") % {"name": name, "size": size})
+
+
+def run_check(ctx) -> None:
+    name = ctx.params["name"]
+    report = importer.import_file(ctx.read_input(UPLOAD), actor=ctx.owner, dry_run=True, filename=name,
+                                  progress=ctx.tracker())
+    ctx.keep(REPORT, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+    if report.file_message:
+        summary = report.file_message
+    elif report.problems:
+        summary = _("Tệp có %(n)s lỗi: xem danh sách lỗi theo dòng.") % {"n": len(report.problems)}
+    else:
+        summary = _("%(rows)s dòng, không có lỗi. %(summary)s") % {"rows": report.rows, "summary": report.summary()}
+    ctx.done(summary, reverse("household_io:import") + f"?kiem-tra={ctx.job.pk}", keep_inputs=True)
+
+
+def check_report(job) -> importer.ImportReport | None:
+    """The preview a check job made (None if the job is not a finished check, or expired)."""
+    if job.kind != CHECK or job.status != Job.Status.DONE:
+        return None
+    data = read_kept(job, REPORT)
+    return pickle.loads(data) if data else None  # noqa: S301 (written by this job, in our storage)

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
@@ -182,7 +183,7 @@ def import_file(source, *, actor, unit: AdministrativeUnit | None = None, dry_ru
     if unit is not None and not scope.sees_all and unit.id not in scope.unit_ids:
         report.file_message = _("Đơn vị %(unit)s nằm ngoài phạm vi quản lý của bạn.") % {"unit": unit}
         return report
-    progress.phase(_step(1, steps, "đọc tệp"))
+    progress.phase(_step(1, steps, gettext("đọc tệp")))
     try:
         sheet = read_sheet(source)
     except FileProblem as problem:
@@ -195,7 +196,7 @@ def import_file(source, *, actor, unit: AdministrativeUnit | None = None, dry_ru
         return report
     try:
         with transaction.atomic():
-            _apply(plan, actor=actor, report=report, progress=progress, step=_step(4, steps, "ghi vào sổ"))
+            _apply(plan, actor=actor, report=report, progress=progress, step=_step(4, steps, gettext("ghi vào sổ")))
             figures_cache.figures_changed()  # bulk writes send no model signals (issue 17)
             personal_data.record_access(
                 actor, "import", filename or "tệp Excel", rows=report.rows,
@@ -219,7 +220,7 @@ def import_file(source, *, actor, unit: AdministrativeUnit | None = None, dry_ru
 
 
 def _step(k: int, steps: int, what: str) -> str:
-    return f"Bước {k}/{steps}: {what}"
+    return gettext("Bước %(k)s/%(n)s: %(what)s") % {"k": k, "n": steps, "what": what}
 
 
 # --- Analysis --------------------------------------------------------------------------------
@@ -324,7 +325,7 @@ class _Analysis:
         rows = []
         add = self.report.add
         progress = self.progress
-        progress.phase(_step(2, self.steps, "kiểm tra từng ô"), len(self.sheet.rows), "dòng")
+        progress.phase(_step(2, self.steps, gettext("kiểm tra từng ô")), len(self.sheet.rows), gettext("dòng"))
         for number, cells in self.sheet.rows:
             values = {}
             failed = set()
@@ -714,7 +715,7 @@ class _Analysis:
             return None
         plans = self._group(rows)
         self._duplicates_in_file(plans)
-        self.progress.phase(_step(3, self.steps, "đối chiếu với sổ hộ"), len(plans), "hộ")
+        self.progress.phase(_step(3, self.steps, gettext("đối chiếu với sổ hộ")), len(plans), gettext("hộ"))
         existing, members_by_household, by_cid, decisions = self._load_existing(plans)
         self.standards = list(PovertyStandard.objects.all())
         self.indicators = defaultdict(list)
@@ -810,7 +811,7 @@ def _apply(plan: _Plan, *, actor, report: ImportReport, progress=None, step: str
             updated_members.append(m)
     assessments = [hp for hp in plan.households if hp.assessment]
     progress.phase(step, len(new_households) + len(updated_households) + len(new_members) + len(updated_members)
-                   + len(assessments), "bản ghi")
+                   + len(assessments), gettext("bản ghi"))
     for chunk in _chunks(new_households):
         _create_with_history(chunk, Household, actor=actor, now=now)
         progress.advance(len(chunk))
