@@ -57,7 +57,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import BigIntegerField, Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
@@ -65,6 +65,7 @@ from django.db.models import IntegerField as _IntegerField
 from django.db.models.functions import Coalesce
 
 from households.models import Assessment, HouseholdTransfer, PovertyClass
+from tamky_poverty.models import AdministrativeUnit
 
 POOR = PovertyClass.POOR.value
 NEAR_POOR = PovertyClass.NEAR_POOR.value
@@ -261,6 +262,80 @@ def by_unit_on(day: dt.date, since: dt.date | None = None) -> UnitsOn:
 
 BY_CURRENT_UNIT = Grouping("unit_id")
 CITY = Grouping(None)
+
+
+# --- units in time: the rows of a table by unit --------------------------------------------------
+
+@dataclass
+class Block:
+    """One row of a table by unit: a unit valid on the table's day, the keys of the counts it
+    sums (``match``), and beneath it the former units its households came from."""
+
+    unit: AdministrativeUnit
+    match: Callable[[object], bool]
+    label: str
+    children: list[Block]
+    child: bool = False
+    always: bool = True  # shown even without data (a former unit); else only with data
+
+
+def successor_on(unit: AdministrativeUnit, day: dt.date, units: dict) -> AdministrativeUnit:
+    for _hop in range(10):
+        if unit.valid_to is None or day <= unit.valid_to or unit.successor_id is None:
+            return unit
+        unit = units[unit.successor_id]
+    return unit
+
+
+def _ward_first(units):
+    return sorted(units, key=lambda u: (u.kind != AdministrativeUnit.Kind.WARD, u.name))
+
+
+def layout(units: QuerySet, start: dt.date, end: dt.date, unit=None) -> tuple[list[Block], Grouping]:
+    """The rows of a table whose households are counted on ``end`` (and came from the units of
+    ``start``): the ``units`` (a scoped queryset) valid on ``end`` — urban first, by name — each with the units
+    valid on ``start`` that were dissolved into it by ``end``; and the grouping that keys the
+    counts for them. With ``unit``, that unit only (a unit dissolved by ``end``: the households it
+    had on ``start``)."""
+    every = {u.pk: u for u in units.model.objects.all()}  # a small table
+    scoped = set(units.values_list("pk", flat=True)) if units.query.has_filters() else set(every)
+    tops = _ward_first(u for u in every.values() if u.pk in scoped and u.is_valid_on(end))
+    formers: dict[int, list] = {}
+    for u in _ward_first(every.values()):
+        if u.pk in scoped and u.is_valid_on(start) and not u.is_valid_on(end):
+            formers.setdefault(successor_on(u, end, every).pk, []).append(u)
+    if unit is not None and not unit.is_valid_on(end):
+        grouping = by_unit_on(end, since=start)
+        return [Block(unit, lambda k, f=unit.pk: k[1] == f, str(unit), [])], grouping
+    spans = any(formers.get(t.pk) for t in tops if unit is None or t.pk == unit.pk)
+    grouping = by_unit_on(end, since=start if spans else None)
+    blocks = []
+    for t in tops:
+        if unit is not None and t.pk != unit.pk:
+            continue
+        if not spans:
+            blocks.append(Block(t, lambda k, u=t.pk: k == u, str(t), []))
+            continue
+        former = formers.get(t.pk, [])
+        ids = {f.pk for f in former}
+        children = [Block(f, lambda k, u=t.pk, f=f.pk: k == (u, f), str(f), [], child=True) for f in former]
+        if former:
+            label = (f"Hộ đăng ký tại {t} từ ngày {t.valid_from:%d/%m/%Y}" if t.valid_from and t.valid_from > start
+                     else f"Hộ khác của {t}")
+            children.append(Block(t, lambda k, u=t.pk, ids=ids: k[0] == u and k[1] not in ids, label, [],
+                                  child=True, always=False))
+        blocks.append(Block(t, lambda k, u=t.pk: k[0] == u, str(t), children))
+    return blocks, grouping
+
+
+def pick(counts: dict, match: Callable[[object], bool]) -> dict:
+    """{second part: sum} of ``counts`` ({(key, x): n}) over the keys ``match`` accepts."""
+    out: dict = {}
+    for (k, x), n in counts.items():
+        if match(k):
+            out[x] = out.get(x, 0) + n if not isinstance(n, tuple) else tuple(
+                a + b for a, b in zip(out.get(x, (0,) * len(n)), n, strict=True))
+    return out
 
 
 # --- the class on a day (queries) ------------------------------------------------------------------

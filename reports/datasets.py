@@ -121,76 +121,14 @@ def deprivation_day(p: Params) -> dt.date:
 # ------------------------------------------------------------------ units in time, closed years
 
 
-@dataclass
-class Block:
-    """One row of a table by unit: a unit valid on the table's day, the keys of the counts it
-    sums (``match``), and beneath it the former units its households came from."""
-
-    unit: AdministrativeUnit
-    match: Callable[[object], bool]
-    label: str
-    children: list[Block]
-    child: bool = False
-    always: bool = True  # shown even without data (a former unit); else only with data
-
-
-def _successor_on(unit: AdministrativeUnit, day: dt.date, units: dict) -> AdministrativeUnit:
-    for _hop in range(10):
-        if unit.valid_to is None or day <= unit.valid_to or unit.successor_id is None:
-            return unit
-        unit = units[unit.successor_id]
-    return unit
-
-
-def _ward_first(units):
-    return sorted(units, key=lambda u: (u.kind != AdministrativeUnit.Kind.WARD, u.name))
+Block = mv.Block
+pick = mv.pick
+_successor_on = mv.successor_on
 
 
 def layout(actor, start: dt.date, end: dt.date, unit=None) -> tuple[list[Block], mv.Grouping]:
-    """The rows of a table whose households are counted on ``end`` (and came from the units of
-    ``start``): the units in scope valid on ``end`` — urban first, by name — each with the units
-    valid on ``start`` that were dissolved into it by ``end``; and the grouping that keys the
-    counts for them. With ``unit``, that unit only (a unit dissolved by ``end``: the households it
-    had on ``start``)."""
-    every = {u.pk: u for u in AdministrativeUnit.objects.all()}  # a small table
-    scoped = set(units_qs(actor).values_list("pk", flat=True))
-    tops = _ward_first(u for u in every.values() if u.pk in scoped and u.is_valid_on(end))
-    formers: dict[int, list] = {}
-    for u in _ward_first(every.values()):
-        if u.pk in scoped and u.is_valid_on(start) and not u.is_valid_on(end):
-            formers.setdefault(_successor_on(u, end, every).pk, []).append(u)
-    if unit is not None and not unit.is_valid_on(end):
-        grouping = mv.by_unit_on(end, since=start)
-        return [Block(unit, lambda k, f=unit.pk: k[1] == f, str(unit), [])], grouping
-    spans = any(formers.get(t.pk) for t in tops if unit is None or t.pk == unit.pk)
-    grouping = mv.by_unit_on(end, since=start if spans else None)
-    blocks = []
-    for t in tops:
-        if unit is not None and t.pk != unit.pk:
-            continue
-        if not spans:
-            blocks.append(Block(t, lambda k, u=t.pk: k == u, str(t), []))
-            continue
-        former = formers.get(t.pk, [])
-        ids = {f.pk for f in former}
-        children = [Block(f, lambda k, u=t.pk, f=f.pk: k == (u, f), str(f), [], child=True) for f in former]
-        if former:
-            label = (f"Hộ đăng ký tại {t} từ ngày {t.valid_from:%d/%m/%Y}" if t.valid_from and t.valid_from > start
-                     else f"Hộ khác của {t}")
-            children.append(Block(t, lambda k, u=t.pk, ids=ids: k[0] == u and k[1] not in ids, label, [],
-                                  child=True, always=False))
-        blocks.append(Block(t, lambda k, u=t.pk: k[0] == u, str(t), children))
-    return blocks, grouping
-
-
-def pick(counts: dict, match: Callable[[object], bool]) -> dict:
-    """{second part: sum} of ``counts`` ({(key, x): n}) over the keys ``match`` accepts."""
-    out: dict = {}
-    for (k, x), n in counts.items():
-        if match(k):
-            out[x] = out.get(x, 0) + n if not isinstance(n, tuple) else tuple(
-                a + b for a, b in zip(out.get(x, (0,) * len(n)), n, strict=True))
-    return out
+    """``movements.layout`` over the units ``actor`` may read."""
+    return mv.layout(units_qs(actor), start, end, unit)
 
 
 def unit_rows(blocks: list[Block], numbers: Callable[..., list], width: int,
