@@ -2,17 +2,17 @@
 ``tamky_poverty.scoping``; the whole page costs a fixed number of queries whatever the amount of
 data (grouped aggregates, no query per unit, indicator or row).
 
-The period shown: the plan of the current year (else the latest plan before it, else the
-latest), and the current month when that year is the current year (otherwise December, the
-year's last month). Every figure is dated: "now" is the class in force today (a list decided in
-December for 1 January is not "now" yet), the plan's progress groups households by the unit they
-belonged to at the end of the period shown (the units valid then; targets of the units the plan
-was made for count for the ward they became part of), and the units expected to report are those
-valid in the month shown.
+The period shown is the reporting period the user chose (``tamky_poverty.periods``; by default the
+last complete month): its year is the plan year, its month the month of the reports. Every figure
+is dated: "now" is the class in force today (a list decided in December for 1 January is not "now"
+yet), the plan's progress groups households by the unit they belonged to at the end of the period
+shown (the units valid then; targets of the units the plan was made for count for the ward they
+became part of), and the units expected to report are those valid in the month shown.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from campaigns import selectors as campaign_selectors
 from tamky_poverty import scoping
+from tamky_poverty.periods import Period
 
 ATTENTION_LIMIT = 10
 
@@ -90,16 +91,11 @@ class ReportStatusRow:
     report: object | None = None
 
 
-def dashboard_period(today: dt.date | None = None):
-    """(plan, year, month): the latest plan and the month whose reports the dashboard shows."""
+def plan_of(year: int):
+    """The plan of the period's year, or None when none was made for that year."""
     from targets.models import Plan
 
-    today = today or timezone.localdate()
-    plan = (Plan.objects.filter(year__lte=today.year).order_by("-year").first()
-            or Plan.objects.order_by("-year").first())
-    year = plan.year if plan else today.year
-    month = today.month if year == today.year else 12
-    return plan, year, month
+    return Plan.objects.filter(year=year).first()
 
 
 CHART_WIDTH = 300
@@ -374,11 +370,13 @@ def campaign_block(*, actor, today: dt.date) -> dict | None:
     return block
 
 
-def dashboard_data(*, actor, today: dt.date | None = None) -> dict:
-    """Everything the dashboard shows, for ``actor``, in a fixed number of queries."""
+def dashboard_data(*, actor, period: Period, today: dt.date | None = None) -> dict:
+    """Everything the dashboard shows, for ``actor`` and the reporting ``period``
+    (``tamky_poverty.periods``: the plan year is the period's year), in a fixed number of queries."""
     from reports.models import MonthlyReport
 
-    plan, year, month = dashboard_period(today)
+    year, month = period.year, period.month
+    plan = plan_of(year)
     reports = list(
         scoping.monthly_reports(actor, MonthlyReport.objects.all()).filter(year=year, month=month)
     )
@@ -389,9 +387,11 @@ def dashboard_data(*, actor, today: dt.date | None = None) -> dict:
         status_totals[row.status] = status_totals.get(row.status, 0) + 1
     today = today or timezone.localdate()
     indicator_rows = deprivations(actor=actor, year=year, today=today)
-    progress = unit_progress(actor=actor, plan=plan, year=year, day=min(today, dt.date(year, 12, 31)))
+    period_end = dt.date(year, month, calendar.monthrange(year, month)[1])
+    progress = unit_progress(actor=actor, plan=plan, year=year, day=min(today, period_end))
     return {
         "plan": plan,
+        "period": period,
         "year": year,
         "month": month,
         "counts": household_counts(actor=actor, year=year, today=today),

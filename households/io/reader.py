@@ -90,7 +90,7 @@ def check_kind(data: bytes) -> None:
 
 
 def limits() -> dict:
-    """The bounds of a readable upload (settings ``IMPORT_*``; README, "Importing")."""
+    """The bounds of a readable upload (settings ``IMPORT_*``; docs/user-guide.md, "Importing")."""
     return {
         "max_bytes": settings.IMPORT_MAX_BYTES,
         "max_entries": settings.IMPORT_MAX_ARCHIVE_ENTRIES,

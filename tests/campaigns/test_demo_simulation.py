@@ -43,8 +43,6 @@ LINE = re.compile(r"^(?P<unit>.+?): (?P<n>\d+) hộ; nghèo chắc chắn (?P<pc
                   r"cận nghèo chắc chắn (?P<nc>\d+), có thể (?P<np>\d+), không (?P<nn>\d+)", re.M)
 
 
-@pytest.mark.xfail(strict=True, reason="the demo still stops at 30/06/2025, in the twelve old units, until it runs "
-                                       "to the present (issue 14, in progress on another branch)")
 def test_simulate_standard_on_the_demo_adds_up_and_matches_the_page(demo, tmp_path):
     out = io.StringIO()
     call_command("simulate_standard", "--standard", "ND351-2025", "--date", "2027-01-01", "--format", "html",
