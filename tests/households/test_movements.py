@@ -163,7 +163,7 @@ def test_the_five_views_agree_on_every_transition(register, ref, tnmt, tnmt_clie
     assert ref.tam_thang.pk not in rows or (rows[ref.tam_thang.pk].left_poor, rows[ref.tam_thang.pk].left_near_poor) == (0, 0)
 
     # 5. The dashboard (the plan year 2025, seen after it: the wards valid at its end).
-    home = tnmt_client.get(reverse("dashboard"))
+    home = tnmt_client.get(reverse("dashboard"), {"period": "2025-12"})
     progress = {p.unit.pk: p for p in home.context["unit_progress"]}
     p = progress[ref.an_phu.successor_id]
     assert (p.left_poor, p.left_near_poor, p.entered, p.re_entered, p.to_poor) == (5, 3, 2, 2, 2)
