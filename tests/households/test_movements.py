@@ -347,3 +347,62 @@ def test_a_unit_report_beyond_its_target_says_so(register, ref, tnmt):
     lines = {r.cells[1]: r.cells for r in december.rows}
     assert lines["Số hộ thoát cận nghèo"][3:6] == [3, 3, 100.0]
     assert lines["Số hộ cận nghèo chuyển sang hộ nghèo"][3] == 2
+
+
+# --- grouping by the unit on a day (issue 14) -----------------------------------------------------
+
+
+def test_by_unit_on_counts_each_household_under_the_unit_it_belonged_to(ref, admin_user):
+    from households.models import Household
+    from tamky_poverty.models import Reorganisation
+    from tamky_poverty.services import reorganisation_apply
+
+    qp = ref.units["Quảng Phú"]
+    moved = household_with_head(ref.an_phu, code="MV-1")
+    decide(admin_user, moved, "poor", d(2024, 6, 1))
+    reorganisation = Reorganisation.objects.get(successor=qp)
+    reorganisation_apply(actor=admin_user, predecessors=reorganisation.predecessors.all(), successor=qp,
+                         effective_date=reorganisation.effective_date, today=d(2025, 7, 1))
+    late = household_with_head(ref.units["Tam Phú"], code="LT-1")  # registered in a dissolved unit, not moved
+    decide(admin_user, late, "near_poor", d(2025, 8, 1))
+    homes = Household.objects.filter(is_deleted=False)
+
+    assert movements.classes_on(homes, d(2025, 6, 30), movements.by_unit_on(d(2025, 6, 30))) == {
+        (ref.an_phu.pk, "poor"): 1}
+    # After 1 July both are Quảng Phú's: the moved one by its transfer, the other by succession.
+    assert movements.classes_on(homes, d(2025, 9, 30), movements.by_unit_on(d(2025, 9, 30))) == {
+        (qp.pk, "poor"): 1, (qp.pk, "near_poor"): 1}
+    # With ``since``: (unit at the end, unit at the start) — the ward and the former unit.
+    spanning = movements.by_unit_on(d(2025, 12, 31), since=d(2025, 1, 1))
+    assert movements.classes_on(homes, d(2025, 12, 31), spanning) == {
+        ((qp.pk, ref.an_phu.pk), "poor"): 1, ((qp.pk, ref.units["Tam Phú"].pk), "near_poor"): 1}
+    assert movements.movement_counts(Assessment.objects.all(), movements.year_period(2025), spanning) == {
+        ((qp.pk, ref.units["Tam Phú"].pk), M.NEW_NEAR_POOR): 1}
+
+    # The rows of a table: the wards valid at the end, the former units beneath.
+    blocks, grouping = movements.layout(type(qp).objects.all(), d(2025, 1, 1), d(2025, 12, 31))
+    assert grouping.since == d(2025, 1, 1)
+    quang_phu = next(b for b in blocks if b.unit == qp)
+    assert [c.label for c in quang_phu.children if c.always] == ["Phường An Phú", "Xã Tam Phú", "Xã Tam Thanh"]
+    assert [b.unit.name for b in blocks] == ["Bàn Thạch", "Hương Trà", "Quảng Phú", "Tam Kỳ"]
+    march, _g = movements.layout(type(qp).objects.all(), d(2025, 1, 1), d(2025, 3, 31))
+    assert len(march) == 12 and not any(b.children for b in march)
+
+
+def test_known_by_reads_the_register_as_it_was_known(ref, admin_user):
+    from django.utils import timezone
+
+    from households.models import Household
+
+    h = household_with_head(ref.an_phu, code="KB-1")
+    decide(admin_user, h, "poor", d(2024, 6, 1))
+    Assessment.objects.update(created_at=timezone.make_aware(dt.datetime(2025, 1, 5)))
+    late = decide(admin_user, h, "average", d(2025, 5, 1))   # recorded now, effective in 2025
+    homes = Household.objects.filter(is_deleted=False)
+    assert movements.classes_on(homes, d(2025, 12, 31), movements.CITY) == {}
+    assert movements.classes_on(homes, d(2025, 12, 31), movements.CITY, known_by=d(2025, 1, 31)) == {(0, "poor"): 1}
+    period = movements.year_period(2025)
+    assert movements.movement_counts(Assessment.objects.all(), period, movements.CITY,
+                                     known_by=d(2025, 1, 31)) == {}
+    assert list(movements.recorded_after(Assessment.objects.all(), d(2025, 1, 31), first=period.first,
+                                         last=period.last)) == [late]
