@@ -70,18 +70,24 @@ def test_tnmt_sees_city_counts_now_and_at_start_of_year(ref, tnmt, city):
 
 
 def test_ward_officer_sees_only_own_unit(ref, ward_officer, city):
-    data = dashboard_data(actor=ward_officer, period=DEC_2025, today=dt.date(2026, 1, 5))
+    data = dashboard_data(actor=ward_officer, period=Period(2025, 6), today=dt.date(2026, 1, 5))  # An Phú existed
     assert data["counts"] == {"poor_now": 2, "near_poor_now": 0, "poor_start": 2, "near_poor_start": 1}
     assert [r.unit for r in data["report_rows"]] == [ref.an_phu]
     assert [p.unit for p in data["unit_progress"]] == [ref.an_phu]
 
 
 def test_progress_against_targets_per_unit(ref, tnmt, city):
-    progress = {p.unit.name: p for p in dashboard_data(actor=tnmt, period=DEC_2025)["unit_progress"]}
-    an_phu = progress["An Phú"]
+    june = {p.unit.name: p for p in dashboard_data(actor=tnmt, period=Period(2025, 6))["unit_progress"]}
+    an_phu = june["An Phú"]
     assert (an_phu.near_poor_target, an_phu.left_near_poor, an_phu.left_poor) == (1, 1, 0)
-    assert set(progress) == {"An Phú", "An Sơn", "Tam Phú", "Tam Thăng"}  # the Phụ lục 01 units
-    assert progress["Tam Phú"].near_poor_target == 2 and progress["Tam Phú"].achieved == 0
+    assert set(june) == {"An Phú", "An Sơn", "Tam Phú", "Tam Thăng"}  # the Phụ lục 01 units
+    assert june["Tam Phú"].near_poor_target == 2 and june["Tam Phú"].achieved == 0
+    # December 2025: the wards valid then, each with its former units' targets (Quảng Phú: An Phú
+    # 1 + Tam Phú 2) and households.
+    progress = {p.unit.name: p for p in dashboard_data(actor=tnmt, period=DEC_2025)["unit_progress"]}
+    assert set(progress) == {"Quảng Phú", "Hương Trà", "Bàn Thạch"}
+    quang_phu = progress["Quảng Phú"]
+    assert (quang_phu.near_poor_target, quang_phu.left_near_poor, quang_phu.left_poor) == (3, 1, 0)
 
 
 def test_the_list_in_force_on_1_january_is_the_start_not_a_movement(ref, tnmt, city):
@@ -91,7 +97,7 @@ def test_the_list_in_force_on_1_january_is_the_start_not_a_movement(ref, tnmt, c
                       effective_date=dt.date(2025, 1, 1), suggestions={})
     data = dashboard_data(actor=tnmt, period=DEC_2025)
     assert data["counts"]["poor_start"] == 4
-    an_son = {p.unit.name: p for p in data["unit_progress"]}["An Sơn"]
+    an_son = {p.unit.name: p for p in data["unit_progress"]}["Hương Trà"]  # An Sơn's ward since 07/2025
     assert an_son.entered == 0
 
 
@@ -121,10 +127,13 @@ def test_report_status_of_every_unit_and_reports_to_review(ref, tnmt, ward_offic
     MonthlyReport.objects.create(unit=ref.tam_thang, year=2025, month=12, status="approved")
     data = dashboard_data(actor=tnmt, period=DEC_2025, today=dt.date(2026, 2, 1))
     statuses = {r.unit.name: r.status for r in data["report_rows"]}
-    assert len(statuses) == 12  # the units the 2025 plan was made for
+    # December 2025: the four wards valid then, and the units that sent a report for the month.
+    assert set(statuses) == {"Tam Kỳ", "Bàn Thạch", "Quảng Phú", "Hương Trà", "An Phú", "Tam Thăng"}
     assert statuses["An Phú"] == "submitted" and statuses["Tam Thăng"] == "approved"
-    assert statuses["An Sơn"] == "not_started"
-    assert data["report_totals"] == {"not_started": 10, "draft": 0, "submitted": 1, "returned": 0, "approved": 1}
+    assert statuses["Quảng Phú"] == "not_started"
+    assert data["report_totals"] == {"not_started": 4, "draft": 0, "submitted": 1, "returned": 0, "approved": 1}
+    june = {r.unit.name for r in dashboard_data(actor=tnmt, period=Period(2025, 6))["report_rows"]}
+    assert len(june) == 12 and "An Sơn" in june  # the units the 2025 plan was made for
     assert [r.unit for r in data["attention"]["to_review"]] == [ref.an_phu]
 
 
@@ -160,7 +169,7 @@ def test_page_renders_charts_tables_and_no_inline_styles(ref, tnmt_client, city)
     html = response.content.decode()
     assert "Tổng quan" in html and "Tình hình báo cáo tháng 12/2025" in html
     assert html.count("<svg") == 2  # targets per unit, deprivations by indicator
-    assert html.count('class="bar-target"') == 4  # one per unit with a target (Phụ lục 01)
+    assert html.count('class="bar-target"') == 3  # one per ward with a target (Phụ lục 01, 12/2025)
     assert 'data-testid="deprivation-table"' in html and 'data-testid="progress-table"' in html
     assert not re.search(r"\sstyle=", html), "inline style attributes are forbidden by the CSP"
     assert not re.search(r"<script(?![^>]*\bsrc=)", html), "inline scripts are forbidden by the CSP"
@@ -176,13 +185,13 @@ def test_figures_link_to_filtered_lists_when_they_exist(ref, tnmt_client, city):
     except Exception:
         pytest.skip("households:list is not there yet")
     assert f'href="{households_url}?current_class=poor"' in html
-    assert f'href="{households_url}?unit={ref.an_phu.pk}"' in html
+    assert f'href="{households_url}?unit={ref.an_phu.successor_id}"' in html  # Quảng Phú in 12/2025
     assert f'href="{households_url}?indicator=employment"' in html
     support_url = reverse("support:list")
     assert f'href="{support_url}?year=2025&amp;kind=livelihood&amp;status=planned"' in html
     assert f'href="{support_url}?year=2025&amp;status=planned"' in html  # housing: repair and new build
     # The links lead to pages that answer.
-    for url in [f"{households_url}?current_class=poor", f"{households_url}?unit={ref.an_phu.pk}",
+    for url in [f"{households_url}?current_class=poor", f"{households_url}?unit={ref.an_phu.successor_id}",
                 f"{households_url}?indicator=employment", f"{support_url}?year=2025&kind=livelihood&status=planned",
                 reverse("reports:monthly_list") + "?year=2025&month=12"]:
         assert tnmt_client.get(url).status_code == 200, url
@@ -209,9 +218,9 @@ def test_constant_number_of_queries(ref, request, client_fixture, city, django_a
     for name in ["An Sơn", "Tam Phú", "Hòa Hương"]:
         MonthlyReport.objects.create(unit=ref.units[name], year=2025, month=12, status="submitted")
     # the writes made the cached figures stale: computed again, in the same number of queries
-    # (26 with the reviews block, plus 5 for the database cache: generation, lookup, and the write
-    # of the new entry)
-    with django_assert_max_num_queries(26 + 5):
+    # (26 with the reviews block, 2 for the units in time — every unit, and those in scope — plus
+    # 5 for the database cache: generation, lookup, and the write of the new entry)
+    with django_assert_max_num_queries(28 + 5):
         assert client.get(URL).status_code == 200
 
 

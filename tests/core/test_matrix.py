@@ -151,6 +151,7 @@ EXPECT: dict[str, Row] = {
     "targets:plan_edit": Row(named("targets:plan_edit", 2025), (LOGIN, 403, 403, 200, 200)),
     "targets:target_edit": Row(named("targets:target_edit", 2025), (LOGIN, 403, 403, 200, 200)),
     "targets:quota_edit": Row(named("targets:quota_edit", 2025), (LOGIN, 403, 403, 200, 200)),
+    "targets:plan_copy": Row(named("targets:plan_copy", 2026), (LOGIN, 405, 405, 405, 405)),  # POST, TNMT
     # --- support actions
     "support:list": Row(named("support:list"), (LOGIN, 200, 200, 200, 200)),
     "support:create": Row(named("support:create"), (LOGIN, 200, 403, 200, 200)),
