@@ -13,9 +13,18 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from campaigns import selectors as campaign_selectors
+from households import movements
+from households.models import Assessment, Deprivation, Household, Indicator, PovertyClass
+from households.selectors import decision_in_force
+from households.standards import standard_for_year
+from reports.models import MonthlyReport
+from support.models import ActionStatus, SupportAction, SupportKind
 from tamky_poverty import scoping
+from tamky_poverty.models import AdministrativeUnit
+from targets.models import Plan, SupportQuota, UnitTarget
 
 ATTENTION_LIMIT = 10
 
@@ -50,14 +59,7 @@ class SupportRow:
     in_progress: int = 0
     completed: int = 0
     quota: int | None = None
-
-    @property
-    def link_kind(self) -> str:
-        """The support kind to filter the action list by ("" when the quota covers several)."""
-        from targets.models import support_kinds_for_quota
-
-        kinds = support_kinds_for_quota(self.kind) if self.kind else []
-        return str(kinds[0]) if len(kinds) == 1 else ""
+    link_kind: str = ""  # the support kind to filter the action list by ("" when the quota covers several)
 
     @property
     def total(self) -> int:
@@ -87,8 +89,6 @@ class ReportStatusRow:
 
 def dashboard_period(today: dt.date | None = None):
     """(plan, year, month): the latest plan and the month whose reports the dashboard shows."""
-    from targets.models import Plan
-
     today = today or timezone.localdate()
     plan = Plan.objects.order_by("-year").first()
     year = plan.year if plan else today.year
@@ -125,9 +125,6 @@ def grouped_bar_chart(groups: list[tuple[str, list[tuple[int, str, str]]]], *, l
 
 def household_counts(*, actor, year: int) -> dict:
     """Poor and near-poor households now and on 1 January of ``year`` (2 queries)."""
-    from households import movements
-    from households.models import Household, PovertyClass
-
     base = scoping.households(actor, Household.objects.filter(is_deleted=False))
     # Counting an indexed column (not the id) lets the database answer from the class index alone.
     now = base.aggregate(
@@ -148,10 +145,6 @@ def unit_progress(*, actor, plan, year: int, units: list) -> list[UnitProgress]:
     """Left / entered / re-entered in the plan year against the plan's targets, per unit
     (2 queries), counted by ``households.movements`` (the year's window: the list in force on
     1 January is the start). A unit appears when it has a target or a movement."""
-    from households import movements
-    from households.models import Assessment
-    from targets.models import UnitTarget
-
     by_unit: dict[int, UnitProgress] = {}
     units_by_id = {u.id: u for u in units}
     if plan is not None:
@@ -176,20 +169,28 @@ def unit_progress(*, actor, plan, year: int, units: list) -> list[UnitProgress]:
 
 
 def support_progress(*, actor, plan, year: int) -> list[SupportRow]:
-    """Support actions of the year by status against the plan's quotas, per quota kind (2 queries)."""
-    from support.models import ActionStatus, SupportAction
-    from targets.models import QuotaKind, SupportQuota, quota_kind_for_support
-
+    """Support actions of the year by status against the plan's quotas, per quota line of the
+    catalogue (3 queries)."""
+    catalogue = list(SupportKind.objects.select_related("quota_group"))
+    group_of = {k.code: k.quota_group_id for k in catalogue}
+    groups = {k.quota_group_id: k.quota_group for k in catalogue if k.quota_group_id}
+    kinds_of: dict[str, list[str]] = {}
+    for k in catalogue:
+        if k.quota_group_id:
+            kinds_of.setdefault(k.quota_group_id, []).append(k.code)
     rows: dict[str, SupportRow] = {}
 
     def row_for(kind):
         if kind not in rows:
-            rows[kind] = SupportRow(kind=kind, label=str(QuotaKind(kind).label))
+            kinds = kinds_of.get(kind, [])
+            rows[kind] = SupportRow(kind=kind, label=str(groups[kind]) if kind in groups else kind,
+                                    link_kind=kinds[0] if len(kinds) == 1 else "")
         return rows[kind]
 
     if plan is not None:
-        for q in SupportQuota.objects.filter(plan=plan).order_by("kind", "household_class"):
-            r = row_for(q.kind)
+        for q in SupportQuota.objects.filter(plan=plan).select_related("kind").order_by("kind_id", "household_class"):
+            groups.setdefault(q.kind_id, q.kind)
+            r = row_for(q.kind_id)
             r.quota = (r.quota or 0) + (q.items or q.households)
     counts = (
         scoping.support_actions(actor, SupportAction.objects.all())
@@ -201,7 +202,7 @@ def support_progress(*, actor, plan, year: int) -> list[SupportRow]:
     )
     other = SupportRow(kind="", label="")
     for row in counts:
-        kind = quota_kind_for_support(row["kind"])
+        kind = group_of.get(row["kind"])
         r = row_for(kind) if kind else other
         if row["status"] == ActionStatus.PLANNED:
             r.planned += row["n"]
@@ -209,11 +210,9 @@ def support_progress(*, actor, plan, year: int) -> list[SupportRow]:
             r.in_progress += row["n"]
         elif row["status"] == ActionStatus.COMPLETED:
             r.completed += row["n"]
-    order = list(QuotaKind.values)
-    result = sorted(rows.values(), key=lambda r: order.index(r.kind))
+    result = sorted(rows.values(), key=lambda r: (groups[r.kind].position, r.kind) if r.kind in groups
+                    else (1 << 16, r.kind))
     if other.total:
-        from django.utils.translation import gettext
-
         other.label = gettext("Hỗ trợ khác")
         result.append(other)
     return result
@@ -222,10 +221,6 @@ def support_progress(*, actor, plan, year: int) -> list[SupportRow]:
 def deprivations(*, actor, year: int) -> list[IndicatorRow]:
     """Deprivations of current poor and near-poor households by indicator, and how many
     deprivations (of any household) were resolved since 1 January (3 queries)."""
-    from households.models import Deprivation, Household, Indicator, PovertyClass
-    from households.selectors import decision_in_force
-    from households.standards import standard_for_year
-
     try:
         standard = standard_for_year(year)
     except Exception:  # no standard for the year: nothing to show
@@ -267,8 +262,6 @@ def deprivations(*, actor, year: int) -> list[IndicatorRow]:
 def report_units(*, actor, year: int, month: int, reports: list) -> list:
     """Units expected to report: those in scope valid on 1 January of the plan year (the units the
     plan was made for) and any unit in scope that has a report for the month (1 query)."""
-    from tamky_poverty.models import AdministrativeUnit
-
     jan1 = dt.date(year, 1, 1)
     reporting = {r.unit_id for r in reports}
     return list(
@@ -282,8 +275,6 @@ def report_units(*, actor, year: int, month: int, reports: list) -> list:
 
 
 def report_statuses(*, actor, year: int, month: int, units: list, reports: list) -> list[ReportStatusRow]:
-    from django.utils.translation import gettext
-
     by_unit = {r.unit_id: r for r in reports}
     rows = []
     for unit in units:
@@ -299,10 +290,6 @@ def report_statuses(*, actor, year: int, month: int, units: list, reports: list)
 def attention(*, actor, year: int, month: int, today: dt.date | None = None) -> dict:
     """What needs the user's attention: reports to review (TNMT, administrator), returned reports
     and households due for review (ward officer), overdue actions (agency officer)."""
-    from households.models import Household, PovertyClass
-    from reports.models import MonthlyReport
-    from support.models import ActionStatus, SupportAction
-
     today = today or timezone.localdate()
     scope = scoping.scope_for(actor)
     result: dict = {}
@@ -336,7 +323,7 @@ def attention(*, actor, year: int, month: int, today: dt.date | None = None) -> 
         overdue = (
             scoping.support_actions(actor, SupportAction.objects.all())
             .filter(status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS], planned_date__lt=today)
-            .select_related("household", "household__unit")
+            .select_related("household", "household__unit", "kind")
             .order_by("planned_date", "id")
         )
         result["overdue"] = list(overdue[:ATTENTION_LIMIT])
@@ -347,8 +334,6 @@ def attention(*, actor, year: int, month: int, today: dt.date | None = None) -> 
 def own_report_to_prepare(*, actor, reports: list, year: int, month: int) -> dict | None:
     """For a ward officer: the own unit's report of the month when it still has to be written or
     sent (none yet, a draft, or returned) — the dashboard offers the way to it."""
-    from reports.models import MonthlyReport
-
     scope = scoping.scope_for(actor)
     unit_id = scope.home_unit_id
     if not scope.own_unit_only or not scope.may_prepare_report(unit_id):
@@ -370,8 +355,6 @@ def campaign_block(*, actor, today: dt.date) -> dict | None:
 
 def dashboard_data(*, actor, today: dt.date | None = None) -> dict:
     """Everything the dashboard shows, for ``actor``, in a fixed number of queries."""
-    from reports.models import MonthlyReport
-
     plan, year, month = dashboard_period(today)
     reports = list(
         scoping.monthly_reports(actor, MonthlyReport.objects.all()).filter(year=year, month=month)

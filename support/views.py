@@ -86,10 +86,11 @@ def _prefill(request, household) -> dict:
     initial = {"plan_year": timezone.localdate().year, "quantity": 1}
     if request.GET.get("year", "").isdigit() and 2000 <= int(request.GET["year"]) <= 2100:
         initial["plan_year"] = int(request.GET["year"])
-    kind = request.GET.get("kind", "")
-    if kind in SupportKind.values:
-        initial["kind"] = kind
-        initial["description"] = dict(SupportKind.choices)[kind]
+    kind = SupportKind.objects.filter(pk=request.GET.get("kind", "")).first()
+    if kind is not None:
+        initial["kind"] = kind.pk
+        initial["description"] = str(kind)
+        kind = kind.pk
         lead, coord = selectors.default_agencies(household=household, kind=kind)
         if lead:
             initial["lead_agency"] = lead.pk
@@ -142,7 +143,7 @@ def _render_detail(request, action, transition_form, status=200):
         "coordinating": list(action.coordinating_agencies.all()),
         "events": selectors.action_events(action=action),
         "transition_form": transition_form,
-        "breadcrumbs": _crumbs((f"#{action.pk} {action.get_kind_display()}", None)),
+        "breadcrumbs": _crumbs((f"#{action.pk} {action.kind}", None)),
     }, status=status)
 
 

@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from households.models import Assessment, Household
 from households.services import assessment_record
 from reports.models import MonthlyReport
-from support.models import ActionStatus, SupportAction, SupportKind
+from support.models import ActionStatus, SupportAction
 from tamky_poverty.models import AdministrativeUnit, AreaRule
 from tests.campaigns.matrix_objects import objects as review_objects
 from tests.factories import household_with_head
@@ -247,10 +247,10 @@ def world(ref, ward_officer, other_ward_officer, agency_officer, tnmt, admin_use
     own.refresh_from_db()
     other.refresh_from_db()
     own_action = SupportAction.objects.create(
-        household=own, kind=SupportKind.LIVELIHOOD, household_class=own.current_class, description="Bò giống",
+        household=own, kind_id="livelihood", household_class=own.current_class, description="Bò giống",
         lead_agency=ref.agencies["ttyt"], plan_year=2025, status=ActionStatus.PLANNED)
     other_action = SupportAction.objects.create(
-        household=other, kind=SupportKind.LIVELIHOOD, household_class=other.current_class,
+        household=other, kind_id="livelihood", household_class=other.current_class,
         description="Dê giống", lead_agency=ref.agencies["gddt"], plan_year=2025, status=ActionStatus.PLANNED)
     own_report = MonthlyReport.objects.create(unit=ref.an_phu, year=2025, month=5, status="submitted",
                                               prepared_by=ward_officer)

@@ -190,11 +190,11 @@ def test_other_units_household_is_404_everywhere(ward_client, ward_officer, tam_
 
 def test_agency_officer_sees_only_households_its_agency_leads(agency_client, ref, an_phu_home, tam_thang_home):
     SupportAction.objects.create(
-        household=tam_thang_home, kind="health_insurance", household_class="poor", description="Cấp thẻ BHYT",
+        household=tam_thang_home, kind_id="health_insurance", household_class="poor", description="Cấp thẻ BHYT",
         lead_agency=ref.agencies["ttyt"], plan_year=2025,
     )
     SupportAction.objects.create(
-        household=an_phu_home, kind="livelihood", household_class="poor", description="Bò giống",
+        household=an_phu_home, kind_id="livelihood", household_class="poor", description="Bò giống",
         lead_agency=ref.agencies["tnmt"], plan_year=2025,
     )
     html = agency_client.get(reverse("households:list")).content.decode()
@@ -462,7 +462,7 @@ def test_detail_shows_full_ids_to_the_ward_officer_and_records_it(ward_client, w
 
 
 def test_detail_masks_ids_for_agency_officer(agency_client, agency_officer, ref, an_phu_home):
-    SupportAction.objects.create(household=an_phu_home, kind="health_insurance", household_class="poor",
+    SupportAction.objects.create(household=an_phu_home, kind_id="health_insurance", household_class="poor",
                                  description="Cấp thẻ BHYT", lead_agency=ref.agencies["ttyt"], plan_year=2025)
     html = agency_client.get(reverse("households:detail", args=[an_phu_home.pk])).content.decode()
     assert "049080001234" not in html and "0**********4" in html
