@@ -14,7 +14,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -66,15 +67,8 @@ def _require_import_right(user) -> None:
         raise PermissionDenied(_("Bạn không có quyền nhập danh sách hộ gia đình."))
 
 
-def _list_url() -> str | None:
-    try:
-        return reverse("households:list")
-    except NoReverseMatch:
-        return None
-
-
 def _crumbs(label):
-    return [(_("Hộ gia đình"), _list_url()), (label, None)]
+    return [(_("Hộ gia đình"), reverse("households:list")), (label, None)]
 
 
 @require_GET
@@ -87,7 +81,7 @@ def template_download(request):
 def _render(request, report=None, filename="", status=200):
     return render(request, "households/io/import.html", {
         "report": report, "filename": filename, "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
-        "breadcrumbs": _crumbs(_("Nhập từ Excel")), "list_url": _list_url(),
+        "breadcrumbs": _crumbs(_("Nhập từ Excel")), "list_url": reverse("households:list"),
     }, status=status)
 
 
@@ -109,7 +103,8 @@ def import_upload(request):
     # Checked from memory (at most IMPORT_MAX_BYTES); only a file worth confirming is stored, so a
     # refused upload never leaves a file behind.
     data = upload.read(settings.IMPORT_MAX_BYTES + 1)
-    report = importer.import_file(data, actor=request.user, dry_run=True, filename=upload.name)
+    report = importer.import_file(data, actor=request.user, today=timezone.localdate(), dry_run=True,
+                                  filename=upload.name)
     if report.ok and report.has_changes:
         token = secrets.token_urlsafe(24)
         path = upload_dir() / f"{token}.xlsx"
@@ -142,14 +137,15 @@ def import_confirm(request):
         return redirect("household_io:import")
     name = (request.session.get(SESSION_KEY) or {}).get("name", "")
     try:
-        report = importer.import_file(claimed, actor=request.user, dry_run=False, filename=name)
+        report = importer.import_file(claimed, actor=request.user, today=timezone.localdate(), dry_run=False,
+                                      filename=name)
     finally:
         claimed.unlink(missing_ok=True)
         request.session.pop(SESSION_KEY, None)
     if not report.applied:
         return _render(request, report, name)
     messages.success(request, _("Đã nhập tệp “%(name)s”. %(summary)s") % {"name": name, "summary": report.summary()})
-    return redirect(_list_url() or reverse("household_io:import"))
+    return redirect("households:list")
 
 
 def _export_response(request, params, *, fmt: str, full: bool = False, reason: str = ""):
