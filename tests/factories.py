@@ -213,14 +213,29 @@ class SupportQuotaFactory(factory.django.DjangoModelFactory):
 
 
 class MonthlyReportFactory(factory.django.DjangoModelFactory):
-    """A draft monthly report prepared by ``monthly_report_prepare``."""
+    """A monthly report prepared by ``monthly_report_prepare`` (by ``actor``) and, for a later
+    ``status``, submitted by ``monthly_report_submit`` (its figures frozen) then approved or
+    returned (with ``review_comment``) by ``reviewer``."""
 
     class Meta:
         model = MonthlyReport
 
     year = 2025
     month = 3
+    status = MonthlyReport.Status.DRAFT
 
     @classmethod
-    def _create(cls, model_class, *, actor=None, **kwargs):
-        return report_services.monthly_report_prepare(actor=actor or _admin(), **kwargs)
+    def _create(cls, model_class, *, actor=None, reviewer=None, status=MonthlyReport.Status.DRAFT,
+                review_comment="", **kwargs):
+        Status = MonthlyReport.Status
+        actor = actor or _admin()
+        report = report_services.monthly_report_prepare(actor=actor, **kwargs)
+        if status != Status.DRAFT:
+            report = report_services.monthly_report_submit(actor=actor, report=report)
+        if status == Status.APPROVED:
+            report = report_services.monthly_report_approve(actor=reviewer or _admin(), report=report,
+                                                           comment=review_comment)
+        elif status == Status.RETURNED:
+            report = report_services.monthly_report_return(actor=reviewer or _admin(), report=report,
+                                                          comment=review_comment or "Cần bổ sung số liệu")
+        return report

@@ -12,8 +12,8 @@ from django.urls import reverse
 from dashboard.selectors import dashboard_data, dashboard_period
 from households.services import assessment_record
 from reports.models import MonthlyReport
-from support.models import ActionStatus, SupportAction
-from tests.factories import household_with_head
+from support.models import ActionStatus
+from tests.factories import MonthlyReportFactory, SupportActionFactory, household_with_head
 
 URL = "/"
 POOR = ["employment", "health_insurance", "telecom"]
@@ -48,11 +48,8 @@ def city(ref, tnmt):
 
 def make_action(ref, household, *, kind="livelihood", status=ActionStatus.PLANNED, agency="ttyt",
                 planned=None):
-    return SupportAction.objects.create(
-        household=household, kind_id=kind, household_class=household.current_class, description="Bò giống",
-        lead_agency=ref.agencies[agency], plan_year=2025, status=status, planned_date=planned,
-        completed_date=dt.date(2025, 6, 1) if status == ActionStatus.COMPLETED else None,
-    )
+    return SupportActionFactory(household=household, kind=kind, lead_agency=agency, status=status,
+                                planned_date=planned, completed_date=dt.date(2025, 6, 1))
 
 
 def test_period_is_latest_plan_year_and_month(ref):
@@ -118,7 +115,7 @@ def test_support_actions_against_quotas(ref, tnmt, city):
 
 
 def test_report_status_of_every_unit_and_reports_to_review(ref, tnmt, ward_officer, city):
-    MonthlyReport.objects.create(unit=ref.an_phu, year=2025, month=12, status="submitted", prepared_by=ward_officer)
+    MonthlyReportFactory(unit=ref.an_phu, month=12, status="submitted", actor=ward_officer)
     MonthlyReport.objects.create(unit=ref.tam_thang, year=2025, month=12, status="approved")
     data = dashboard_data(actor=tnmt, today=dt.date(2026, 2, 1))
     statuses = {r.unit.name: r.status for r in data["report_rows"]}
@@ -130,9 +127,8 @@ def test_report_status_of_every_unit_and_reports_to_review(ref, tnmt, ward_offic
 
 
 def test_ward_officer_attention_returned_reports_and_households_due(ref, ward_officer, city):
-    MonthlyReport.objects.create(unit=ref.an_phu, year=2025, month=11, status="returned",
-                                 review_comment="Thiếu số liệu hộ tái nghèo")
-    MonthlyReport.objects.create(unit=ref.tam_thang, year=2025, month=11, status="returned", review_comment="x")
+    MonthlyReportFactory(unit=ref.an_phu, month=11, status="returned", review_comment="Thiếu số liệu hộ tái nghèo")
+    MonthlyReportFactory(unit=ref.tam_thang, month=11, status="returned", review_comment="x")
     unreviewed = household_with_head(ref.an_phu, code="AP-09")
     registered = city["an_phu_poor"]
     registered.registered_exit_year = 2025
@@ -208,7 +204,7 @@ def test_constant_number_of_queries(ref, request, client_fixture, city, django_a
         review(tnmt, h, day=dt.date(2025, 2, 1), income=1_000_000, deprived=POOR)
         make_action(ref, h, planned=dt.date(2025, 3, 1))
     for name in ["An Sơn", "Tam Phú", "Hòa Hương"]:
-        MonthlyReport.objects.create(unit=ref.units[name], year=2025, month=12, status="submitted")
+        MonthlyReportFactory(unit=ref.units[name], month=12, status="submitted")
     # the writes made the cached figures stale: computed again, in the same number of queries
     # (27 with the reviews block and the support catalogue, plus 5 for the database cache: generation, lookup, and the write
     # of the new entry)
