@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from households.models import Deprivation, Household, Indicator
 from support import catalogue
-from support.models import ActionStatus, SupportAction
+from support.models import ActionStatus, SupportAction, SupportKind
 from tamky_poverty import scoping
 from tamky_poverty.models import AdministrativeUnit, Agency
 from tamky_poverty.pagination import ids_first_page
@@ -122,6 +122,11 @@ def same_kind_same_year(*, household, kind: str, plan_year: int, exclude_pk=None
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs
+
+
+def support_kind(code) -> SupportKind | None:
+    """A kind of the support catalogue by its code (catalogue data, the same for every user)."""
+    return SupportKind.objects.filter(pk=code).first() if code else None
 
 
 def unit_ubnd(unit) -> Agency | None:

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from support import selectors, services
 from support.forms import ActionFilterForm, ActionForm, HouseholdPickForm, TransitionForm
-from support.models import SupportKind
 
 PAGE_SIZE = 50
 
@@ -86,12 +85,11 @@ def _prefill(request, household) -> dict:
     initial = {"plan_year": timezone.localdate().year, "quantity": 1}
     if request.GET.get("year", "").isdigit() and 2000 <= int(request.GET["year"]) <= 2100:
         initial["plan_year"] = int(request.GET["year"])
-    kind = SupportKind.objects.filter(pk=request.GET.get("kind", "")).first()
+    kind = selectors.support_kind(request.GET.get("kind", ""))
     if kind is not None:
         initial["kind"] = kind.pk
         initial["description"] = str(kind)
-        kind = kind.pk
-        lead, coord = selectors.default_agencies(household=household, kind=kind)
+        lead, coord = selectors.default_agencies(household=household, kind=kind.pk)
         if lead:
             initial["lead_agency"] = lead.pk
         initial["coordinating_agencies"] = [a.pk for a in coord]
