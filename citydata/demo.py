@@ -26,6 +26,14 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from citydata.reference_data import load_reference
+from households import derivation
+from households import services as hs
+from households.derivation import age_on
+from households.models import Assessment, Household, Indicator, Member
+from support.services import action_create, action_transition
+from tamky_poverty.models import AdministrativeUnit, Agency, UnitYearFigures
+
 SEED = 2025
 YEAR = 2025
 DECISION_DATE = dt.date(2024, 12, 20)
@@ -407,8 +415,6 @@ def build_members(p: People, s: Spec) -> list[dict]:
 
 def check_members(s: Spec) -> None:
     """The derived suggestions must equal the planned deprivations (no override needed)."""
-    from households import derivation
-
     facts = [derivation.MemberFacts(m["date_of_birth"], m["has_health_insurance"], m["schooling"],
                                     m["highest_diploma"], m["has_disability"], m["social_allowance"])
              for m in s.members]
@@ -427,14 +433,10 @@ def income_for(rng: random.Random, s: Spec, area_kind: str) -> int:
 # --- Writing ------------------------------------------------------------------------------------
 
 def demo_exists() -> bool:
-    from households.models import Assessment
-
     return Assessment.objects.filter(notes=DEMO_NOTE).exists()
 
 
 def ensure_accounts() -> dict:
-    from tamky_poverty.models import AdministrativeUnit, Agency
-
     User = get_user_model()
     users = {}
     for username, password, role, scope, first, last, admin in DEMO_ACCOUNTS:
@@ -455,8 +457,6 @@ def ensure_accounts() -> dict:
 
 
 def ensure_year_figures(units) -> None:
-    from tamky_poverty.models import UnitYearFigures
-
     for name, _code, total, _nl, _np in UNITS:
         if not UnitYearFigures.objects.filter(unit=units[name], year=YEAR).exists():
             row = UnitYearFigures(unit=units[name], year=YEAR, total_households=total)
@@ -473,14 +473,10 @@ class DemoResult:
 
 
 def seed_demo() -> DemoResult:
-    from citydata.reference_data import load_reference
-
     # The demo city is still the first half of 2025 (before the July 2025 reorganisation).
     load_reference(today=dt.date(2025, 6, 30))
     with transaction.atomic():
         users = ensure_accounts()
-        from tamky_poverty.models import AdministrativeUnit
-
         units = {u.name: u for u in AdministrativeUnit.objects.filter(valid_to__isnull=False)}
         ensure_year_figures(units)
         if demo_exists():
@@ -489,10 +485,6 @@ def seed_demo() -> DemoResult:
 
 
 def _build(users, units) -> DemoResult:
-    from households import services as hs
-    from households.models import Household, Indicator, Member
-    from tamky_poverty.models import Agency
-
     rng = random.Random(SEED)
     people = People(rng)
     specs = plan_households(rng)
@@ -560,9 +552,6 @@ def _ward(agencies, unit_code: str):
 
 
 def _support_actions(rng, households, agencies, indicators, actor) -> int:
-    from households.derivation import age_on
-    from support.services import action_create, action_transition
-
     count = 0
 
     def add(s, household, kind, description, lead, coordinating, *, amount=0, quantity=1, member=None,

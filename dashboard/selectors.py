@@ -18,10 +18,19 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from campaigns import selectors as campaign_selectors
+from households import movements
+from households.models import Assessment, Deprivation, Household, Indicator, PovertyClass
+from households.selectors import decision_in_force
+from households.standards import standard_on
+from reports.models import MonthlyReport
+from support.models import ActionStatus, SupportAction, SupportKind
 from tamky_poverty import scoping
+from tamky_poverty.models import AdministrativeUnit
 from tamky_poverty.periods import Period
+from targets.models import Plan, SupportQuota, UnitTarget
 
 ATTENTION_LIMIT = 10
 
@@ -56,14 +65,7 @@ class SupportRow:
     in_progress: int = 0
     completed: int = 0
     quota: int | None = None
-
-    @property
-    def link_kind(self) -> str:
-        """The support kind to filter the action list by ("" when the quota covers several)."""
-        from targets.models import support_kinds_for_quota
-
-        kinds = support_kinds_for_quota(self.kind) if self.kind else []
-        return str(kinds[0]) if len(kinds) == 1 else ""
+    link_kind: str = ""  # the support kind to filter the action list by ("" when the quota covers several)
 
     @property
     def total(self) -> int:
@@ -93,8 +95,6 @@ class ReportStatusRow:
 
 def plan_of(year: int):
     """The plan of the period's year, or None when none was made for that year."""
-    from targets.models import Plan
-
     return Plan.objects.filter(year=year).first()
 
 
@@ -127,8 +127,6 @@ def grouped_bar_chart(groups: list[tuple[str, list[tuple[int, str, str]]]], *, l
 
 def household_counts(*, actor, year: int, today: dt.date) -> dict:
     """Poor and near-poor households in force ``today`` and on 1 January of ``year`` (2 queries)."""
-    from households import movements
-    from households.models import Household, PovertyClass
 
     base = scoping.households(actor, Household.objects.filter(is_deleted=False))
     now_counts = movements.classes_on(base, today, movements.CITY)
@@ -148,11 +146,6 @@ def unit_progress(*, actor, plan, year: int, day: dt.date) -> list[UnitProgress]
     ``day`` (the end of the period shown; 2 queries), counted by ``households.movements`` (the
     year's window: the list in force on 1 January is the start; households under the unit they
     belonged to on ``day``). A unit appears when it has a target or a movement."""
-    from households import movements
-    from households.models import Assessment
-    from tamky_poverty.models import AdministrativeUnit
-    from targets.models import UnitTarget
-
     period = movements.year_period(year)
     end = min(day, period.end_day)
     blocks, grouping = movements.layout(scoping.units(actor, AdministrativeUnit.objects.all()),
@@ -179,20 +172,28 @@ def unit_progress(*, actor, plan, year: int, day: dt.date) -> list[UnitProgress]
 
 
 def support_progress(*, actor, plan, year: int) -> list[SupportRow]:
-    """Support actions of the year by status against the plan's quotas, per quota kind (2 queries)."""
-    from support.models import ActionStatus, SupportAction
-    from targets.models import QuotaKind, SupportQuota, quota_kind_for_support
-
+    """Support actions of the year by status against the plan's quotas, per quota line of the
+    catalogue (3 queries)."""
+    catalogue = list(SupportKind.objects.select_related("quota_group"))
+    group_of = {k.code: k.quota_group_id for k in catalogue}
+    groups = {k.quota_group_id: k.quota_group for k in catalogue if k.quota_group_id}
+    kinds_of: dict[str, list[str]] = {}
+    for k in catalogue:
+        if k.quota_group_id:
+            kinds_of.setdefault(k.quota_group_id, []).append(k.code)
     rows: dict[str, SupportRow] = {}
 
     def row_for(kind):
         if kind not in rows:
-            rows[kind] = SupportRow(kind=kind, label=str(QuotaKind(kind).label))
+            kinds = kinds_of.get(kind, [])
+            rows[kind] = SupportRow(kind=kind, label=str(groups[kind]) if kind in groups else kind,
+                                    link_kind=kinds[0] if len(kinds) == 1 else "")
         return rows[kind]
 
     if plan is not None:
-        for q in SupportQuota.objects.filter(plan=plan).order_by("kind", "household_class"):
-            r = row_for(q.kind)
+        for q in SupportQuota.objects.filter(plan=plan).select_related("kind").order_by("kind_id", "household_class"):
+            groups.setdefault(q.kind_id, q.kind)
+            r = row_for(q.kind_id)
             r.quota = (r.quota or 0) + (q.items or q.households)
     counts = (
         scoping.support_actions(actor, SupportAction.objects.all())
@@ -204,7 +205,7 @@ def support_progress(*, actor, plan, year: int) -> list[SupportRow]:
     )
     other = SupportRow(kind="", label="")
     for row in counts:
-        kind = quota_kind_for_support(row["kind"])
+        kind = group_of.get(row["kind"])
         r = row_for(kind) if kind else other
         if row["status"] == ActionStatus.PLANNED:
             r.planned += row["n"]
@@ -212,11 +213,9 @@ def support_progress(*, actor, plan, year: int) -> list[SupportRow]:
             r.in_progress += row["n"]
         elif row["status"] == ActionStatus.COMPLETED:
             r.completed += row["n"]
-    order = list(QuotaKind.values)
-    result = sorted(rows.values(), key=lambda r: order.index(r.kind))
+    result = sorted(rows.values(), key=lambda r: (groups[r.kind].position, r.kind) if r.kind in groups
+                    else (1 << 16, r.kind))
     if other.total:
-        from django.utils.translation import gettext
-
         other.label = gettext("Hỗ trợ khác")
         result.append(other)
     return result
@@ -226,10 +225,6 @@ def deprivations(*, actor, year: int, today: dt.date) -> list[IndicatorRow]:
     """Deprivations of the households poor and near-poor ``today`` by indicator (the decision in
     force today), and how many deprivations (of any household) were resolved since 1 January
     (3 queries)."""
-    from households import movements
-    from households.models import Deprivation, Household, Indicator
-    from households.selectors import decision_in_force
-    from households.standards import standard_on
 
     try:
         standard = standard_on(today if today.year == year else dt.date(year, 12, 31))
@@ -269,8 +264,6 @@ def deprivations(*, actor, year: int, today: dt.date) -> list[IndicatorRow]:
 def report_units(*, actor, year: int, month: int, reports: list) -> list:
     """Units expected to report: those in scope valid on the first day of the month shown and any
     unit in scope that has a report for the month (1 query)."""
-    from tamky_poverty.models import AdministrativeUnit
-
     jan1 = dt.date(year, month, 1)
     reporting = {r.unit_id for r in reports}
     return list(
@@ -284,8 +277,6 @@ def report_units(*, actor, year: int, month: int, reports: list) -> list:
 
 
 def report_statuses(*, actor, year: int, month: int, units: list, reports: list) -> list[ReportStatusRow]:
-    from django.utils.translation import gettext
-
     by_unit = {r.unit_id: r for r in reports}
     rows = []
     for unit in units:
@@ -301,10 +292,6 @@ def report_statuses(*, actor, year: int, month: int, units: list, reports: list)
 def attention(*, actor, year: int, month: int, today: dt.date | None = None) -> dict:
     """What needs the user's attention: reports to review (TNMT, administrator), returned reports
     and households due for review (ward officer), overdue actions (agency officer)."""
-    from households.models import Household, PovertyClass
-    from reports.models import MonthlyReport
-    from support.models import ActionStatus, SupportAction
-
     today = today or timezone.localdate()
     scope = scoping.scope_for(actor)
     result: dict = {}
@@ -338,7 +325,7 @@ def attention(*, actor, year: int, month: int, today: dt.date | None = None) -> 
         overdue = (
             scoping.support_actions(actor, SupportAction.objects.all())
             .filter(status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS], planned_date__lt=today)
-            .select_related("household", "household__unit")
+            .select_related("household", "household__unit", "kind")
             .order_by("planned_date", "id")
         )
         result["overdue"] = list(overdue[:ATTENTION_LIMIT])
@@ -349,8 +336,6 @@ def attention(*, actor, year: int, month: int, today: dt.date | None = None) -> 
 def own_report_to_prepare(*, actor, reports: list, year: int, month: int) -> dict | None:
     """For a ward officer: the own unit's report of the month when it still has to be written or
     sent (none yet, a draft, or returned) — the dashboard offers the way to it."""
-    from reports.models import MonthlyReport
-
     scope = scoping.scope_for(actor)
     unit_id = scope.home_unit_id
     if not scope.own_unit_only or not scope.may_prepare_report(unit_id):
@@ -373,8 +358,6 @@ def campaign_block(*, actor, today: dt.date) -> dict | None:
 def dashboard_data(*, actor, period: Period, today: dt.date | None = None) -> dict:
     """Everything the dashboard shows, for ``actor`` and the reporting ``period``
     (``tamky_poverty.periods``: the plan year is the period's year), in a fixed number of queries."""
-    from reports.models import MonthlyReport
-
     year, month = period.year, period.month
     plan = plan_of(year)
     reports = list(

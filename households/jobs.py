@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import pickle
 import secrets
 
@@ -73,12 +74,13 @@ UPLOAD = "upload.xlsx"
 MAX_LISTED_PROBLEMS = 30
 
 
-def import_job_start(*, actor, data: bytes, name: str, rows: int):
+def import_job_start(*, actor, data: bytes, name: str, rows: int, today: dt.date):
     """Confirm a long import in the background. The file (already checked by the preview) goes
     with the job into the shared storage; the job reads it again through the bounded reader,
-    checks it again against the register as it is then, and writes it in one transaction."""
+    checks it again against the register as it is then, and writes it in one transaction.
+    ``today`` is the day the officer confirmed (the request's): the job judges the file by it."""
     return job_start(actor=actor, kind=IMPORT, rows_total=rows, progress_label=_("dòng"), inputs={UPLOAD: data},
-                     params={"name": name, "upload": secrets.token_hex(8)},
+                     params={"name": name, "upload": secrets.token_hex(8), "today": today.isoformat()},
                      title=_("Nhập danh sách hộ từ tệp “%(name)s” (%(n)s dòng)") % {
                          "name": name, "n": f"{rows:,}".replace(",", ".")})
 
@@ -101,10 +103,15 @@ def import_failure(report: importer.ImportReport) -> str:
     return "\n".join(lines)
 
 
+def _job_day(ctx) -> dt.date:
+    """The day the job was asked for (the request's today, in its parameters)."""
+    return dt.date.fromisoformat(ctx.params["today"])
+
+
 def run_import(ctx) -> None:
     name = ctx.params["name"]
-    report = importer.import_file(ctx.read_input(UPLOAD), actor=ctx.owner, dry_run=False, filename=name,
-                                  progress=ctx.tracker())
+    report = importer.import_file(ctx.read_input(UPLOAD), actor=ctx.owner, today=_job_day(ctx), dry_run=False,
+                                  filename=name, progress=ctx.tracker())
     if not report.applied:
         raise JobError(import_failure(report))
     ctx.done(_("Đã nhập tệp “%(name)s”. %(summary)s") % {"name": name, "summary": report.summary()},
@@ -117,19 +124,20 @@ CHECK = "household_import_check"
 REPORT = "report.pickle"
 
 
-def check_job_start(*, actor, data: bytes, name: str):
+def check_job_start(*, actor, data: bytes, name: str, today: dt.date):
     """Check a long upload in the background (reading, every cell, against the register): the
     same dry run as the request makes for a short file, with its progress."""
     size = f"{len(data) / 1024:,.0f}".replace(",", ".")
     return job_start(actor=actor, kind=CHECK, inputs={UPLOAD: data}, params={"name": name,
-                                                                             "upload": secrets.token_hex(8)},
+                                                                             "upload": secrets.token_hex(8),
+                                                                             "today": today.isoformat()},
                      title=_("Kiểm tra tệp “%(name)s” (%(size)s KB) trước khi nhập") % {"name": name, "size": size})
 
 
 def run_check(ctx) -> None:
     name = ctx.params["name"]
-    report = importer.import_file(ctx.read_input(UPLOAD), actor=ctx.owner, dry_run=True, filename=name,
-                                  progress=ctx.tracker())
+    report = importer.import_file(ctx.read_input(UPLOAD), actor=ctx.owner, today=_job_day(ctx), dry_run=True,
+                                  filename=name, progress=ctx.tracker())
     ctx.keep(REPORT, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
     if report.file_message:
         summary = report.file_message

@@ -14,7 +14,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -67,15 +68,8 @@ def _require_import_right(user) -> None:
         raise PermissionDenied(_("Bạn không có quyền nhập danh sách hộ gia đình."))
 
 
-def _list_url() -> str | None:
-    try:
-        return reverse("households:list")
-    except NoReverseMatch:
-        return None
-
-
 def _crumbs(label):
-    return [(_("Hộ gia đình"), _list_url()), (label, None)]
+    return [(_("Hộ gia đình"), reverse("households:list")), (label, None)]
 
 
 @require_GET
@@ -92,7 +86,7 @@ def _render(request, report=None, filename="", status=200, *, check_job=None, co
         "report": report, "filename": filename, "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
         "long_import": report is not None and report.rows > settings.JOBS_IMPORT_THRESHOLD,
         "check_job": check_job, "confirmable": confirmable, "poll_seconds": 1,
-        "breadcrumbs": _crumbs(_("Nhập từ Excel")), "list_url": _list_url(),
+        "breadcrumbs": _crumbs(_("Nhập từ Excel")), "list_url": reverse("households:list"),
     }, status=status)
 
 
@@ -119,10 +113,12 @@ def import_upload(request):
     data = upload.read(settings.IMPORT_MAX_BYTES + 1)
     if len(data) > settings.JOBS_IMPORT_CHECK_BYTES:
         # A long file: checked by a background job whose progress shows here (the preview follows).
-        job = household_jobs.check_job_start(actor=request.user, data=data, name=upload.name)
+        job = household_jobs.check_job_start(actor=request.user, data=data, name=upload.name,
+                                              today=timezone.localdate())
         request.session[SESSION_KEY] = {"token": _store(data), "name": upload.name, "check_job": job.pk}
         return _render(request, filename=upload.name, check_job=job_selectors.live(job))
-    report = importer.import_file(data, actor=request.user, dry_run=True, filename=upload.name)
+    report = importer.import_file(data, actor=request.user, today=timezone.localdate(), dry_run=True,
+                                  filename=upload.name)
     if report.ok and report.has_changes:
         request.session[SESSION_KEY] = {"token": _store(data), "name": upload.name, "rows": report.rows}
     return _render(request, report, upload.name)
@@ -193,17 +189,19 @@ def import_confirm(request):
         finally:
             claimed.unlink(missing_ok=True)
             request.session.pop(SESSION_KEY, None)
-        job = household_jobs.import_job_start(actor=request.user, data=data, name=name, rows=info.get("rows", 0))
+        job = household_jobs.import_job_start(actor=request.user, data=data, name=name, rows=info.get("rows", 0),
+                                               today=timezone.localdate())
         return redirect("jobs:detail", pk=job.pk)
     try:
-        report = importer.import_file(claimed, actor=request.user, dry_run=False, filename=name)
+        report = importer.import_file(claimed, actor=request.user, today=timezone.localdate(), dry_run=False,
+                                      filename=name)
     finally:
         claimed.unlink(missing_ok=True)
         request.session.pop(SESSION_KEY, None)
     if not report.applied:
         return _render(request, report, name)
     messages.success(request, _("Đã nhập tệp “%(name)s”. %(summary)s") % {"name": name, "summary": report.summary()})
-    return redirect(_list_url() or reverse("household_io:import"))
+    return redirect("households:list")
 
 
 def _export_response(request, params, *, fmt: str, full: bool = False, reason: str = ""):

@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, Exists, Min, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import CharField, Count, Exists, F, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -37,10 +37,10 @@ from households.standards import standard_on
 from reports.dataset import Column, Dataset, HeaderCell, Row
 from reports.formatting import rate
 from reports.models import ClosedPeriod, MonthlyReport, ReportDeadline
-from support.models import ActionStatus, SupportAction, SupportKind
+from support.models import ActionStatus, QuotaGroup, SupportAction
 from tamky_poverty import scoping
 from tamky_poverty.models import AdministrativeUnit, UnitYearFigures
-from targets.models import Plan, QuotaKind, SupportQuota, UnitTarget, support_kinds_for_quota
+from targets.models import Plan, SupportQuota, UnitTarget
 
 POOR, NEAR_POOR = PovertyClass.POOR, PovertyClass.NEAR_POOR
 
@@ -264,25 +264,25 @@ def pl01(actor, p: Params) -> Dataset:
 
 # ---------------------------------------------------------------------------- PL02 – PL07
 
-LIST_REPORTS = {  # titles marked for the catalogue (REPORTS), kept Vietnamese in the documents
-    "PL02": ([SupportKind.LIVELIHOOD], POOR, gettext_noop("Danh sách hộ nghèo được hỗ trợ phương tiện sinh kế")),
-    "PL03": ([SupportKind.LIVELIHOOD], NEAR_POOR, gettext_noop("Danh sách hộ cận nghèo được hỗ trợ phương tiện sinh kế")),
-    "PL04": ([SupportKind.HOUSING_REPAIR, SupportKind.HOUSING_NEW], POOR,
-             gettext_noop("Danh sách hộ nghèo được hỗ trợ sửa chữa, xây dựng mới nhà ở")),
-    "PL05": ([SupportKind.HOUSING_REPAIR, SupportKind.HOUSING_NEW], NEAR_POOR,
-             gettext_noop("Danh sách hộ cận nghèo được hỗ trợ sửa chữa, xây dựng mới nhà ở")),
-    "PL06": ([SupportKind.SPONSORSHIP], POOR, gettext_noop("Danh sách trẻ em thuộc hộ nghèo được nhận đỡ đầu")),
-    "PL07": ([SupportKind.SPONSORSHIP], NEAR_POOR, gettext_noop("Danh sách trẻ em thuộc hộ cận nghèo được nhận đỡ đầu")),
+# Phụ lục 02–07: the actions of one quota line of the catalogue (its kinds) for one class; titles
+# marked for the catalogue (REPORTS), kept Vietnamese in the documents.
+LIST_REPORTS = {
+    "PL02": ("livelihood", POOR, gettext_noop("Danh sách hộ nghèo được hỗ trợ phương tiện sinh kế")),
+    "PL03": ("livelihood", NEAR_POOR, gettext_noop("Danh sách hộ cận nghèo được hỗ trợ phương tiện sinh kế")),
+    "PL04": ("housing", POOR, gettext_noop("Danh sách hộ nghèo được hỗ trợ sửa chữa, xây dựng mới nhà ở")),
+    "PL05": ("housing", NEAR_POOR, gettext_noop("Danh sách hộ cận nghèo được hỗ trợ sửa chữa, xây dựng mới nhà ở")),
+    "PL06": ("sponsorship", POOR, gettext_noop("Danh sách trẻ em thuộc hộ nghèo được nhận đỡ đầu")),
+    "PL07": ("sponsorship", NEAR_POOR, gettext_noop("Danh sách trẻ em thuộc hộ cận nghèo được nhận đỡ đầu")),
 }
 
 
 def support_list(actor, p: Params, code: str) -> Dataset:
-    kinds, cls, title = LIST_REPORTS[code]
-    sponsorship = kinds == [SupportKind.SPONSORSHIP]
+    group, cls, title = LIST_REPORTS[code]
+    sponsorship = group == "sponsorship"
     head = Member.objects.filter(household=OuterRef("household"), relation=Member.Relation.HEAD)
     qs = (
         actions_qs(actor)
-        .filter(kind__in=kinds, household_class=cls, plan_year=p.year, household__is_deleted=False)
+        .filter(kind__quota_group=group, household_class=cls, plan_year=p.year, household__is_deleted=False)
         .exclude(status=ActionStatus.CANCELLED)
     )
     # Each household under the unit it belonged to at the year's end (a unit dissolved earlier:
@@ -575,9 +575,6 @@ def groups(actor, p: Params) -> Dataset:
 
 # ---------------------------------------------------------------------------- monthly report
 
-SUPPORT_LINES = [QuotaKind.LIVELIHOOD, QuotaKind.HOUSING, QuotaKind.SPONSORSHIP, QuotaKind.LOAN,
-                 QuotaKind.VOCATIONAL_TRAINING, QuotaKind.JOB_PLACEMENT, QuotaKind.HEALTH_INSURANCE,
-                 QuotaKind.EDUCATION]
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
 
 
@@ -586,9 +583,9 @@ def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
 
 
 def _quota_kind():
-    """The quota kind of a support action (housing repair and new build share one)."""
-    return Case(*[When(kind__in=support_kinds_for_quota(qk), then=Value(qk)) for qk in QuotaKind.values],
-                default=Value(""), output_field=CharField())
+    """The quota line of a support action's kind (the catalogue's data; housing repair and new
+    build share one); "" for a kind without one."""
+    return Coalesce(F("kind__quota_group"), Value(""), output_field=CharField())
 
 
 def monthly_figures(actor, unit_ids: list[int], year: int, month: int) -> dict:
@@ -628,8 +625,9 @@ def monthly_figures(actor, unit_ids: list[int], year: int, month: int) -> dict:
         aggregates[f"h_{name}"] = Count("household", distinct=True, filter=cond)
         aggregates[f"c_{name}"] = Count("member", distinct=True, filter=cond)
     support: dict[str, dict[str, int]] = {}
+    by_children = set(QuotaGroup.objects.filter(counts_children=True).values_list("code", flat=True))
     for row in actions.values("quota_kind").annotate(**aggregates).order_by():
-        unit_of_count = "c" if row["quota_kind"] == QuotaKind.SPONSORSHIP else "h"
+        unit_of_count = "c" if row["quota_kind"] in by_children else "h"
         support[row["quota_kind"]] = {name: row[f"{unit_of_count}_{name}"] for name in windows}
     resolved = {}
     for code, m, y in (
@@ -683,8 +681,9 @@ def _quotas(year: int) -> dict[str, int]:
     if not plan:
         return {}
     out: dict[str, int] = {}
-    for kind, households, items in SupportQuota.objects.filter(plan=plan).values_list("kind", "households", "items"):
-        out[kind] = out.get(kind, 0) + (items if kind == QuotaKind.SPONSORSHIP else households)
+    for kind, by_children, households, items in SupportQuota.objects.filter(plan=plan).values_list(
+            "kind", "kind__counts_children", "households", "items"):
+        out[kind] = out.get(kind, 0) + (items if by_children else households)
     return out
 
 
@@ -712,12 +711,12 @@ def monthly_dataset(figures: dict, *, year: int, month: int, who: str, issuer: s
     quotas = _quotas(year)
     srows = []
     sup = figures.get("support", {})
-    for kind in SUPPORT_LINES:
-        v = sup.get(kind, {})
-        quota = quotas.get(kind)
+    for group in QuotaGroup.objects.all():
+        v = sup.get(group.code, {})
+        quota = quotas.get(group.code)
         if not v and not quota:
             continue
-        label = str(QuotaKind(kind).label) + (" (số cháu)" if kind == QuotaKind.SPONSORSHIP else "")
+        label = str(group) + (" (số cháu)" if group.counts_children else "")
         srows.append(Row([len(srows) + 1, label, v.get("planned_month", 0), v.get("completed_month", 0),
                           v.get("planned_year", 0), v.get("completed_ytd", 0), quota,
                           rate(v.get("completed_ytd", 0), quota) if city else None]))

@@ -9,15 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, Count, Q, Sum, Value, When
+from django.db.models import CharField, Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from households import movements
 from households.models import Assessment, Household, PovertyClass
-from support.models import ActionStatus, SupportAction
+from support.models import ActionStatus, QuotaGroup, SupportAction
 from tamky_poverty import scoping
 from tamky_poverty.models import AdministrativeUnit
-from targets.models import Plan, QuotaKind, SupportQuota, UnitTarget, support_kinds_for_quota
+from targets.models import Plan, SupportQuota, UnitTarget
 
 QUOTA_CLASSES = (PovertyClass.POOR, PovertyClass.NEAR_POOR)
 
@@ -173,10 +173,8 @@ def progress(*, actor, plan: Plan) -> Progress:
 # --- quotas against actions ---------------------------------------------------------------------
 
 def _quota_kind_expression():
-    whens = []
-    for qk in QuotaKind.values:
-        whens.append(When(kind__in=support_kinds_for_quota(qk), then=Value(qk)))
-    return Case(*whens, default=Value(""), output_field=CharField())
+    """The quota line of an action's kind (the catalogue's data); "" for a kind without one."""
+    return Coalesce(F("kind__quota_group"), Value(""), output_field=CharField())
 
 
 @dataclass
@@ -214,7 +212,7 @@ class QuotaTable:
 def quota_counts(*, plan: Plan) -> QuotaTable:
     """For each quota kind and class: households and items (quantity; children for sponsorship)
     planned (every action not cancelled) and completed in the plan year, against the plan's
-    quota — per unit and city-wide. Two aggregate queries plus the quotas and units."""
+    quota — per unit and city-wide. Two aggregate queries plus the quotas, the quota lines and units."""
     actions = (
         SupportAction.objects.filter(plan_year=plan.year, household_class__in=QUOTA_CLASSES)
         .exclude(status=ActionStatus.CANCELLED)
@@ -235,11 +233,13 @@ def quota_counts(*, plan: Plan) -> QuotaTable:
     unit_counts = list(
         actions.values("household__unit_id", "quota_kind", "household_class").annotate(**aggregates).order_by()
     )
-    quotas = {(q.kind, q.household_class): q for q in SupportQuota.objects.filter(plan=plan)}
+    quotas = {(q.kind_id, q.household_class): q for q in SupportQuota.objects.filter(plan=plan)}
 
-    kind_labels = dict(QuotaKind.choices)
+    groups = list(QuotaGroup.objects.all())
+    kind_labels = {g.code: str(g) for g in groups}
+    order = [g.code for g in groups]
     class_labels = dict(PovertyClass.choices)
-    keys = sorted(set(quotas) | set(city_counts), key=lambda k: (QuotaKind.values.index(k[0]), QUOTA_CLASSES.index(k[1])))
+    keys = sorted(set(quotas) | set(city_counts), key=lambda k: (order.index(k[0]), QUOTA_CLASSES.index(k[1])))
 
     def row(key, counts, with_quota=True):
         q = quotas.get(key) if with_quota else None
@@ -264,4 +264,4 @@ def quota_counts(*, plan: Plan) -> QuotaTable:
 
 
 def quotas(plan: Plan):
-    return list(SupportQuota.objects.filter(plan=plan).order_by("kind", "household_class"))
+    return list(SupportQuota.objects.filter(plan=plan).order_by("kind_id", "household_class"))

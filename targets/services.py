@@ -62,7 +62,7 @@ def quota_save(*, actor, plan: Plan, kind: str, household_class: str, households
     if quota is None:
         if not households and not items:
             return None
-        quota = SupportQuota(plan=plan, kind=kind, household_class=household_class)
+        quota = SupportQuota(plan=plan, kind_id=getattr(kind, "pk", kind), household_class=household_class)
     if quota.pk and quota.households == households and quota.items == items:
         return quota
     quota.households, quota.items = households, items

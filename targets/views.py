@@ -136,7 +136,7 @@ def target_edit(request, year):
 def quota_edit(request, year):
     _require_editor(request)
     plan = _plan_or_404(year)
-    quotas = {(q.kind, q.household_class): q for q in selectors.quotas(plan)}
+    quotas = {(q.kind_id, q.household_class): q for q in selectors.quotas(plan)}
     form = QuotasForm(request.POST or None, quotas=quotas)
     if request.method == "POST" and form.is_valid():
         values = {

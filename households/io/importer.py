@@ -1,7 +1,7 @@
 """The household list import: read → validate every row → plan what to create and update →
 (when asked and only when there is no problem at all) apply it in one transaction.
 
-``import_file(source, *, actor, unit=None, dry_run=True)`` is the one entry point (views, the
+``import_file(source, *, actor, today, unit=None, dry_run=True)`` is the one entry point (views, the
 ``import_households`` command and ``bench/`` call it). It works in bulk: one query per table to
 load what already exists (chunked for very long files), ``bulk_create`` / ``bulk_update`` to
 write, and ``fastinsert.history_create`` for the audit history: the rows
@@ -165,13 +165,14 @@ CHANGED_MEANWHILE = gettext_lazy(
 
 # --- Entry points ----------------------------------------------------------------------------
 
-def import_file(source, *, actor, unit: AdministrativeUnit | None = None, dry_run: bool = True,
+def import_file(source, *, actor, today: dt.date, unit: AdministrativeUnit | None = None, dry_run: bool = True,
                 filename: str = "", progress=None) -> ImportReport:
     """Validate ``source`` (bytes, a path or a binary file) and, unless ``dry_run``, apply it.
     Nothing is written when any problem is found. ``unit`` (optional) forces every row into
     that unit: rows naming another unit are refused, and the unit columns may be left out.
-    ``progress`` (optional) is told each step and the rows or records done in it, by the work
-    itself (``NoProgress`` says how)."""
+    ``today`` (the caller's date: the view's, the command's, the job's) decides which units are
+    current and which dates of birth lie in the future. ``progress`` (optional) is told each step
+    and the rows or records done in it, by the work itself (``NoProgress`` says how)."""
     progress = progress or NoProgress()
     steps = 3 if dry_run else 4
     report = ImportReport(dry_run=dry_run)
@@ -189,7 +190,7 @@ def import_file(source, *, actor, unit: AdministrativeUnit | None = None, dry_ru
         report.file_message = problem.message
         return report
     report.rows = len(sheet.rows)
-    plan = _Analysis(sheet, actor=actor, scope=scope, unit=unit, report=report, progress=progress,
+    plan = _Analysis(sheet, actor=actor, scope=scope, unit=unit, report=report, today=today, progress=progress,
                      steps=steps).run()
     if plan is None or not report.ok or dry_run:
         return report
@@ -261,7 +262,8 @@ def _chunks(values, size=CHUNK):
 
 
 class _Analysis:
-    def __init__(self, sheet: Sheet, *, actor, scope, unit, report: ImportReport, progress=None, steps: int = 3):
+    def __init__(self, sheet: Sheet, *, actor, scope, unit, report: ImportReport, today: dt.date, progress=None,
+                 steps: int = 3):
         self.progress = progress or NoProgress()
         self.steps = steps
         self.sheet = sheet
@@ -269,7 +271,7 @@ class _Analysis:
         self.scope = scope
         self.forced_unit = unit
         self.report = report
-        self.today = timezone.localdate()
+        self.today = today
         self._clean_memo: dict = {}
         self._households: dict[int, Household] = {}
 
@@ -869,6 +871,3 @@ def _update_with_history(objs, model, fields, *, actor, now) -> None:
         history_create(objs, model, update=True, default_user=actor, default_change_reason=CHANGE_REASON,
                        default_date=now)
 
-
-def today() -> dt.date:
-    return timezone.localdate()

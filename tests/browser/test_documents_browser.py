@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 from households.services import assessment_record
 from jobs.models import Job
 from reports import pdf
-from support.models import SupportKind
 from tests.browser.conftest import login
 from tests.conftest import PASSWORD
 from tests.factories import household_with_head
@@ -29,7 +28,7 @@ def test_a_long_pdf_becomes_a_job_whose_row_updates_itself(page, ref, tnmt, sett
                       indicators={"employment": True, "telecom": True, "information_means": True},
                       decision_number="9/QĐ", decision_date=dt.date(2025, 2, 1), suggestions={})
     for i in range(30):
-        action(home, SupportKind.LIVELIHOOD, "poor", ref.agencies["tnmt"], description=f"Hỗ trợ {i}")
+        action(home, "livelihood", "poor", ref.agencies["tnmt"], description=f"Hỗ trợ {i}")
     settings.JOBS_ROWS_THRESHOLD = 10
     settings.JOBS_WORKERS = 2
     monkeypatch.setattr(pdf, "PART_MIN_ROWS", 8)

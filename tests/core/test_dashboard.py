@@ -12,9 +12,9 @@ from django.urls import reverse
 from dashboard.selectors import dashboard_data
 from households.services import assessment_record
 from reports.models import MonthlyReport
-from support.models import ActionStatus, SupportAction, SupportKind
+from support.models import ActionStatus
 from tamky_poverty.periods import Period
-from tests.factories import household_with_head
+from tests.factories import MonthlyReportFactory, SupportActionFactory, household_with_head
 
 URL = "/?period=2025-12"  # the plan year of the fixtures; the default period is tested in tests/core/test_periods.py
 POOR = ["employment", "health_insurance", "telecom"]
@@ -47,13 +47,10 @@ def city(ref, tnmt):
     return {"an_phu_poor": an_phu_poor, "leaver": leaver, "resolving": resolving, "tam_thang": tam_thang_poor}
 
 
-def make_action(ref, household, *, kind=SupportKind.LIVELIHOOD, status=ActionStatus.PLANNED, agency="ttyt",
+def make_action(ref, household, *, kind="livelihood", status=ActionStatus.PLANNED, agency="ttyt",
                 planned=None):
-    return SupportAction.objects.create(
-        household=household, kind=kind, household_class=household.current_class, description="Bò giống",
-        lead_agency=ref.agencies[agency], plan_year=2025, status=status, planned_date=planned,
-        completed_date=dt.date(2025, 6, 1) if status == ActionStatus.COMPLETED else None,
-    )
+    return SupportActionFactory(household=household, kind=kind, lead_agency=agency, status=status,
+                                planned_date=planned, completed_date=dt.date(2025, 6, 1))
 
 
 DEC_2025 = Period(2025, 12)
@@ -115,7 +112,7 @@ def test_deprivations_by_indicator_and_resolved_since_january(ref, tnmt, city):
 def test_support_actions_against_quotas(ref, tnmt, city):
     make_action(ref, city["an_phu_poor"], status=ActionStatus.COMPLETED)
     make_action(ref, city["tam_thang"], status=ActionStatus.IN_PROGRESS)
-    make_action(ref, city["tam_thang"], kind=SupportKind.HOUSING_REPAIR)
+    make_action(ref, city["tam_thang"], kind="housing_repair")
     rows = {r.kind: r for r in dashboard_data(actor=tnmt, period=DEC_2025)["support_rows"]}
     livelihood = rows["livelihood"]
     assert (livelihood.planned, livelihood.in_progress, livelihood.completed, livelihood.quota) == (0, 1, 1, 5)
@@ -123,7 +120,7 @@ def test_support_actions_against_quotas(ref, tnmt, city):
 
 
 def test_report_status_of_every_unit_and_reports_to_review(ref, tnmt, ward_officer, city):
-    MonthlyReport.objects.create(unit=ref.an_phu, year=2025, month=12, status="submitted", prepared_by=ward_officer)
+    MonthlyReportFactory(unit=ref.an_phu, month=12, status="submitted", actor=ward_officer)
     MonthlyReport.objects.create(unit=ref.tam_thang, year=2025, month=12, status="approved")
     data = dashboard_data(actor=tnmt, period=DEC_2025, today=dt.date(2026, 2, 1))
     statuses = {r.unit.name: r.status for r in data["report_rows"]}
@@ -138,9 +135,8 @@ def test_report_status_of_every_unit_and_reports_to_review(ref, tnmt, ward_offic
 
 
 def test_ward_officer_attention_returned_reports_and_households_due(ref, ward_officer, city):
-    MonthlyReport.objects.create(unit=ref.an_phu, year=2025, month=11, status="returned",
-                                 review_comment="Thiếu số liệu hộ tái nghèo")
-    MonthlyReport.objects.create(unit=ref.tam_thang, year=2025, month=11, status="returned", review_comment="x")
+    MonthlyReportFactory(unit=ref.an_phu, month=11, status="returned", review_comment="Thiếu số liệu hộ tái nghèo")
+    MonthlyReportFactory(unit=ref.tam_thang, month=11, status="returned", review_comment="x")
     unreviewed = household_with_head(ref.an_phu, code="AP-09")
     registered = city["an_phu_poor"]
     registered.registered_exit_year = 2025
@@ -216,11 +212,12 @@ def test_constant_number_of_queries(ref, request, client_fixture, city, django_a
         review(tnmt, h, day=dt.date(2025, 2, 1), income=1_000_000, deprived=POOR)
         make_action(ref, h, planned=dt.date(2025, 3, 1))
     for name in ["An Sơn", "Tam Phú", "Hòa Hương"]:
-        MonthlyReport.objects.create(unit=ref.units[name], year=2025, month=12, status="submitted")
+        MonthlyReportFactory(unit=ref.units[name], month=12, status="submitted")
     # the writes made the cached figures stale: computed again, in the same number of queries
-    # (26 with the reviews block, 2 for the units in time — every unit, and those in scope — plus
-    # 5 for the database cache: generation, lookup, and the write of the new entry)
-    with django_assert_max_num_queries(28 + 5):
+    # (27 with the reviews block and the support catalogue, 2 for the units in time — every unit,
+    # and those in scope — plus 5 for the database cache: generation, lookup, and the write of the
+    # new entry)
+    with django_assert_max_num_queries(29 + 5):
         assert client.get(URL).status_code == 200
 
 

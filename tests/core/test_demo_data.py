@@ -203,7 +203,7 @@ def test_support_actions_of_phu_luc_02_to_07(city):
     housing = actions.filter(kind__in=["housing_repair", "housing_new"])
     assert housing.aggregate(n=Sum("quantity"))["n"] == 6
     for a in housing:
-        assert a.amount == (demo.HOUSING_NEW if a.kind == "housing_new" else demo.HOUSING_REPAIR)
+        assert a.amount == (demo.HOUSING_NEW if a.kind_id == "housing_new" else demo.HOUSING_REPAIR)
 
     sponsored = actions.filter(kind="sponsorship")
     assert Counter(sponsored.values_list("household_class", flat=True)) == {POOR: 19, NEAR: 47}
@@ -216,8 +216,8 @@ def test_support_actions_of_phu_luc_02_to_07(city):
     # The quotas in the plan are met exactly by the planned actions.
     plan = Plan.objects.get(year=2025)
     for q in plan.quotas.all():
-        kinds = ["housing_repair", "housing_new"] if q.kind == "housing" else [q.kind]
-        if q.kind == "sponsorship":
+        kinds = ["housing_repair", "housing_new"] if q.kind_id == "housing" else [q.kind_id]
+        if q.kind_id == "sponsorship":
             assert sponsored.filter(household_class=q.household_class).count() == q.items
         else:
             assert households_by_class(kinds)[q.household_class] == q.households
