@@ -251,8 +251,14 @@ def reviews_of_month(actors: Actors, year: int, month: int, until: dt.date) -> N
         household = candidates.first()
         received = dt.date(year, month, 12)
         if household is not None and received <= until:
-            regular_review(actors, household, Application.Kind.TO_LIST, received, min(received + dt.timedelta(days=9),
-                                                                                      until),
+            decided = min(received + dt.timedelta(days=9), until)
+            # the head lost his labour capacity in a work accident: the household joins the
+            # plan's "no labour capacity" group, so no poor household is left liftable
+            with clock(received):
+                household_services.household_update(actor=actors.officer(household.unit), household=household,
+                                                    expected_version=household.version, group="no_labour")
+            household.refresh_from_db()
+            regular_review(actors, household, Application.Kind.TO_LIST, received, decided,
                            income=1_150_000, number="58/QĐ-UBND", extra=("employment", "telecom", "information_means"))
 
 
@@ -309,6 +315,14 @@ def plan_2026(actors: Actors) -> None:
                 quantity=1, lead_agency=agencies["mttq"], coordinating_agencies=[ward_agency, agencies["tnmt"]],
                 funding_source="fund_for_poor", amount=15_000_000 if i % 2 else 8_000_000, plan_year=2026,
                 planned_date=dt.date(2026, 2 + i % 3, 1), notes=NOTE)
+        # Job placement for the same households in the autumn: under way or planned at the end.
+        for i, (name, household) in enumerate(chosen[:4]):
+            ward_agency = agencies[f"ubnd-{ward(name).code}-{REORGANISATION.isoformat()}"]
+            action_create(
+                actor=actors.tnmt, household=household, kind="job_placement",
+                description="Tư vấn, giới thiệu việc làm phù hợp cho lao động của hộ", quantity=1,
+                lead_agency=ward_agency, coordinating_agencies=[agencies["tnmt"], agencies["hoi-doan-the"]],
+                funding_source="other", amount=0, plan_year=2026, planned_date=dt.date(2026, 9 + i, 15), notes=NOTE)
         poor = list(in_class_on(Household.objects.filter(is_deleted=False), jan1, [PovertyClass.POOR])
                     .filter(group="no_labour").order_by("code")[::40][:2])
         for household in poor:
@@ -359,12 +373,14 @@ def run(until: dt.date) -> dict:
     demo register; returns how many months were added and the review in progress."""
     until = min(until, LAST_DAY)
     done = {"months": 0, "campaigns": None}
-    reorganise(until)
     for year, month in months((2025, 1), last_complete_month(until)):
+        if (year, month) == (2025, 7):  # the first half's reports were made in the 12 units
+            reorganise(until)
         if month_done(year, month):
             continue
         _month(Actors(), year, month, until)
         done["months"] += 1
+    reorganise(until)  # also when July 2025 is not over yet; a second time changes nothing
     if until >= dt.date(2026, 9, 15):
         with clock(until):
             done["campaigns"] = demo_campaigns.build_campaigns(until, Actors().tnmt)
