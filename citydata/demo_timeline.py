@@ -262,6 +262,29 @@ def reviews_of_month(actors: Actors, year: int, month: int, until: dt.date) -> N
                            income=1_150_000, number="58/QĐ-UBND", extra=("employment", "telecom", "information_means"))
 
 
+def categorise_new_poor(actors: Actors, day: dt.date) -> int:
+    """Households a review has just made poor are placed by their ward in one of the plan's
+    groups from their members (social-protection or disabled members, children in school, else
+    no labour capacity), so that no poor household is left "liftable" (DOMAIN.md §1)."""
+    homes = (Household.objects.filter(is_deleted=False, group="other", assessments__result_class=PovertyClass.POOR,
+                                      assessments__superseded_by__isnull=True)
+             .distinct().prefetch_related("members").order_by("code"))
+    n = 0
+    for household in homes:
+        members = list(household.members.all())
+        if any(m.social_allowance or m.has_disability for m in members):
+            group = "dependants_social"
+        elif any(m.schooling == "attending" for m in members):
+            group = "dependants_school"
+        else:
+            group = "no_labour"
+        with clock(day):
+            household_services.household_update(actor=actors.officer(household.unit), household=household,
+                                                expected_version=household.version, group=group)
+        n += 1
+    return n
+
+
 # --- After the reorganisation: ward totals, the 2026 plan and its actions -------------------------
 
 def ward_figures(actors: Actors, year: int) -> None:
@@ -350,6 +373,7 @@ def _month(actors: Actors, year: int, month: int, until: dt.date) -> None:
         review_day = dt.date(2025, 12, 14)
         with clock(review_day):
             demo_campaigns.build_decided_review(2025, review_day, actors.tnmt)
+        categorise_new_poor(actors, review_day)
     report_month(actors, year, month, until)
 
 
@@ -384,4 +408,5 @@ def run(until: dt.date) -> dict:
     if until >= dt.date(2026, 9, 15):
         with clock(until):
             done["campaigns"] = demo_campaigns.build_campaigns(until, Actors().tnmt)
+        categorise_new_poor(Actors(), until)
     return done
