@@ -11,3 +11,6 @@ class CampaignsConfig(AppConfig):
     def ready(self):
         # A recorded chairman's decision never changes, like the review decisions it made.
         guards.connect(self.get_model("CampaignDecision"))
+        from campaigns.jobs import register_kinds
+
+        register_kinds()

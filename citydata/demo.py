@@ -451,7 +451,8 @@ def ensure_accounts() -> dict:
     for username, password, role, scope, first, last, admin in DEMO_ACCOUNTS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User(username=username, role=role, first_name=first, last_name=last,
+            # A Vietnamese name as written: family name first ("Nguyễn Thị Hồng").
+            user = User(username=username, role=role, full_name=f"{last} {first}",
                         is_staff=admin, is_superuser=admin)
             if role == "ward_officer":
                 user.unit = (AdministrativeUnit.objects.filter(name=scope, valid_to__isnull=False).first()

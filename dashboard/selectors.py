@@ -2,8 +2,8 @@
 ``tamky_poverty.scoping``; the whole page costs a fixed number of queries whatever the amount of
 data (grouped aggregates, no query per unit, indicator or row).
 
-The period shown: the year of the latest plan, and the current month when that year is the
-current year (otherwise December, the year's last month).
+The period shown is the reporting period the user chose (``tamky_poverty.periods``; by default the
+last complete month): its year is the plan year, its month the month of the reports.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from campaigns import selectors as campaign_selectors
 from tamky_poverty import scoping
+from tamky_poverty.periods import Period
 
 ATTENTION_LIMIT = 10
 
@@ -85,15 +86,11 @@ class ReportStatusRow:
     report: object | None = None
 
 
-def dashboard_period(today: dt.date | None = None):
-    """(plan, year, month): the latest plan and the month whose reports the dashboard shows."""
+def plan_of(year: int):
+    """The plan of the period's year, or None when none was made for that year."""
     from targets.models import Plan
 
-    today = today or timezone.localdate()
-    plan = Plan.objects.order_by("-year").first()
-    year = plan.year if plan else today.year
-    month = today.month if year == today.year else 12
-    return plan, year, month
+    return Plan.objects.filter(year=year).first()
 
 
 CHART_WIDTH = 300
@@ -368,11 +365,13 @@ def campaign_block(*, actor, today: dt.date) -> dict | None:
     return block
 
 
-def dashboard_data(*, actor, today: dt.date | None = None) -> dict:
-    """Everything the dashboard shows, for ``actor``, in a fixed number of queries."""
+def dashboard_data(*, actor, period: Period, today: dt.date | None = None) -> dict:
+    """Everything the dashboard shows, for ``actor`` and the reporting ``period``
+    (``tamky_poverty.periods``: the plan year is the period's year), in a fixed number of queries."""
     from reports.models import MonthlyReport
 
-    plan, year, month = dashboard_period(today)
+    year, month = period.year, period.month
+    plan = plan_of(year)
     reports = list(
         scoping.monthly_reports(actor, MonthlyReport.objects.all()).filter(year=year, month=month)
     )
@@ -385,6 +384,7 @@ def dashboard_data(*, actor, today: dt.date | None = None) -> dict:
     progress = unit_progress(actor=actor, plan=plan, year=year, units=units)
     return {
         "plan": plan,
+        "period": period,
         "year": year,
         "month": month,
         "counts": household_counts(actor=actor, year=year),

@@ -65,14 +65,21 @@ def suggest(members: Iterable[MemberFacts], floor_area_m2: Decimal | float | Non
         f"{len(uninsured)} người từ 6 tuổi trở lên không có BHYT" if uninsured else "Mọi người từ 6 tuổi có BHYT",
     )
 
-    out_of_school = [
-        m for m in members if 3 <= age_on(m.date_of_birth, day) < 16 and m.schooling != "attending"
-    ]
-    out["child_schooling"] = Suggestion(
-        bool(out_of_school),
-        f"{len(out_of_school)} trẻ 3 đến dưới 16 tuổi không đi học" if out_of_school
-        else "Trẻ 3 đến dưới 16 tuổi đều đi học",
-    )
+    # Only a recorded "not attending" counts: "na" (the old default, never chosen for a child)
+    # says nothing, and counting it made a false deprivation (issue 18). The member form now
+    # requires the choice for ages 3–15; children still without it are named in the reason.
+    children = [m for m in members if 3 <= age_on(m.date_of_birth, day) < 16]
+    out_of_school = [m for m in children if m.schooling == "not_attending"]
+    unknown = [m for m in children if m.schooling not in ("attending", "not_attending")]
+    if out_of_school:
+        reason = f"{len(out_of_school)} trẻ 3 đến dưới 16 tuổi không đi học"
+    elif unknown:
+        reason = f"{len(unknown)} trẻ 3 đến dưới 16 tuổi chưa ghi tình trạng đi học: cần kiểm tra"
+    else:
+        reason = "Trẻ 3 đến dưới 16 tuổi đều đi học"
+    if out_of_school and unknown:
+        reason += f"; {len(unknown)} trẻ chưa ghi tình trạng đi học"
+    out["child_schooling"] = Suggestion(bool(out_of_school), reason)
 
     lacking = [
         m for m in members

@@ -1,18 +1,25 @@
-"""Background jobs of the households app (registered in HouseholdsConfig.ready): the export of a
-long filtered household list (more than JOBS_EXPORT_THRESHOLD households). The job reads the
-list again as its owner, with the same filter form and scoped selector as the page, and the
-exporter records the export and masks personal data as it does in a request."""
+"""Background jobs of the households app (registered in HouseholdsConfig.ready):
+
+- the export of a long filtered household list (more than JOBS_EXPORT_THRESHOLD households). The
+  job reads the list again as its owner, with the same filter form and scoped selector as the
+  page, and the exporter records the export and masks personal data as it does in a request;
+- the confirmation of a long import (more than JOBS_IMPORT_THRESHOLD rows): the importer run as
+  the owner, all or nothing, reporting each step and the rows or records done in it."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from households import selectors
 from households.forms import HouseholdFilterForm
-from households.io import exporter
-from jobs.registry import JobKind, register
+from households.io import exporter, importer
+from jobs.models import Job
+from jobs.registry import JobError, JobKind, register
 from jobs.services import job_start
 
 EXPORT = "household_export"
@@ -51,3 +58,49 @@ def run_export(ctx) -> None:
 
 def register_kinds() -> None:
     register(JobKind(EXPORT, run_export))
+    register(JobKind(IMPORT, run_import))
+
+
+# --- the confirmation of a long import ---------------------------------------------------------
+
+IMPORT = "household_import"
+UPLOAD = "upload.xlsx"
+MAX_LISTED_PROBLEMS = 30
+
+
+def import_job_start(*, actor, data: bytes, name: str, rows: int):
+    """Confirm a long import in the background. The file (already checked by the preview) goes
+    with the job into the shared storage; the job reads it again through the bounded reader,
+    checks it again against the register as it is then, and writes it in one transaction."""
+    return job_start(actor=actor, kind=IMPORT, rows_total=rows, progress_label=_("dòng"), inputs={UPLOAD: data},
+                     params={"name": name, "upload": secrets.token_hex(8)},
+                     title=_("Nhập danh sách hộ từ tệp “%(name)s” (%(n)s dòng)") % {
+                         "name": name, "n": f"{rows:,}".replace(",", ".")})
+
+
+def import_open_job(*, actor):
+    """The user's import still being confirmed (where a second click on "confirm" is sent)."""
+    return (Job.objects.filter(owner=actor, kind=IMPORT, status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
+            .order_by("-pk").first())
+
+
+def import_failure(report: importer.ImportReport) -> str:
+    """Why nothing of the file was written, in Vietnamese (the job's error)."""
+    if report.file_message:
+        return report.file_message
+    lines = [_("Tệp có %(n)s lỗi khi kiểm tra lại với sổ hộ hiện tại; không dữ liệu nào được ghi. "
+               "Sửa tệp và tải lên lại.") % {"n": len(report.problems)}]
+    lines += [str(p) for p in report.problems[:MAX_LISTED_PROBLEMS]]
+    if len(report.problems) > MAX_LISTED_PROBLEMS:
+        lines.append("…")
+    return "\n".join(lines)
+
+
+def run_import(ctx) -> None:
+    name = ctx.params["name"]
+    report = importer.import_file(ctx.read_input(UPLOAD), actor=ctx.owner, dry_run=False, filename=name,
+                                  progress=ctx.tracker())
+    if not report.applied:
+        raise JobError(import_failure(report))
+    ctx.done(_("Đã nhập tệp “%(name)s”. %(summary)s") % {"name": name, "summary": report.summary()},
+             reverse("households:list"))

@@ -24,7 +24,7 @@ from households.models import (
     PovertyClass,
 )
 from households.standards import standard_on
-from households.text import fold
+from households.text import search_text_of
 from tamky_poverty import integrity, personal_data
 
 
@@ -45,9 +45,7 @@ def build_search_text(household: Household, members: Iterable[Member] | None = N
     digits must not reveal a masked ID (full IDs are looked up exactly, by those who may see
     them: ``selectors.households_with_citizen_id``)."""
     members = list(household.members.all()) if members is None else list(members)
-    parts = [household.code, household.village, household.address]
-    parts.extend(m.full_name for m in members)
-    return fold(" ".join(p for p in parts if p))
+    return search_text_of([m.full_name for m in members], [household.code, household.village, household.address])
 
 
 def household_refresh_search_text(*, household: Household) -> None:

@@ -87,6 +87,7 @@ def template_download(request):
 def _render(request, report=None, filename="", status=200):
     return render(request, "households/io/import.html", {
         "report": report, "filename": filename, "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
+        "long_import": report is not None and report.rows > settings.JOBS_IMPORT_THRESHOLD,
         "breadcrumbs": _crumbs(_("Nhập từ Excel")), "list_url": _list_url(),
     }, status=status)
 
@@ -116,7 +117,7 @@ def import_upload(request):
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as out:
             out.write(data)
-        request.session[SESSION_KEY] = {"token": token, "name": upload.name}
+        request.session[SESSION_KEY] = {"token": token, "name": upload.name, "rows": report.rows}
     return _render(request, report, upload.name)
 
 
@@ -137,10 +138,24 @@ def import_confirm(request):
     path = _stored_path(request)
     claimed = _claim(path) if path is not None else None
     if claimed is None:
+        running = household_jobs.import_open_job(actor=request.user)
+        if running is not None:  # a second click while the first one's job runs: show that job
+            messages.info(request, _("Tệp đang được nhập ở chế độ nền."))
+            return redirect("jobs:detail", pk=running.pk)
         messages.error(request, _("Không còn tệp chờ nhập (đã nhập, đang được nhập ở một yêu cầu khác, hoặc đã "
                                   "hết hạn). Kiểm tra danh sách hộ; nếu cần, tải tệp lên lại."))
         return redirect("household_io:import")
-    name = (request.session.get(SESSION_KEY) or {}).get("name", "")
+    info = request.session.get(SESSION_KEY) or {}
+    name = info.get("name", "")
+    if info.get("rows", 0) > settings.JOBS_IMPORT_THRESHOLD:
+        # A long file: written by a background job that shows its progress (the file goes with it).
+        try:
+            data = claimed.read_bytes()
+        finally:
+            claimed.unlink(missing_ok=True)
+            request.session.pop(SESSION_KEY, None)
+        job = household_jobs.import_job_start(actor=request.user, data=data, name=name, rows=info["rows"])
+        return redirect("jobs:detail", pk=job.pk)
     try:
         report = importer.import_file(claimed, actor=request.user, dry_run=False, filename=name)
     finally:
@@ -156,7 +171,7 @@ def _export_response(request, params, *, fmt: str, full: bool = False, reason: s
     job = household_jobs.export_job_if_long(actor=request.user, data=params, fmt=fmt, full=full, reason=reason)
     if job is not None:  # a long list: made in the background (“Tài liệu của tôi”)
         messages.info(request, _("Danh sách dài đang được xuất ở chế độ nền; tải về tại đây khi xong."))
-        return redirect(reverse("jobs:list") + f"?job={job.pk}")
+        return redirect("jobs:detail", pk=job.pk)
     form = HouseholdFilterForm(params or None, actor=request.user)
     filters = form.filters()
     filter_repr = {k: str(getattr(v, "pk", v)) for k, v in filters.items() if v not in (None, "") and k != "per_page"}

@@ -21,6 +21,8 @@ from reports.models import DEFAULT_DUE_DAY, MonthlyReport, ReportDeadline
 from reports.output import CONTENT_TYPES, filename, render_dataset
 from reports.rendering import document_context
 from tamky_poverty import scoping
+from tamky_poverty.confirm import confirmation_page, needs_confirmation
+from tamky_poverty.periods import reporting_period
 from tamky_poverty.personal_data import record_access
 from tamky_poverty.text import clean_text
 
@@ -45,8 +47,7 @@ def _int(value, default, lo, hi, message):
 
 def _params(request, source=None):
     source = request.GET if source is None else source
-    today = timezone.localdate()
-    year = _int(source.get("year"), today.year, 2000, 2100, _("Năm báo cáo không hợp lệ."))
+    year = _int(source.get("year"), reporting_period(request).year, 2000, 2100, _("Năm báo cáo không hợp lệ."))
     month = _int(source.get("month"), None, 1, 12, _("Tháng báo cáo phải từ 1 đến 12."))
     unit = source.get("unit") or None
     if unit is not None and not str(unit).isdigit():
@@ -119,7 +120,10 @@ def report(request, code: str):
     try:
         year, month, unit_id = _params(request)
         if datasets.REPORTS[code].needs_month and month is None:
-            raise BadParameter(_("Báo cáo tháng cần chọn tháng."))
+            period = reporting_period(request)  # the month of the reporting period chosen once, in its year
+            if year != period.year:
+                raise BadParameter(_("Báo cáo tháng cần chọn tháng."))
+            month = period.month
         issue_date = _issue_date(request.GET) if fmt != "html" else None
     except BadParameter as exc:
         messages.error(request, str(exc))
@@ -139,16 +143,16 @@ def report(request, code: str):
         ctx = document_context(ds, settings, issued)
         query = request.GET.copy()
         query.pop("format", None)
-        ctx.update({"query": query.urlencode(), "breadcrumbs": [
-            (_("Biểu mẫu, phụ lục"), reverse("reports:catalogue")), (ds.code, None)]})
+        ctx.update({"query": query.urlencode(), "report_name": datasets.REPORTS[code].title, "breadcrumbs": [
+            (_("Biểu mẫu, phụ lục"), reverse("reports:catalogue")), (datasets.REPORTS[code].title, None)]})
         return render(request, "reports/report.html", ctx)
     if _too_long_for_request(ds, fmt):
         job = job_start(actor=request.user, kind=report_jobs.REPORT,
                         params=report_jobs.report_params(code, fmt, params, issue_date),
-                        title=f"{ds.code} – {ds.title} ({fmt.upper()}, {filename(ds, fmt)})", rows_total=pdf.rows_of(ds))
+                        title=f"{ds.title} ({fmt.upper()}, {filename(ds, fmt)})", rows_total=pdf.rows_of(ds))
         messages.info(request, _("Tài liệu dài (%(rows)s dòng) đang được tạo ở chế độ nền; theo dõi tiến độ và "
                                  "tải về tại đây.") % {"rows": pdf.rows_of(ds)})
-        return redirect(reverse("jobs:list") + f"?job={job.pk}")
+        return redirect("jobs:detail", pk=job.pk)
     content, content_type = render_dataset(ds, fmt, settings, issued)
     if final is not None:
         documents.store(issued, fmt, content, filename(ds, fmt))
@@ -180,7 +184,7 @@ def bundle_xlsx(request):
                 "issue_date": issue_date.isoformat() if issue_date else None},
         title=_("Bộ phụ lục %(codes)s năm %(year)s (Excel)") % {"codes": ", ".join(codes), "year": year})
     messages.info(request, _("Bộ phụ lục đang được tạo ở chế độ nền; tải về tại đây khi xong."))
-    return redirect(reverse("jobs:list") + f"?job={job.pk}")
+    return redirect("jobs:detail", pk=job.pk)
 
 
 def drilldown(request, code: str):
@@ -204,7 +208,8 @@ def drilldown(request, code: str):
     return render(request, "reports/drilldown.html", {
         "code": code, "unit": unit, "indicator": ind, "homes": homes, "year": year,
         "breadcrumbs": [(_("Biểu mẫu, phụ lục"), reverse("reports:catalogue")),
-                        (code, reverse("reports:report", args=[code]) + f"?year={year}"), (_("Danh sách hộ"), None)],
+                        (datasets.REPORTS[code].title, reverse("reports:report", args=[code]) + f"?year={year}"),
+                        (_("Danh sách hộ"), None)],
     })
 
 
@@ -212,10 +217,12 @@ def drilldown(request, code: str):
 
 
 def monthly_list(request):
-    today = timezone.localdate()
+    period = reporting_period(request)
+    # No parameter: the reporting period's month; a year alone (or "— tất cả —"): the whole year.
+    chosen = "year" in request.GET or "month" in request.GET
     try:
-        year = _int(request.GET.get("year"), today.year, 2000, 2100, _("Năm không hợp lệ."))
-        month = _int(request.GET.get("month"), None, 1, 12, _("Tháng không hợp lệ."))
+        year = _int(request.GET.get("year"), period.year, 2000, 2100, _("Năm không hợp lệ."))
+        month = _int(request.GET.get("month"), None if chosen else period.month, 1, 12, _("Tháng không hợp lệ."))
     except BadParameter as exc:
         messages.error(request, str(exc))
         return redirect("reports:monthly_list")
@@ -225,7 +232,7 @@ def monthly_list(request):
         "reports": selectors.monthly_reports_for(actor=user, year=year, month=month),
         "year": year, "month": month, "months": range(1, 13),
         "can_prepare": scope.home_unit_id is not None and scope.may_prepare_report(scope.home_unit_id),
-        "default_month": today.month,
+        "default_month": period.month if year == period.year else 12,
         "city_ok": scope.sees_city_reports,
         "due_date": ReportDeadline.due_for(year, month) if month else None,
         "breadcrumbs": [(_("Báo cáo tháng"), None)],
@@ -253,10 +260,10 @@ def monthly_prepare(request):
         raise Http404
     unit = scoping.get_or_404(selectors.units_for(actor=user), pk=home)
     source = request.POST if request.method == "POST" else request.GET
-    today = timezone.localdate()
+    period = reporting_period(request)
     try:
-        year = _int(source.get("year"), today.year, 2000, 2100, _("Năm không hợp lệ."))
-        month = _int(source.get("month"), today.month, 1, 12, _("Tháng phải từ 1 đến 12."))
+        year = _int(source.get("year"), period.year, 2000, 2100, _("Năm không hợp lệ."))
+        month = _int(source.get("month"), period.month, 1, 12, _("Tháng phải từ 1 đến 12."))
     except BadParameter as exc:
         messages.error(request, str(exc))
         return redirect("reports:monthly_list")
@@ -281,9 +288,23 @@ def monthly_prepare(request):
     })
 
 
+def _confirm_step(request, report_obj, action, question, accept_label):
+    """The confirmation page of a monthly workflow step, for a browser without JavaScript."""
+    return confirmation_page(
+        request, question=question, accept_label=accept_label,
+        cancel_url=reverse("reports:monthly_detail", args=[report_obj.pk]),
+        summary_template="reports/_monthly_confirm_summary.html",
+        context={"report": report_obj, "action": action, "breadcrumbs": [
+            (_("Báo cáo tháng"), reverse("reports:monthly_list")),
+            (str(report_obj), reverse("reports:monthly_detail", args=[report_obj.pk])), (_("Xác nhận"), None)]})
+
+
 @require_POST
 def monthly_submit(request, pk: int):
     report_obj = selectors.monthly_report_get(actor=request.user, pk=pk)
+    if needs_confirmation(request):
+        return _confirm_step(request, report_obj, "submit", _("Gửi báo cáo? Số liệu sẽ được chốt."),
+                             _("Gửi và chốt số liệu"))
     try:
         services.monthly_report_submit(actor=request.user, report=report_obj)
         messages.success(request, _("Đã gửi báo cáo đến Phòng TNMT; số liệu đã được chốt."))
@@ -297,6 +318,10 @@ def monthly_review(request, pk: int):
     report_obj = selectors.monthly_report_get(actor=request.user, pk=pk)
     decision = request.POST.get("decision")
     comment = request.POST.get("comment", "")
+    if needs_confirmation(request) and decision in ("approve", "return"):
+        if decision == "approve":
+            return _confirm_step(request, report_obj, decision, _("Duyệt báo cáo này?"), _("Duyệt và khoá báo cáo"))
+        return _confirm_step(request, report_obj, decision, _("Trả lại báo cáo cho đơn vị?"), _("Trả lại"))
     try:
         if decision == "approve":
             services.monthly_report_approve(actor=request.user, report=report_obj, comment=comment)
@@ -313,9 +338,9 @@ def monthly_review(request, pk: int):
 
 def monthly_deadlines(request):
     """Due dates of the monthly reports of a year: everyone reads them, TNMT sets them."""
-    today = timezone.localdate()
     try:
-        year = _int(request.GET.get("year") or request.POST.get("year"), today.year, 2000, 2100, _("Năm không hợp lệ."))
+        year = _int(request.GET.get("year") or request.POST.get("year"), reporting_period(request).year, 2000, 2100,
+                    _("Năm không hợp lệ."))
     except BadParameter as exc:
         messages.error(request, str(exc))
         return redirect("reports:monthly_list")

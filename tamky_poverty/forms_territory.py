@@ -4,12 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tamky_poverty.models import AdministrativeUnit, AreaRule
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+from tamky_poverty.widgets import DATE_INPUT_FORMATS as DATE_FORMATS
+from tamky_poverty.widgets import DateInput
 
 
 def _date_widget():
-    return forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "class": "form-control"})
+    return DateInput()  # the project's date input (tamky_poverty.widgets)
 
 
 class YearFiguresForm(forms.Form):

@@ -3,6 +3,8 @@ territory in time — administrative units (with their validity, kind and succes
 organisations (agencies) that act on the plan and issue documents, and each unit's yearly
 household totals. Every feature app builds on these; this module imports none of them."""
 
+import unicodedata
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -213,8 +215,17 @@ class Role(models.TextChoices):
 
 
 class User(AbstractUser):
-    """A user of the system. What they may see follows from ``role`` (see ``scoping``)."""
+    """A user of the system. What they may see follows from ``role`` (see ``scoping``).
 
+    A person's name is one field, ``full_name``, shown exactly as written ("Nguyễn Thị Hồng"):
+    Vietnamese names are family name first, so Django's first/last name pair (joined first +
+    last) put them in Western order; the pair is removed."""
+
+    first_name = None
+    last_name = None
+    full_name = models.CharField(
+        _("họ và tên"), max_length=150, blank=True, help_text=_("Viết đầy đủ theo thứ tự Họ, tên đệm, tên."),
+    )
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, blank=True)
     unit = models.ForeignKey(
         AdministrativeUnit,
@@ -247,8 +258,19 @@ class User(AbstractUser):
             ),
         ]
 
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        """The given name: the last word of a Vietnamese full name."""
+        return self.full_name.split()[-1] if self.full_name.strip() else ""
+
     def clean(self):
         super().clean()
+        self.full_name = " ".join(unicodedata.normalize("NFC", self.full_name or "").split())
         if self.role == Role.WARD_OFFICER and not self.unit_id:
             raise ValidationError({"unit": _("Cán bộ phường/xã phải thuộc một đơn vị.")})
         if self.role == Role.AGENCY_OFFICER and not self.agency_id:

@@ -44,6 +44,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "tamky_poverty.views.csrf_failure"  # the Vietnamese 403 page, with the menu
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the built-in widget templates, for FORM_RENDERER below
     "import_export",
     "simple_history",
     "axes",
@@ -79,8 +81,9 @@ MIDDLEWARE = [
     "tamky_poverty.i18n.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "tamky_poverty.middleware.RejectNulBytesMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication (a lazy user, no query of the parameters): its 400 page has the menu.
+    "tamky_poverty.middleware.RejectNulBytesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -91,6 +94,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "tamky_poverty.urls"
+
+# Every form field through one template, templates/forms/field.html (issue 18).
+FORM_RENDERER = "tamky_poverty.forms.FormRenderer"
 
 TEMPLATES = [
     {
@@ -302,6 +308,10 @@ JOBS_XLSX_ROWS_THRESHOLD = int(os.environ.get("JOBS_XLSX_ROWS_THRESHOLD", "5000"
 # ~7× faster) or weasyprint (the engine of every other PDF). Both pass the same format tests.
 PDF_LIST_ENGINE = os.environ.get("PDF_LIST_ENGINE", "reportlab")
 JOBS_EXPORT_THRESHOLD = int(os.environ.get("JOBS_EXPORT_THRESHOLD", "2000"))  # households in one export
+# Writes that take more than a second go to a job too, with their progress: the confirmation of
+# an import of more rows than this (~0.6 ms a row), a campaign decision for more households.
+JOBS_IMPORT_THRESHOLD = int(os.environ.get("JOBS_IMPORT_THRESHOLD", "1000"))
+JOBS_DECISION_THRESHOLD = int(os.environ.get("JOBS_DECISION_THRESHOLD", "50"))
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,

@@ -162,7 +162,7 @@ def make_user(db, django_user_model):
 
 @pytest.fixture
 def ward_officer(ref, make_user):
-    return make_user("canbo.anphu", Role.WARD_OFFICER, unit=ref.an_phu, first_name="Cán bộ An Phú")
+    return make_user("canbo.anphu", Role.WARD_OFFICER, unit=ref.an_phu, full_name="Cán bộ An Phú")
 
 
 @pytest.fixture

@@ -114,6 +114,24 @@ class ImportReport:
         column = C.BY_KEY[key_or_heading].heading if key_or_heading in C.BY_KEY else key_or_heading
         self.problems.append(Problem(row, column, message))
 
+    @property
+    def problem_rows(self) -> list[tuple[int, list[Problem], str]]:
+        """The problems grouped by row (row 0: the file as a whole), in row order, each with the
+        columns it fails as "|column|…|" (what the preview's filter matches)."""
+        rows: dict[int, list[Problem]] = {}
+        for p in self.problems:
+            rows.setdefault(p.row, []).append(p)
+        return [(row, problems, "|" + "".join(f"{c}|" for c in dict.fromkeys(p.column for p in problems)))
+                for row, problems in sorted(rows.items())]
+
+    @property
+    def problem_columns(self) -> list[tuple[str, int]]:
+        """Each column with problems and how many rows it fails, most first (the preview's filter)."""
+        counts: dict[str, set] = {}
+        for p in self.problems:
+            counts.setdefault(p.column, set()).add(p.row)
+        return sorted(((c, len(r)) for c, r in counts.items()), key=lambda item: (-item[1], item[0]))
+
     def summary(self) -> str:
         return (
             f"Hộ: thêm mới {self.households_created}, cập nhật {self.households_updated}, "
@@ -127,6 +145,20 @@ class ImportRefused(Exception):
     """Raised inside the transaction to roll everything back."""
 
 
+class NoProgress:
+    """What ``import_file`` reports its progress to when nobody listens (a request, the command).
+    A background job passes ``jobs.tasks.Progress``: ``phase(name, total, label)`` then
+    ``advance(n)`` as the work goes."""
+
+    def phase(self, name: str, total: int = 0, label: str = "") -> None:
+        pass
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+
+PROGRESS_EVERY = 500  # rows between two reports while cells are checked
+
 CHANGED_MEANWHILE = ("Sổ hộ vừa được thay đổi trong lúc nhập (có thể tệp này đã được nhập ở một cửa sổ khác). "
                      "Không dữ liệu nào của tệp được ghi; hãy tải tệp lên lại để kiểm tra với sổ hiện tại.")
 
@@ -134,10 +166,14 @@ CHANGED_MEANWHILE = ("Sổ hộ vừa được thay đổi trong lúc nhập (c�
 # --- Entry points ----------------------------------------------------------------------------
 
 def import_file(source, *, actor, unit: AdministrativeUnit | None = None, dry_run: bool = True,
-                filename: str = "") -> ImportReport:
+                filename: str = "", progress=None) -> ImportReport:
     """Validate ``source`` (bytes, a path or a binary file) and, unless ``dry_run``, apply it.
     Nothing is written when any problem is found. ``unit`` (optional) forces every row into
-    that unit: rows naming another unit are refused, and the unit columns may be left out."""
+    that unit: rows naming another unit are refused, and the unit columns may be left out.
+    ``progress`` (optional) is told each step and the rows or records done in it, by the work
+    itself (``NoProgress`` says how)."""
+    progress = progress or NoProgress()
+    steps = 3 if dry_run else 4
     report = ImportReport(dry_run=dry_run)
     scope = scoping.scope_for(actor)
     if not scope.can_write_register:
@@ -146,18 +182,20 @@ def import_file(source, *, actor, unit: AdministrativeUnit | None = None, dry_ru
     if unit is not None and not scope.sees_all and unit.id not in scope.unit_ids:
         report.file_message = f"Đơn vị {unit} nằm ngoài phạm vi quản lý của bạn."
         return report
+    progress.phase(_step(1, steps, "đọc tệp"))
     try:
         sheet = read_sheet(source)
     except FileProblem as problem:
         report.file_message = problem.message
         return report
     report.rows = len(sheet.rows)
-    plan = _Analysis(sheet, actor=actor, scope=scope, unit=unit, report=report).run()
+    plan = _Analysis(sheet, actor=actor, scope=scope, unit=unit, report=report, progress=progress,
+                     steps=steps).run()
     if plan is None or not report.ok or dry_run:
         return report
     try:
         with transaction.atomic():
-            _apply(plan, actor=actor, report=report)
+            _apply(plan, actor=actor, report=report, progress=progress, step=_step(4, steps, "ghi vào sổ"))
             figures_cache.figures_changed()  # bulk writes send no model signals (issue 17)
             personal_data.record_access(
                 actor, "import", filename or "tệp Excel", rows=report.rows,
@@ -178,6 +216,10 @@ def import_file(source, *, actor, unit: AdministrativeUnit | None = None, dry_ru
         return report
     report.applied = True
     return report
+
+
+def _step(k: int, steps: int, what: str) -> str:
+    return f"Bước {k}/{steps}: {what}"
 
 
 # --- Analysis --------------------------------------------------------------------------------
@@ -219,7 +261,9 @@ def _chunks(values, size=CHUNK):
 
 
 class _Analysis:
-    def __init__(self, sheet: Sheet, *, actor, scope, unit, report: ImportReport):
+    def __init__(self, sheet: Sheet, *, actor, scope, unit, report: ImportReport, progress=None, steps: int = 3):
+        self.progress = progress or NoProgress()
+        self.steps = steps
         self.sheet = sheet
         self.actor = actor
         self.scope = scope
@@ -279,6 +323,8 @@ class _Analysis:
         memos = {key: ({} if C.BY_KEY[key].kind not in ("indicators", "citizen_id") else None) for key in positions}
         rows = []
         add = self.report.add
+        progress = self.progress
+        progress.phase(_step(2, self.steps, "kiểm tra từng ô"), len(self.sheet.rows), "dòng")
         for number, cells in self.sheet.rows:
             values = {}
             failed = set()
@@ -311,6 +357,9 @@ class _Analysis:
             if born and born > self.today:
                 add(number, "date_of_birth", f"Ngày sinh {born:%d/%m/%Y} ở tương lai.")
             rows.append(_Row(number, values))
+            if len(rows) % PROGRESS_EVERY == 0:
+                progress.advance(PROGRESS_EVERY)
+        progress.advance(len(rows) % PROGRESS_EVERY)
         return rows
 
     # 3. units and scope
@@ -671,6 +720,7 @@ class _Analysis:
             return None
         plans = self._group(rows)
         self._duplicates_in_file(plans)
+        self.progress.phase(_step(3, self.steps, "đối chiếu với sổ hộ"), len(plans), "hộ")
         existing, members_by_household, by_cid, decisions = self._load_existing(plans)
         self.standards = list(PovertyStandard.objects.all())
         self.indicators = defaultdict(list)
@@ -678,6 +728,7 @@ class _Analysis:
             self.indicators[indicator.standard_id].append(indicator)
         for plan in plans.values():
             self._plan_household(plan, existing, members_by_household, by_cid, decisions)
+            self.progress.advance(1)
         self._count(plans)
         self.report.problems.sort(key=lambda p: (p.row, C.HEADINGS.index(p.column) if p.column in C.HEADINGS else -1))
         return _Plan(list(plans.values()))
@@ -736,7 +787,10 @@ def _lock_unchanged_since_analysis(plan: _Plan, report: ImportReport) -> None:
                 raise ImportRefused
 
 
-def _apply(plan: _Plan, *, actor, report: ImportReport) -> None:
+def _apply(plan: _Plan, *, actor, report: ImportReport, progress=None, step: str = "") -> None:
+    """Writes the plan (inside the caller's transaction), in chunks so that ``progress`` hears of
+    every CHUNK records written: households, members and decisions."""
+    progress = progress or NoProgress()
     _lock_unchanged_since_analysis(plan, report)
     now = timezone.now()
     new_households, updated_households, search_only = [], [], []
@@ -754,31 +808,38 @@ def _apply(plan: _Plan, *, actor, report: ImportReport) -> None:
         elif text != hp.obj.search_text:
             hp.obj.search_text = text
             search_only.append(hp.obj)
-    if new_households:
-        _create_with_history(new_households, Household, actor=actor, now=now)
-    if updated_households:
-        _update_with_history(updated_households, Household, [*sorted(household_fields), "search_text", "version"],
-                             actor=actor, now=now)
-    if search_only:
-        Household.objects.bulk_update(search_only, ["search_text"], batch_size=BATCH)
-
     new_members, updated_members, member_fields = [], [], set()
     for hp in plan.households:
-        for m in hp.new_members:
-            m.household = hp.obj  # now saved: sets household_id
-            new_members.append(m)
+        new_members.extend(hp.new_members)
         for m, changed in hp.updated_members:
             member_fields.update(changed)
             updated_members.append(m)
-    if new_members:
-        _create_with_history(new_members, Member, actor=actor, now=now)
-    if updated_members:
-        _update_with_history(updated_members, Member, sorted(member_fields), actor=actor, now=now)
+    assessments = [hp for hp in plan.households if hp.assessment]
+    progress.phase(step, len(new_households) + len(updated_households) + len(new_members) + len(updated_members)
+                   + len(assessments), "bản ghi")
+    for chunk in _chunks(new_households):
+        _create_with_history(chunk, Household, actor=actor, now=now)
+        progress.advance(len(chunk))
+    household_fields = [*sorted(household_fields), "search_text", "version"]
+    for chunk in _chunks(updated_households):
+        _update_with_history(chunk, Household, household_fields, actor=actor, now=now)
+        progress.advance(len(chunk))
+    if search_only:
+        Household.objects.bulk_update(search_only, ["search_text"], batch_size=BATCH)
 
     for hp in plan.households:
+        for m in hp.new_members:
+            m.household = hp.obj  # now saved: sets household_id
+    for chunk in _chunks(new_members):
+        _create_with_history(chunk, Member, actor=actor, now=now)
+        progress.advance(len(chunk))
+    member_fields = sorted(member_fields)
+    for chunk in _chunks(updated_members):
+        _update_with_history(chunk, Member, member_fields, actor=actor, now=now)
+        progress.advance(len(chunk))
+
+    for hp in assessments:
         a = hp.assessment
-        if not a:
-            continue
         try:
             assessment_record(
                 actor=actor, household=hp.obj, kind=Assessment.Kind.ANNUAL, year=a["year"],
@@ -790,6 +851,7 @@ def _apply(plan: _Plan, *, actor, report: ImportReport) -> None:
         except ValidationError as error:
             report.add(hp.value_rows.get("income", hp.rows[0].number), "income", "; ".join(error.messages))
             raise ImportRefused from error
+        progress.advance(1)
 
 
 def _create_with_history(objs, model, *, actor, now) -> None:

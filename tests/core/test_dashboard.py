@@ -9,13 +9,14 @@ import re
 import pytest
 from django.urls import reverse
 
-from dashboard.selectors import dashboard_data, dashboard_period
+from dashboard.selectors import dashboard_data
 from households.services import assessment_record
 from reports.models import MonthlyReport
 from support.models import ActionStatus, SupportAction, SupportKind
+from tamky_poverty.periods import Period
 from tests.factories import household_with_head
 
-URL = "/"
+URL = "/?period=2025-12"  # the plan year of the fixtures; the default period is tested in tests/core/test_periods.py
 POOR = ["employment", "health_insurance", "telecom"]
 
 
@@ -55,30 +56,28 @@ def make_action(ref, household, *, kind=SupportKind.LIVELIHOOD, status=ActionSta
     )
 
 
-def test_period_is_latest_plan_year_and_month(ref):
-    assert dashboard_period(dt.date(2026, 11, 27))[1:] == (2025, 12)
+DEC_2025 = Period(2025, 12)
 
 
-@pytest.mark.django_db
-def test_period_in_the_plan_year_uses_current_month(ref):
-    plan, year, month = dashboard_period(dt.date(2025, 3, 5))
-    assert (plan.year, year, month) == (2025, 2025, 3)
+def test_the_period_s_year_is_the_plan_year(ref, tnmt):
+    assert dashboard_data(actor=tnmt, period=DEC_2025)["plan"] == ref.plan
+    assert dashboard_data(actor=tnmt, period=Period(2026, 10))["plan"] is None
 
 
 def test_tnmt_sees_city_counts_now_and_at_start_of_year(ref, tnmt, city):
-    data = dashboard_data(actor=tnmt, today=dt.date(2026, 1, 5))
+    data = dashboard_data(actor=tnmt, period=DEC_2025, today=dt.date(2026, 1, 5))
     assert data["counts"] == {"poor_now": 3, "near_poor_now": 0, "poor_start": 3, "near_poor_start": 1}
 
 
 def test_ward_officer_sees_only_own_unit(ref, ward_officer, city):
-    data = dashboard_data(actor=ward_officer, today=dt.date(2026, 1, 5))
+    data = dashboard_data(actor=ward_officer, period=DEC_2025, today=dt.date(2026, 1, 5))
     assert data["counts"] == {"poor_now": 2, "near_poor_now": 0, "poor_start": 2, "near_poor_start": 1}
     assert [r.unit for r in data["report_rows"]] == [ref.an_phu]
     assert [p.unit for p in data["unit_progress"]] == [ref.an_phu]
 
 
 def test_progress_against_targets_per_unit(ref, tnmt, city):
-    progress = {p.unit.name: p for p in dashboard_data(actor=tnmt)["unit_progress"]}
+    progress = {p.unit.name: p for p in dashboard_data(actor=tnmt, period=DEC_2025)["unit_progress"]}
     an_phu = progress["An Phú"]
     assert (an_phu.near_poor_target, an_phu.left_near_poor, an_phu.left_poor) == (1, 1, 0)
     assert set(progress) == {"An Phú", "An Sơn", "Tam Phú", "Tam Thăng"}  # the Phụ lục 01 units
@@ -90,14 +89,14 @@ def test_the_list_in_force_on_1_january_is_the_start_not_a_movement(ref, tnmt, c
     assessment_record(actor=tnmt, household=h, kind="annual", year=2025, income_per_capita=1_000_000,
                       indicators={c: True for c in POOR}, decision_number="QĐ-DK", decision_date=dt.date(2024, 12, 20),
                       effective_date=dt.date(2025, 1, 1), suggestions={})
-    data = dashboard_data(actor=tnmt)
+    data = dashboard_data(actor=tnmt, period=DEC_2025)
     assert data["counts"]["poor_start"] == 4
     an_son = {p.unit.name: p for p in data["unit_progress"]}["An Sơn"]
     assert an_son.entered == 0
 
 
 def test_deprivations_by_indicator_and_resolved_since_january(ref, tnmt, city):
-    data = dashboard_data(actor=tnmt)
+    data = dashboard_data(actor=tnmt, period=DEC_2025)
     rows = {r.indicator.code: r for r in data["indicator_rows"]}
     assert len(rows) == 12
     assert rows["employment"].deprived == 3
@@ -111,7 +110,7 @@ def test_support_actions_against_quotas(ref, tnmt, city):
     make_action(ref, city["an_phu_poor"], status=ActionStatus.COMPLETED)
     make_action(ref, city["tam_thang"], status=ActionStatus.IN_PROGRESS)
     make_action(ref, city["tam_thang"], kind=SupportKind.HOUSING_REPAIR)
-    rows = {r.kind: r for r in dashboard_data(actor=tnmt)["support_rows"]}
+    rows = {r.kind: r for r in dashboard_data(actor=tnmt, period=DEC_2025)["support_rows"]}
     livelihood = rows["livelihood"]
     assert (livelihood.planned, livelihood.in_progress, livelihood.completed, livelihood.quota) == (0, 1, 1, 5)
     assert (rows["housing"].planned, rows["housing"].quota) == (1, 6)
@@ -120,7 +119,7 @@ def test_support_actions_against_quotas(ref, tnmt, city):
 def test_report_status_of_every_unit_and_reports_to_review(ref, tnmt, ward_officer, city):
     MonthlyReport.objects.create(unit=ref.an_phu, year=2025, month=12, status="submitted", prepared_by=ward_officer)
     MonthlyReport.objects.create(unit=ref.tam_thang, year=2025, month=12, status="approved")
-    data = dashboard_data(actor=tnmt, today=dt.date(2026, 2, 1))
+    data = dashboard_data(actor=tnmt, period=DEC_2025, today=dt.date(2026, 2, 1))
     statuses = {r.unit.name: r.status for r in data["report_rows"]}
     assert len(statuses) == 12  # the units the 2025 plan was made for
     assert statuses["An Phú"] == "submitted" and statuses["Tam Thăng"] == "approved"
@@ -138,7 +137,7 @@ def test_ward_officer_attention_returned_reports_and_households_due(ref, ward_of
     registered.registered_exit_year = 2025
     registered.save()
     household_with_head(ref.tam_thang, code="TT-09")  # another unit's: not shown
-    attention = dashboard_data(actor=ward_officer)["attention"]
+    attention = dashboard_data(actor=ward_officer, period=DEC_2025)["attention"]
     assert [r.unit for r in attention["returned"]] == [ref.an_phu]
     assert {h.code for h in attention["due_review"]} == {unreviewed.code, registered.code}
     assert "to_review" not in attention and "overdue" not in attention
@@ -149,7 +148,7 @@ def test_agency_officer_attention_overdue_actions_of_own_agency(ref, agency_offi
     make_action(ref, city["an_phu_poor"], planned=dt.date(2025, 3, 1), agency="gddt")  # other agency
     make_action(ref, city["an_phu_poor"], planned=dt.date(2025, 3, 1), status=ActionStatus.COMPLETED)
     make_action(ref, city["an_phu_poor"], planned=dt.date(2099, 1, 1))  # not yet due
-    data = dashboard_data(actor=agency_officer, today=dt.date(2025, 6, 1))
+    data = dashboard_data(actor=agency_officer, period=Period(2025, 6), today=dt.date(2025, 6, 1))
     assert data["attention"]["overdue"] == [overdue]
     # The agency sees the households it supports only.
     assert data["counts"]["poor_now"] == 1
@@ -220,7 +219,7 @@ def test_counts_ignore_deleted_households(ref, tnmt, city):
     h = city["tam_thang"]
     h.is_deleted, h.deleted_reason = True, "Nhập trùng"
     h.save()
-    assert dashboard_data(actor=tnmt)["counts"]["poor_now"] == 2
+    assert dashboard_data(actor=tnmt, period=DEC_2025)["counts"]["poor_now"] == 2
 
 
 def test_vietnamese_whatever_the_browser_language_until_the_user_switches(ref, ward_client):

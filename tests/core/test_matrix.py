@@ -216,6 +216,8 @@ EXPECT: dict[str, Row] = {
     # --- "Tài liệu của tôi": each user sees only their own jobs (administrators too)
     "jobs:list": Row(named("jobs:list"), (LOGIN, 200, 200, 200, 200)),
     "jobs:row": Row(job("jobs:row"), (LOGIN, 200, 404, 404, 404), obj=True, foreign_roles=("ward",)),
+    "jobs:detail": Row(job("jobs:detail"), (LOGIN, 200, 404, 404, 404), obj=True, foreign_roles=("ward",)),
+    "jobs:progress": Row(job("jobs:progress"), (LOGIN, 200, 404, 404, 404), obj=True, foreign_roles=("ward",)),
     "jobs:download": Row(job("jobs:download"), (LOGIN, 200, 404, 404, 404), obj=True, foreign_roles=("ward",)),
     "jobs:retry": Row(job("jobs:retry"), (LOGIN, 405, 405, 405, 405), obj=True, post_only=True,
                       foreign_roles=("ward", "agency", "tnmt", "admin")),

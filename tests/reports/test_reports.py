@@ -210,7 +210,7 @@ def test_bundle_is_one_workbook_with_a_sheet_each(register, admin_client_):
 
     resp = admin_client_.post(reverse("reports:bundle_xlsx"), {"year": 2025, "codes": ["PL01", "PL02", "PL08"]})
     job = Job.objects.get()
-    assert resp.status_code == 302 and resp["Location"] == reverse("jobs:list") + f"?job={job.pk}"
+    assert resp.status_code == 302 and resp["Location"] == reverse("jobs:detail", args=[job.pk])
     assert job.status == "queued" and job.rows_total == 3
     run_jobs()
     job.refresh_from_db()
