@@ -37,7 +37,7 @@ REVIEWED_ON = dt.date(2025, 12, 10)
 def quang_phu(ref, make_user, tnmt):
     units = ref.units
     ward = units["Quảng Phú"]
-    officer = make_user("canbo.quangphu", Role.WARD_OFFICER, unit=ward, first_name="Cán bộ Quảng Phú")
+    officer = make_user("canbo.quangphu", Role.WARD_OFFICER, unit=ward, full_name="Cán bộ Quảng Phú")
     tam_ky_officer = make_user("canbo.tamky", Role.WARD_OFFICER, unit=units["Tam Kỳ"])
     # The 2025 lists, recorded while the households were in their former units.
     homes = {}
