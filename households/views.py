@@ -71,7 +71,7 @@ def _save_household(request, household: Household | None):
     instance = Household() if creating else household
     data = request.POST if request.method == "POST" else None
     form = HouseholdForm(data, instance=instance, actor=request.user)
-    formset = member_formset_class(extra=1)(data, instance=instance, prefix=MEMBER_PREFIX,
+    formset = member_formset_class()(data, instance=instance, prefix=MEMBER_PREFIX,
                                             form_kwargs={"actor": request.user})
     status = 200
     if data is not None:

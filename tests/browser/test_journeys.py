@@ -126,7 +126,7 @@ def officer_journey(page, ref, code: str):
 def test_ward_officer_journey(page, ref, ward_officer):
     officer_journey(page, ref, "AP-2025-001")
     action = SupportAction.objects.get(household__code="AP-2025-001")
-    assert (action.kind, action.lead_agency, action.status) == ("livelihood", ref.agencies["ttyt"], "planned")
+    assert (action.kind_id, action.lead_agency, action.status) == ("livelihood", ref.agencies["ttyt"], "planned")
     assert action.household.members.count() == 3
 
 
@@ -215,10 +215,10 @@ def test_agency_officer_sees_own_actions_and_completes_one(page, ref, agency_off
                                                                "information_means": True},
                       decision_number="8/QĐ", decision_date=dt.date(2025, 2, 1), suggestions={})
     mine = SupportAction.objects.create(
-        household=household, kind="health_insurance", household_class="poor", description="Cấp thẻ BHYT",
+        household=household, kind_id="health_insurance", household_class="poor", description="Cấp thẻ BHYT",
         lead_agency=ref.agencies["ttyt"], plan_year=2025, planned_date=dt.date(2025, 3, 1))
     other = SupportAction.objects.create(
-        household=household, kind="education", household_class="poor", description="Miễn học phí",
+        household=household, kind_id="education", household_class="poor", description="Miễn học phí",
         lead_agency=ref.agencies["gddt"], plan_year=2025)
     login(page, "canbo.ttyt", PASSWORD)
     expect(page.get_by_test_id("overdue")).to_contain_text("AP-88")

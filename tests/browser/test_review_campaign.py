@@ -31,7 +31,7 @@ TODAY = dt.date(2026, 11, 27)
 def setting(ref, make_user, monkeypatch):
     monkeypatch.setattr("campaigns.views._today", lambda: TODAY)  # the live server runs in this process
     quang_phu = ref.units["Quảng Phú"]
-    officer = make_user("canbo.quangphu", Role.WARD_OFFICER, unit=quang_phu, first_name="Cán bộ Quảng Phú")
+    officer = make_user("canbo.quangphu", Role.WARD_OFFICER, unit=quang_phu, full_name="Cán bộ Quảng Phú")
     tnmt = make_user("tnmt", Role.TNMT_REVIEWER)
     household = household_with_head(quang_phu, code="QP-2026-07", village="Khối phố 4", head_name="Phan Thị Lài")
     # The 2026 list: 2.5 M đ per person in a ward — above NĐ 07's urban threshold (2.0 M): average.

@@ -19,7 +19,6 @@ from reports import datasets, documents, pdf
 from reports.datasets import SYSTEM, Params
 from reports.documents import default_issuer
 from reports.models import ClosedPeriod, IssuedDocument, MonthlyReport, StoredDocument
-from support.models import SupportKind
 from tests.jobs_helpers import run_jobs
 
 from .conftest import action, assert_pdf_matches
@@ -33,7 +32,7 @@ ROWS = 40
 def long_list(register, ref):
     """PL02 (livelihood support of poor households) with 41 rows."""
     for i in range(ROWS):
-        action(register.a, SupportKind.LIVELIHOOD, "poor", ref.agencies["tnmt"], amount=1_000_000 + i,
+        action(register.a, "livelihood", "poor", ref.agencies["tnmt"], amount=1_000_000 + i,
                description=f"Hỗ trợ số {i + 1:03d}")
     return datasets.build(SYSTEM, "PL02", Params(year=2025))
 
@@ -134,10 +133,10 @@ def test_a_long_pdf_request_answers_at_once_with_a_job(long_list, small_parts, a
     monkeypatch.setattr(pdf.pdf_lists, "render_list_pdf", no_rendering_in_the_request)
     resp = admin_client_.get(reverse("reports:report", args=["PL02"]), {"year": 2025, "format": "pdf"})
     job = Job.objects.get()
-    assert resp.status_code == 302 and resp["Location"] == reverse("jobs:list") + f"?job={job.pk}"
+    assert resp.status_code == 302 and resp["Location"] == reverse("jobs:detail", args=[job.pk])
     assert (job.status, job.rows_total, job.rows_done, job.owner.username) == ("queued", ROWS + 2, 0, "quantri")
     page = admin_client_.get(resp["Location"]).content.decode()
-    assert "Đang chờ" in page and f'hx-get="{reverse("jobs:row", args=[job.pk])}"' in page
+    assert "Đang chờ" in page and f'hx-get="{reverse("jobs:progress", args=[job.pk])}"' in page
 
     monkeypatch.undo()
     monkeypatch.setattr(pdf, "PART_MIN_ROWS", 8)
@@ -168,7 +167,7 @@ def test_a_long_xlsx_over_its_own_threshold_is_a_job(long_list, admin_client_, s
 
 def test_a_job_shows_only_what_its_owner_may_see(register, long_list, small_parts, ward_client, ref):
     """The ward officer's job lists its own unit only: the job applies the owner's scope again."""
-    action(register.c, SupportKind.LIVELIHOOD, "poor", ref.agencies["tnmt"], description="Của Tam Thăng")
+    action(register.c, "livelihood", "poor", ref.agencies["tnmt"], description="Của Tam Thăng")
     resp = ward_client.get(reverse("reports:report", args=["PL02"]), {"year": 2025, "format": "pdf"})
     assert resp.status_code == 302
     run_jobs()
