@@ -99,3 +99,14 @@ def test_report_titles_are_words_not_codes(ref, tnmt_client, ward_officer):
     catalogue = tnmt_client.get(reverse("reports:catalogue"), {"year": 2025}).content.decode()
     assert not re.search(r"<td>\s*(MOVEMENT|MONTHLY|GROUPS)\s*</td>", catalogue)
     assert "Biến động hộ nghèo, hộ cận nghèo trong năm" in catalogue
+
+
+@pytest.mark.django_db
+def test_the_picker_reloads_its_page_or_after_a_post_the_dashboard(ref, ward_client, ward_officer):
+    picker = 'class="d-flex align-items-center gap-1 period-picker"'
+    listing = ward_client.get(reverse("reports:monthly_list")).content.decode()
+    assert f'action="{reverse("reports:monthly_list")}" {picker}' in listing
+    report = report_services.monthly_report_prepare(actor=ward_officer, unit=ref.an_phu, year=2025, month=12,
+                                                    difficulties="", proposals="")
+    step = ward_client.post(reverse("reports:monthly_submit", args=[report.pk]), {"confirm_step": "1"})
+    assert f'action="{reverse("dashboard")}" {picker}' in step.content.decode()  # not a POST-only URL
