@@ -132,6 +132,7 @@ ROLE_READERS = {
     "tamky_poverty/scoping.py",  # the one rule
     "tamky_poverty/models.py",  # the Role choice and what a role needs (a unit, an agency)
     "citydata/demo.py",  # the demo accounts (data)
+    "tamky_poverty/admin.py",  # the user admin's fieldsets name the role and superuser fields (editing data)
 }
 
 
