@@ -3,7 +3,7 @@
 #                with the background job workers beside it
 #   make test  – the same setup, then the whole test suite (unit, view and browser tests)
 # Dependencies: requirements*.in hold the direct pins, requirements*.txt the locks compiled from
-# them (every package, with hashes). After editing a .in file: make lock (README, "Dependencies").
+# them (every package, with hashes). After editing a .in file: make lock (docs/development.md, "Dependencies").
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -48,7 +48,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 # After adding or changing texts: collect them into the English catalogue; translate the new
-# entries of locale/en/LC_MESSAGES/django.po, then run it again to compile (README).
+# entries of locale/en/LC_MESSAGES/django.po, then run it again to compile (docs/development.md).
 messages: $(STAMP)
 	@scripts/install-system-deps.sh --with-gettext
 	DEBUG=1 $(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var

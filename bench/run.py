@@ -68,7 +68,7 @@ def build_register(n: int, seed: int = 9, out=print) -> None:
         Member,
         PovertyStandard,
     )
-    from households.text import fold
+    from households.text import search_text_of
     from support.models import SupportAction
     from tamky_poverty.models import AdministrativeUnit, Agency
 
@@ -115,11 +115,10 @@ def build_register(n: int, seed: int = 9, out=print) -> None:
             code = f"B{i:07d}"
             village = f"Khối phố {rng.randint(1, 12)}"
             address = f"{rng.randint(1, 999)} {rng.choice(demo.STREETS)}"
-            parts = [code, village, address] + [m["full_name"] for m in members] + [m["citizen_id"] for m in members if m["citizen_id"]]
             households.append(Household(
                 unit=unit, code=code, village=village, address=address,
                 group=rng.choice(groups) if cls == "poor" else "other", current_class=cls, current_standard=standard,
-                floor_area_m2=rng.randint(10, 120), search_text=fold(" ".join(parts)),
+                floor_area_m2=rng.randint(10, 120), search_text=search_text_of([m["full_name"] for m in members], [code, village, address]),
                 registered_exit_year=YEAR if rng.random() < 0.01 else None,
             ))
             member_rows.append(members)

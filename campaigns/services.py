@@ -18,6 +18,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from campaigns import rules, selectors, territory
@@ -254,7 +255,8 @@ def _survey_create(*, actor, household: Household, standard: PovertyStandard, ef
                                                                             "c": ", ".join(sorted(unknown))})
     if income_per_capita is None or income_per_capita < 0:
         raise ValidationError({"income_per_capita": _("Thu nhập bình quân phải là số không âm.")})
-    suggestions = suggestions_for(household, effective_date)
+    with translation.override(settings.LANGUAGE_CODE):  # reasons are recorded: Vietnamese
+        suggestions = suggestions_for(household, effective_date)
     rows, errors = [], {}
     for ind in all_indicators:
         raw = indicators.get(ind.code, False)
@@ -271,10 +273,11 @@ def _survey_create(*, actor, household: Household, standard: PovertyStandard, ef
             override_reason=reason[:255] if contradicts else ""))
     if errors:
         raise ValidationError(errors)
-    area = household_territory.area_for(household, effective_date)
-    area_kind = area.kind
-    result = classification.classify(standard, area_kind, income_per_capita,
-                                     [r.indicator.name for r in rows if r.deprived], area_basis=area.basis)
+    with translation.override(settings.LANGUAGE_CODE):  # the explanation is recorded: Vietnamese
+        area = household_territory.area_for(household, effective_date)
+        area_kind = area.kind
+        result = classification.classify(standard, area_kind, income_per_capita,
+                                         [r.indicator.name for r in rows if r.deprived], area_basis=area.basis)
     survey = Survey(household=household, standard=standard, effective_date=effective_date, area_kind=area_kind,
                     survey_date=survey_date, income_per_capita=income_per_capita, proxy_score=proxy_score,
                     proposed_class=result.result, deprivation_count=result.deprivation_count,
@@ -498,28 +501,54 @@ def certificate_number(sequence: int, list_year: int) -> str:
     return f"{sequence:03d}/GCN-{list_year}"
 
 
-@transaction.atomic
-def campaign_decide(*, actor, campaign: Campaign, number: str, decision_date: dt.date, today: dt.date,
-                    effective_date: dt.date | None = None, signer: str = "") -> CampaignDecision:
-    """The chairman's decision recognising the lists: checks that every step is done (surveys,
-    every village approved with ≥ 50 %, posting over, complaints resolved), then records every
-    household's decision through ``assessment_record`` and numbers the certificates of the poor
-    and near-poor households — in one transaction: if any household cannot be recorded, nothing
-    is. A single function a background task can call."""
-    campaign = _locked_campaign(campaign)
-    number = (number or "").strip()
+def _decision_checks(campaign: Campaign, number: str, decision_date: dt.date, effective_date: dt.date,
+                     today: dt.date) -> None:
     if not number:
         raise ValidationError({"number": _("Nhập số quyết định.")})
-    effective_date = effective_date or campaign.effective_date
     facts = selectors.campaign_facts(campaign)
     blockers = rules.decision_blockers(facts, decision_date, effective_date, campaign.effective_date, today)
     if blockers:
         raise ValidationError(_("Chưa thể ghi nhận quyết định: %(m)s.") % {"m": "; ".join(blockers)})
+
+
+def campaign_decide_check(*, campaign: Campaign, number: str, decision_date: dt.date, today: dt.date,
+                          effective_date: dt.date | None = None) -> None:
+    """The checks ``campaign_decide`` makes before writing, without writing: the page runs them
+    before handing a long decision to a background job, so a missing step is shown on the form.
+    ``campaign_decide`` makes them again (something may change meanwhile)."""
+    if CampaignDecision.objects.filter(campaign=campaign).exists():
+        raise ValidationError(_("Đợt rà soát đã có quyết định công nhận danh sách; không thể thay đổi."))
+    _decision_checks(campaign, (number or "").strip(), decision_date, effective_date or campaign.effective_date, today)
+
+
+class _NoProgress:
+    def phase(self, name: str, total: int = 0, label: str = "") -> None:
+        pass
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+
+@transaction.atomic
+def campaign_decide(*, actor, campaign: Campaign, number: str, decision_date: dt.date, today: dt.date,
+                    effective_date: dt.date | None = None, signer: str = "", progress=None) -> CampaignDecision:
+    """The chairman's decision recognising the lists: checks that every step is done (surveys,
+    every village approved with ≥ 50 %, posting over, complaints resolved), then records every
+    household's decision through ``assessment_record`` and numbers the certificates of the poor
+    and near-poor households — in one transaction: if any household cannot be recorded, nothing
+    is. A background job (``campaigns.jobs``) calls it for a long list, with ``progress``
+    (``jobs.tasks.Progress``: told the households as they are recorded)."""
+    progress = progress or _NoProgress()
+    campaign = _locked_campaign(campaign)
+    number = (number or "").strip()
+    effective_date = effective_date or campaign.effective_date
+    _decision_checks(campaign, number, decision_date, effective_date, today)
     decision = _save(CampaignDecision(campaign=campaign, number=number, decision_date=decision_date,
                                       effective_date=effective_date, signer=(signer or "").strip(),
                                       recorded_by=_user(actor)), actor)
     entries = list(campaign.entries.select_related("household", "survey", "survey__household")
                    .order_by("household__village", "household__code"))
+    progress.phase(_("Ghi quyết định của từng hộ"), len(entries), _("hộ"))
     notes = _("Rà soát định kỳ năm %(y)s – %(u)s") % {"y": campaign.review_year, "u": campaign.unit}
     sequence = 0
     for entry in entries:
@@ -535,6 +564,7 @@ def campaign_decide(*, actor, campaign: Campaign, number: str, decision_date: dt
                 Application.Status.DECIDED, assessment, decision_date)
             application.close_note = _("Giải quyết trong đợt rà soát định kỳ năm %(y)s") % {"y": campaign.review_year}
             _save(application, actor)
+        progress.advance(1)
     return decision
 
 

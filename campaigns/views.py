@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import mimetypes
 
+from django.conf import settings as conf
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns import documents, rules, selectors, services
+from campaigns import jobs as campaign_jobs
 from campaigns.forms import (
     ApplicationDecisionForm,
     ApplicationForm,
@@ -399,6 +401,13 @@ def decide(request, pk):
     if request.method == "POST" and decision is None:
         if form.is_valid():
             try:
+                if len(entries) > conf.JOBS_DECISION_THRESHOLD:
+                    # Many households: checked here, recorded by a job whose page shows the progress.
+                    services.campaign_decide_check(campaign=campaign, today=today, **{
+                        k: v for k, v in form.cleaned_data.items() if k != "signer"})
+                    job = campaign_jobs.decision_job_start(actor=request.user, campaign=campaign, today=today,
+                                                           households=len(entries), **form.cleaned_data)
+                    return redirect("jobs:detail", pk=job.pk)
                 decision = services.campaign_decide(actor=request.user, campaign=campaign, today=today,
                                                     **form.cleaned_data)
             except ValidationError as exc:

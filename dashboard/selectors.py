@@ -2,12 +2,17 @@
 ``tamky_poverty.scoping``; the whole page costs a fixed number of queries whatever the amount of
 data (grouped aggregates, no query per unit, indicator or row).
 
-The period shown: the year of the latest plan, and the current month when that year is the
-current year (otherwise December, the year's last month).
+The period shown is the reporting period the user chose (``tamky_poverty.periods``; by default the
+last complete month): its year is the plan year, its month the month of the reports. Every figure
+is dated: "now" is the class in force today (a list decided in December for 1 January is not "now"
+yet), the plan's progress groups households by the unit they belonged to at the end of the period
+shown (the units valid then; targets of the units the plan was made for count for the ward they
+became part of), and the units expected to report are those valid in the month shown.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -19,11 +24,12 @@ from campaigns import selectors as campaign_selectors
 from households import movements
 from households.models import Assessment, Deprivation, Household, Indicator, PovertyClass
 from households.selectors import decision_in_force
-from households.standards import standard_for_year
+from households.standards import standard_on
 from reports.models import MonthlyReport
 from support.models import ActionStatus, SupportAction, SupportKind
 from tamky_poverty import scoping
 from tamky_poverty.models import AdministrativeUnit
+from tamky_poverty.periods import Period
 from targets.models import Plan, SupportQuota, UnitTarget
 
 ATTENTION_LIMIT = 10
@@ -87,13 +93,9 @@ class ReportStatusRow:
     report: object | None = None
 
 
-def dashboard_period(today: dt.date | None = None):
-    """(plan, year, month): the latest plan and the month whose reports the dashboard shows."""
-    today = today or timezone.localdate()
-    plan = Plan.objects.order_by("-year").first()
-    year = plan.year if plan else today.year
-    month = today.month if year == today.year else 12
-    return plan, year, month
+def plan_of(year: int):
+    """The plan of the period's year, or None when none was made for that year."""
+    return Plan.objects.filter(year=year).first()
 
 
 CHART_WIDTH = 300
@@ -123,49 +125,50 @@ def grouped_bar_chart(groups: list[tuple[str, list[tuple[int, str, str]]]], *, l
             "label_x": f"{label_width - 6:g}", "groups": out}
 
 
-def household_counts(*, actor, year: int) -> dict:
-    """Poor and near-poor households now and on 1 January of ``year`` (2 queries)."""
+def household_counts(*, actor, year: int, today: dt.date) -> dict:
+    """Poor and near-poor households in force ``today`` and on 1 January of ``year`` (2 queries)."""
+
     base = scoping.households(actor, Household.objects.filter(is_deleted=False))
-    # Counting an indexed column (not the id) lets the database answer from the class index alone.
-    now = base.aggregate(
-        poor=Count("current_class", filter=Q(current_class=PovertyClass.POOR)),
-        near_poor=Count("current_class", filter=Q(current_class=PovertyClass.NEAR_POOR)),
-    )
+    now_counts = movements.classes_on(base, today, movements.CITY)
+    now = {cls: n for (_key, cls), n in now_counts.items()}
     start_counts = movements.classes_on(base, movements.year_start(year), movements.CITY)
     start = {cls: n for (_key, cls), n in start_counts.items()}
     return {
-        "poor_now": now["poor"],
-        "near_poor_now": now["near_poor"],
+        "poor_now": now.get(PovertyClass.POOR, 0),
+        "near_poor_now": now.get(PovertyClass.NEAR_POOR, 0),
         "poor_start": start.get(PovertyClass.POOR, 0),
         "near_poor_start": start.get(PovertyClass.NEAR_POOR, 0),
     }
 
 
-def unit_progress(*, actor, plan, year: int, units: list) -> list[UnitProgress]:
-    """Left / entered / re-entered in the plan year against the plan's targets, per unit
-    (2 queries), counted by ``households.movements`` (the year's window: the list in force on
-    1 January is the start). A unit appears when it has a target or a movement."""
-    by_unit: dict[int, UnitProgress] = {}
-    units_by_id = {u.id: u for u in units}
-    if plan is not None:
-        for t in UnitTarget.objects.filter(plan=plan, unit_id__in=list(units_by_id)):
-            p = by_unit.setdefault(t.unit_id, UnitProgress(unit=units_by_id[t.unit_id]))
-            p.poor_target, p.near_poor_target = t.poor_exit_target, t.near_poor_exit_target
+def unit_progress(*, actor, plan, year: int, day: dt.date) -> list[UnitProgress]:
+    """Left / entered / re-entered in the plan year against the plan's targets, per unit valid on
+    ``day`` (the end of the period shown; 2 queries), counted by ``households.movements`` (the
+    year's window: the list in force on 1 January is the start; households under the unit they
+    belonged to on ``day``). A unit appears when it has a target or a movement."""
+    period = movements.year_period(year)
+    end = min(day, period.end_day)
+    blocks, grouping = movements.layout(scoping.units(actor, AdministrativeUnit.objects.all()),
+                                        period.start_day, end)
+    targets = {t.unit_id: t for t in UnitTarget.objects.filter(plan=plan)} if plan is not None else {}
     decisions = scoping.households(actor, Assessment.objects.filter(household__is_deleted=False),
                                    prefix="household__")
-    counts = movements.movement_counts(decisions, movements.year_period(year))
-    for unit_id in {k for k, _m in counts}:
-        if unit_id not in units_by_id:
-            continue
-        lines = movements.line_counts(counts, {unit_id})
-        if not any(lines.values()):
-            continue
-        p = by_unit.setdefault(unit_id, UnitProgress(unit=units_by_id[unit_id]))
+    counts = movements.movement_counts(decisions, period, grouping)
+    out = []
+    for block in blocks:
+        p = UnitProgress(unit=block.unit)
+        for unit_id in [block.unit.pk, *[c.unit.pk for c in block.children if c.always]]:
+            if unit_id in targets:
+                p.poor_target += targets[unit_id].poor_exit_target
+                p.near_poor_target += targets[unit_id].near_poor_exit_target
+        lines = movements.line_counts({(k, m): n for (k, m), n in counts.items() if block.match(k)})
         p.left_poor, p.left_near_poor = lines["left_poor"], lines["left_near_poor"]
         p.entered = lines["new_poor"] + lines["new_near_poor"]
         p.re_entered = lines["re_poor"] + lines["re_near_poor"]
         p.to_poor = lines["near_poor_to_poor"]
-    return [by_unit[u.id] for u in units if u.id in by_unit]
+        if p.target or any(lines.values()):
+            out.append(p)
+    return out
 
 
 def support_progress(*, actor, plan, year: int) -> list[SupportRow]:
@@ -218,21 +221,20 @@ def support_progress(*, actor, plan, year: int) -> list[SupportRow]:
     return result
 
 
-def deprivations(*, actor, year: int) -> list[IndicatorRow]:
-    """Deprivations of current poor and near-poor households by indicator, and how many
-    deprivations (of any household) were resolved since 1 January (3 queries)."""
+def deprivations(*, actor, year: int, today: dt.date) -> list[IndicatorRow]:
+    """Deprivations of the households poor and near-poor ``today`` by indicator (the decision in
+    force today), and how many deprivations (of any household) were resolved since 1 January
+    (3 queries)."""
+
     try:
-        standard = standard_for_year(year)
+        standard = standard_on(today if today.year == year else dt.date(year, 12, 31))
     except Exception:  # no standard for the year: nothing to show
         return []
     indicators = list(Indicator.objects.filter(standard=standard).order_by("number"))
     households = scoping.households(actor, Household.objects.filter(is_deleted=False))
-    current = Deprivation.objects.filter(
-        assessment_id__in=households.filter(
-            current_class__in=[PovertyClass.POOR, PovertyClass.NEAR_POOR]
-        ).values("current_assessment_id"),
-        deprived=True,
-    )
+    in_lists = movements.in_class_on(households, today, movements.LISTS).annotate(
+        in_force=movements.decision_in_force_id(today))
+    current = Deprivation.objects.filter(assessment_id__in=in_lists.values("in_force"), deprived=True)
     deprived = dict(current.order_by().values_list("indicator_id").annotate(n=Count("assessment_id")))
 
     jan1 = dt.date(year, 1, 1)
@@ -260,9 +262,9 @@ def deprivations(*, actor, year: int) -> list[IndicatorRow]:
 
 
 def report_units(*, actor, year: int, month: int, reports: list) -> list:
-    """Units expected to report: those in scope valid on 1 January of the plan year (the units the
-    plan was made for) and any unit in scope that has a report for the month (1 query)."""
-    jan1 = dt.date(year, 1, 1)
+    """Units expected to report: those in scope valid on the first day of the month shown and any
+    unit in scope that has a report for the month (1 query)."""
+    jan1 = dt.date(year, month, 1)
     reporting = {r.unit_id for r in reports}
     return list(
         scoping.units(actor, AdministrativeUnit.objects.all())
@@ -353,9 +355,11 @@ def campaign_block(*, actor, today: dt.date) -> dict | None:
     return block
 
 
-def dashboard_data(*, actor, today: dt.date | None = None) -> dict:
-    """Everything the dashboard shows, for ``actor``, in a fixed number of queries."""
-    plan, year, month = dashboard_period(today)
+def dashboard_data(*, actor, period: Period, today: dt.date | None = None) -> dict:
+    """Everything the dashboard shows, for ``actor`` and the reporting ``period``
+    (``tamky_poverty.periods``: the plan year is the period's year), in a fixed number of queries."""
+    year, month = period.year, period.month
+    plan = plan_of(year)
     reports = list(
         scoping.monthly_reports(actor, MonthlyReport.objects.all()).filter(year=year, month=month)
     )
@@ -364,13 +368,16 @@ def dashboard_data(*, actor, today: dt.date | None = None) -> dict:
     status_totals = {s: 0 for s in REPORT_STATUSES}
     for row in statuses:
         status_totals[row.status] = status_totals.get(row.status, 0) + 1
-    indicator_rows = deprivations(actor=actor, year=year)
-    progress = unit_progress(actor=actor, plan=plan, year=year, units=units)
+    today = today or timezone.localdate()
+    indicator_rows = deprivations(actor=actor, year=year, today=today)
+    period_end = dt.date(year, month, calendar.monthrange(year, month)[1])
+    progress = unit_progress(actor=actor, plan=plan, year=year, day=min(today, period_end))
     return {
         "plan": plan,
+        "period": period,
         "year": year,
         "month": month,
-        "counts": household_counts(actor=actor, year=year),
+        "counts": household_counts(actor=actor, year=year, today=today),
         "unit_progress": progress,
         "progress_chart": grouped_bar_chart(
             [(p.unit.name, [(p.target, "bar-target", "#9ec5fe"), (p.achieved, "bar-achieved", "#198754")])
@@ -387,5 +394,5 @@ def dashboard_data(*, actor, today: dt.date | None = None) -> dict:
         "report_totals": status_totals,
         "attention": attention(actor=actor, year=year, month=month, today=today),
         "own_report": own_report_to_prepare(actor=actor, reports=reports, year=year, month=month),
-        "campaign_block": campaign_block(actor=actor, today=today or timezone.localdate()),
+        "campaign_block": campaign_block(actor=actor, today=today),
     }

@@ -4,6 +4,7 @@ fields; the rules themselves live in the models, ``classification`` and ``servic
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 
 from django import forms
@@ -12,19 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from households import selectors
+from households.derivation import age_on
 from households.models import Assessment, Household, Member, PovertyClass
+from households.plausibility import MemberFacts, implausibilities
 from households.text import nfc
 from tamky_poverty import personal_data, scoping
 from tamky_poverty.forms import CleanTextMixin
-
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+from tamky_poverty.widgets import DATE_INPUT_FORMATS, DateField, DateInput, MoneyField  # noqa: F401 (campaigns imports them from here)
 
 
 def _bootstrap(form: forms.BaseForm) -> None:
@@ -36,7 +31,9 @@ def _bootstrap(form: forms.BaseForm) -> None:
             css = "form-select"
         else:
             css = "form-control"
-        widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+        classes = widget.attrs.get("class", "").split()
+        if css not in classes:
+            widget.attrs["class"] = " ".join([*classes, css])
 
 
 class BootstrapMixin:
@@ -49,26 +46,6 @@ class BootstrapMixin:
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
-
-
-class MoneyField(forms.IntegerField):
-    """Whole đồng; accepts "1.500.000", "1 500 000" or "1500000 đ"."""
-
-    default_error_messages = {
-        "invalid": _("Nhập số tiền bằng chữ số, ví dụ 1.500.000."),
-        "min_value": _("Số tiền không được âm."),
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", 0)
-        super().__init__(**kwargs)
-        self.widget.input_type = "text"
-        self.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = re.sub(r"[\s.đĐ]", "", value)
-        return super().to_python(value)
 
 
 # --- list filters -----------------------------------------------------------------------------
@@ -87,11 +64,17 @@ class HouseholdFilterForm(CleanTextMixin, BootstrapMixin, forms.Form):
     indicator = forms.ChoiceField(label=_("Thiếu hụt chỉ số"), required=False)
     registered_exit_year = forms.IntegerField(label=_("Đăng ký thoát năm"), required=False,
                                               min_value=2000, max_value=2100)
+    DEFAULT_PER_PAGE = 25
     per_page = forms.TypedChoiceField(label=_("Số dòng mỗi trang"), choices=PER_PAGE, coerce=int,
-                                      required=False, empty_value=25)
+                                      required=False, empty_value=DEFAULT_PER_PAGE, initial=DEFAULT_PER_PAGE)
 
-    def __init__(self, *args, actor, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, actor, **kwargs):
+        if data is not None and data.get("per_page") not in {str(n) for n, _label in self.PER_PAGE}:
+            # The selector shows the number of rows the list uses: none or a forged value → 25
+            # (and a bad value does not drop the other filters).
+            data = data.copy()
+            data["per_page"] = str(self.DEFAULT_PER_PAGE)
+        super().__init__(data, *args, **kwargs)
         self.fields["unit"].queryset = selectors.units_for(actor=actor)
         self.fields["indicator"].choices = [("", _("Tất cả"))] + selectors.indicator_choices()
         _bootstrap(self)
@@ -103,7 +86,7 @@ class HouseholdFilterForm(CleanTextMixin, BootstrapMixin, forms.Form):
 
     @property
     def page_size(self) -> int:
-        return (self.cleaned_data.get("per_page") if self.is_valid() else None) or 25
+        return (self.cleaned_data.get("per_page") if self.is_valid() else None) or self.DEFAULT_PER_PAGE
 
 
 # --- household and members ------------------------------------------------------------------
@@ -174,6 +157,9 @@ MEMBER_FIELDS = ("full_name", "relation", "sex", "date_of_birth", "citizen_id", 
 
 
 MAX_MEMBERS = 30
+# The ages whose schooling the review's "child schooling" indicator reads (3 to under 16).
+SCHOOL_AGE_FROM, SCHOOL_AGE_TO = 3, 15
+SCHOOLING_OF_CHILDREN = (Member.Schooling.ATTENDING, Member.Schooling.NOT_ATTENDING)
 
 
 class MemberForm(CleanTextMixin, BootstrapMixin, forms.ModelForm):
@@ -188,6 +174,16 @@ class MemberForm(CleanTextMixin, BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.actor = actor
         self.fields["date_of_birth"].input_formats = DATE_INPUT_FORMATS
+        self.fields["date_of_birth"].error_messages["invalid"] = DateField.default_error_messages["invalid"]
+        # Schooling has no silent default: "Không thuộc diện" preselected for a child made the
+        # review suggest a false deprivation. A new member starts on "— Chọn —"; the choice is
+        # required for ages 3–15 (clean) and means "not applicable" when left empty for others.
+        schooling = self.fields["schooling"]
+        schooling.choices = [("", _("— Chọn —")), *Member.Schooling.choices]
+        schooling.required = False
+        if self.instance.pk is None and "schooling" not in self.initial:
+            schooling.initial = ""
+        schooling.help_text = _("Bắt buộc với trẻ từ 3 đến 15 tuổi.")
         _bootstrap(self)
 
     def clean_full_name(self):
@@ -203,6 +199,19 @@ class MemberForm(CleanTextMixin, BootstrapMixin, forms.ModelForm):
         if born and born < dt.date(1900, 1, 1):
             raise forms.ValidationError(_("Ngày sinh không hợp lệ."))
         return born
+
+    def clean(self):
+        data = super().clean()
+        born, schooling = data.get("date_of_birth"), data.get("schooling")
+        if born is not None and "schooling" not in self.errors:
+            age = age_on(born, timezone.localdate())
+            if SCHOOL_AGE_FROM <= age <= SCHOOL_AGE_TO and schooling not in SCHOOLING_OF_CHILDREN:
+                self.add_error("schooling", _(
+                    "Trẻ %(age)d tuổi (từ 3 đến 15 tuổi): chọn “Đang đi học” hoặc “Không đi học”."
+                ) % {"age": age})
+            elif not schooling:
+                data["schooling"] = Member.Schooling.NOT_APPLICABLE
+        return data
 
     def clean_citizen_id(self):
         value = (self.cleaned_data.get("citizen_id") or "").replace(" ", "")
@@ -229,8 +238,38 @@ class MemberForm(CleanTextMixin, BootstrapMixin, forms.ModelForm):
 
 
 class BaseMemberFormSet(BaseInlineFormSet):
+    """The members of a household. Beyond each member's own checks: at least one member, exactly
+    one head, no citizen ID twice, and the plausibility of ages against relations
+    (``households.plausibility``): those are warnings the officer confirms once with the
+    checkbox ``confirm_warnings`` (its value names the warnings confirmed, so a changed warning
+    must be confirmed again)."""
+
+    CONFIRM_FIELD = "confirm_warnings"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warnings: list[tuple[MemberForm, str]] = []
+
+    @property
+    def warnings_key(self) -> str:
+        text = "\n".join(message for _form, message in self.warnings)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    @property
+    def warnings_confirmed(self) -> bool:
+        return bool(self.warnings) and self.data.get(self.confirm_name) == self.warnings_key
+
+    @property
+    def confirm_name(self) -> str:
+        return self.add_prefix(self.CONFIRM_FIELD)
+
+    @property
+    def confirm_id(self) -> str:
+        return f"id_{self.confirm_name}"
+
     def clean(self):
         super().clean()
+        self.warnings = []
         if any(self.errors):
             return
         kept = [f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
@@ -248,6 +287,15 @@ class BaseMemberFormSet(BaseInlineFormSet):
                 f.add_error("citizen_id", _("Số định danh này trùng với một thành viên khác trong hộ."))
             elif cid:
                 seen[cid] = f
+        facts = [MemberFacts(f.cleaned_data["full_name"], f.cleaned_data["relation"], f.cleaned_data["sex"],
+                             f.cleaned_data["date_of_birth"]) for f in kept]
+        self.warnings = [(kept[w.index], w.message) for w in implausibilities(facts, timezone.localdate())]
+        if self.warnings and not self.warnings_confirmed:
+            raise forms.ValidationError(
+                _("Có %(n)d điểm bất thường về tuổi và quan hệ với chủ hộ. Kiểm tra lại; nếu dữ liệu đúng, "
+                  "đánh dấu “Tôi đã kiểm tra, dữ liệu đúng” rồi lưu.") % {"n": len(self.warnings)},
+                code="unconfirmed_warnings",
+            )
 
     def member_inputs(self):
         from households.services import MemberInput
@@ -263,7 +311,7 @@ class BaseMemberFormSet(BaseInlineFormSet):
         return rows
 
 
-def member_formset_class(extra: int):
+def member_formset_class(extra: int = 0):
     return inlineformset_factory(
         # A fresh list each time: inline formsets append the foreign key to the form's fields.
         Household, Member, form=MemberForm, formset=BaseMemberFormSet, extra=extra, fields=list(MEMBER_FIELDS),
@@ -283,11 +331,9 @@ class ReviewForm(CleanTextMixin, BootstrapMixin, forms.Form):
     year = forms.IntegerField(label=_("Năm rà soát"), min_value=2000, max_value=2100)
     income_per_capita = MoneyField(label=_("Thu nhập bình quân (đ/người/tháng)"))
     decision_number = forms.CharField(label=_("Số quyết định"), max_length=50)
-    decision_date = forms.DateField(label=_("Ngày quyết định"), widget=DateInput(),
-                                    input_formats=DATE_INPUT_FORMATS)
-    effective_date = forms.DateField(label=_("Ngày có hiệu lực"), widget=DateInput(), required=False,
-                                     input_formats=DATE_INPUT_FORMATS,
-                                     help_text=_("Để trống nếu có hiệu lực từ ngày quyết định."))
+    decision_date = DateField(label=_("Ngày quyết định"))
+    effective_date = DateField(label=_("Ngày có hiệu lực"), required=False,
+                               help_text=_("Để trống nếu có hiệu lực từ ngày quyết định."))
     notes = forms.CharField(label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, indicators, suggestions, correcting=None, **kwargs):
@@ -305,9 +351,12 @@ class ReviewForm(CleanTextMixin, BootstrapMixin, forms.Form):
                 label=f"{ind.number}. {ind.name}", required=False,
                 initial=suggestion.deprived if suggestion else False,
             )
-            self.fields[f"reason_{ind.code}"] = forms.CharField(
+            reason = self.fields[f"reason_{ind.code}"] = forms.CharField(
                 label=_("Lý do khác với gợi ý"), required=False, max_length=255,
             )
+            # The error summary names the indicator, not just "Lý do khác với gợi ý".
+            reason.summary_label = _("Chỉ số %(n)s. %(name)s – lý do khác với gợi ý") % {
+                "n": ind.number, "name": ind.name}
         _bootstrap(self)
 
     def indicator_rows(self):

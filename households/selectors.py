@@ -9,16 +9,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
     QuerySet,
     Subquery,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, StrIndex
+from django.utils.translation import gettext_lazy as _
 
 from households import search_index
 from households.models import (
@@ -30,7 +34,7 @@ from households.models import (
     PovertyStandard,
 )
 from households.movements import class_on, decision_in_force, in_class_on  # noqa: F401 (the one rule)
-from households.text import fold
+from households.text import NAMES_END, search_fold
 from tamky_poverty import personal_data, scoping
 from tamky_poverty.models import AdministrativeUnit
 from tamky_poverty.pagination import ids_first_page
@@ -55,8 +59,34 @@ def units_for(*, actor) -> QuerySet:
 
 
 def search_words(q: str | None) -> list[str]:
-    """The folded words of a search ("Nguyễn  Văn" → ["nguyen", "van"])."""
-    return fold(q).split()
+    """The folded words of a search ("Nguyễn  Văn" → ["nguyen", "van"]); the search text's
+    separators are not words."""
+    return search_fold(q).split()
+
+
+def search_terms(q: str | None) -> tuple[list[str], list[str]]:
+    """The words of a search that are looked up in the search text, and those that are full
+    citizen IDs (looked up exactly, for those who may see them)."""
+    words = search_words(q)
+    ids = [w for w in words if personal_data.is_full_citizen_id(w)]
+    return [w for w in words if w not in ids], ids
+
+
+def rank_by_phrase(qs: QuerySet, words: list[str]) -> QuerySet:
+    """Ranks a search's matches: 0 when the words, in order and whole, are (part of) a member's
+    name; 1 when they are so in the address, village or code; 2 when they only occur apart
+    (search text layout: ``households.text.search_text_of``)."""
+    if not words:
+        return qs.alias(search_rank=Value(0))
+    return qs.alias(
+        _phrase_at=StrIndex("search_text", Value(f" {' '.join(words)} ")),
+        _names_end=StrIndex("search_text", Value(NAMES_END)),
+    ).alias(search_rank=Case(
+        When(_phrase_at__gt=0, _phrase_at__lt=F("_names_end"), then=Value(0)),
+        When(_phrase_at__gt=0, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    ))
 
 
 def households_with_citizen_id(*, actor, qs: QuerySet, citizen_id: str) -> QuerySet:
@@ -111,23 +141,72 @@ def household_list(*, actor, filters: Mapping[str, Any] | None = None) -> QueryS
         qs = qs.filter(Exists(deprived))
     if filters.get("registered_exit_year"):
         qs = qs.filter(registered_exit_year=filters["registered_exit_year"])
-    words = search_words(filters.get("q"))
+    words, citizen_ids = search_terms(filters.get("q"))
     # A full citizen ID is looked up exactly, for those who may see it; the search text holds no
     # IDs, so no digits of one can match (personal data policy 3).
-    for citizen_id in [w for w in words if personal_data.is_full_citizen_id(w)]:
+    for citizen_id in citizen_ids:
         qs = households_with_citizen_id(actor=actor, qs=qs, citizen_id=citizen_id)
-        words.remove(citizen_id)
     # Trigram-indexed on both databases; within one unit a scan of its rows is cheaper (SQLite).
     city_wide = scoping.scope_for(actor).sees_all and not unit
     qs = search_index.matching(qs, words, use_index=city_wide)
+    if words:  # whole-phrase name matches first; only the matches are ranked
+        return rank_by_phrase(qs, words).order_by("search_rank", "unit_id", "code")
     # (unit, code) is unique and indexed: the page is read from the index, never sorted in full.
     return qs.order_by("unit_id", "code")
 
 
 def household_page(*, actor, filters: Mapping[str, Any] | None = None, number=None, per_page: int = 25):
     """One page of ``household_list``: the page's ids are read from the (unit, code) index
-    first, then only those rows get their annotations (``ids_first_page``)."""
-    return ids_first_page(household_list(actor=actor, filters=filters), number, per_page)
+    first, then only those rows get their annotations (``ids_first_page``). With a search, each
+    row's ``search_matches`` says which member, address, village or code matched (one more
+    query, whatever the page size)."""
+    page = ids_first_page(household_list(actor=actor, filters=filters), number, per_page)
+    words, citizen_ids = search_terms((filters or {}).get("q"))
+    if words or citizen_ids:
+        attach_search_matches(page.object_list, words, citizen_ids)
+    return page
+
+
+@dataclass(frozen=True)
+class SearchMatch:
+    label: str  # what matched: a member, the address, the village, the code
+    text: str  # as written
+
+
+def _matches(household: Household, names: list[tuple[str, str | None]], words: list[str],
+             citizen_ids: list[str]) -> list[SearchMatch]:
+    member, address, village, code = _("Thành viên"), _("Địa chỉ"), _("Thôn, khối phố"), _("Mã hộ")
+    out = [SearchMatch(_("Số định danh của"), name) for name, cid in names if cid and cid in citizen_ids]
+    if not words:
+        return out
+    phrase = f" {' '.join(words)} "
+    whole = [SearchMatch(member, name) for name, _cid in names if phrase in f" {search_fold(name)} "]
+    if whole:
+        return out + whole
+    fields = [(member, name) for name, _cid in names]
+    fields += [(address, household.address), (village, household.village), (code, household.code)]
+    for word in words:  # for each word, the first field that holds it
+        for label, text in fields:
+            if text and word in search_fold(text):
+                found = SearchMatch(label, text)
+                if found not in out:
+                    out.append(found)
+                break
+    return out
+
+
+def attach_search_matches(households, words: list[str], citizen_ids: list[str]) -> None:
+    """Sets ``search_matches`` on each of ``households`` (one query for their members' names)."""
+    by_household: dict[int, list[tuple[str, str | None]]] = {h.pk: [] for h in households}
+    members = Member.objects.filter(household_id__in=list(by_household)).order_by("household_id", "date_of_birth", "id")
+    if citizen_ids:
+        rows = members.values_list("household_id", "full_name", "citizen_id")
+    else:
+        rows = ((hid, name, None) for hid, name in members.values_list("household_id", "full_name"))
+    for household_id, name, citizen_id in rows:
+        by_household[household_id].append((name, citizen_id))
+    for household in households:
+        household.search_matches = _matches(household, by_household[household.pk], words, citizen_ids)
 
 
 def household_detail(*, actor, pk) -> Household:
@@ -196,7 +275,7 @@ def _display(f, value) -> str:
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, bool):
-        return "Có" if value else "Không"
+        return str(_("Có") if value else _("Không"))
     if hasattr(value, "strftime"):
         return value.strftime("%d/%m/%Y")
     return str(value)
@@ -266,17 +345,17 @@ def household_history(*, actor, household: Household) -> list[HistoryEntry]:
     _CACHE.set({})  # unit and standard names, read once per page
     entries = _entries(
         household.history.select_related("history_user").order_by("history_date", "history_id"),
-        Household, "Hộ", lambda r: r.code, personal,
+        Household, str(_("Hộ")), lambda r: r.code, personal,
     )
     entries += _entries(
         Member.history.filter(household_id=household.pk).select_related("history_user")
         .order_by("history_date", "history_id"),
-        Member, "Thành viên", lambda r: r.full_name, personal,
+        Member, str(_("Thành viên")), lambda r: r.full_name, personal,
     )
     entries += _entries(
         Assessment.history.filter(household_id=household.pk).select_related("history_user")
         .order_by("history_date", "history_id"),
-        Assessment, "Rà soát", lambda r: r.decision_number, personal,
+        Assessment, str(_("Rà soát")), lambda r: r.decision_number, personal,
     )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries

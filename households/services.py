@@ -8,11 +8,13 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from households import classification, derivation, movements, territory
 from households.models import (
@@ -24,14 +26,14 @@ from households.models import (
     PovertyClass,
 )
 from households.standards import standard_on
-from households.text import fold
+from households.text import search_text_of
 from tamky_poverty import integrity, personal_data
 
 
 class StaleObjectError(Exception):
     """The household changed since the form was opened (optimistic locking)."""
 
-    message = "Hộ này vừa được người khác cập nhật. Vui lòng tải lại trang và nhập lại thay đổi."
+    message = gettext_lazy("Hộ này vừa được người khác cập nhật. Vui lòng tải lại trang và nhập lại thay đổi.")
 
 
 def _attribute(obj, actor, reason: str = ""):
@@ -45,9 +47,7 @@ def build_search_text(household: Household, members: Iterable[Member] | None = N
     digits must not reveal a masked ID (full IDs are looked up exactly, by those who may see
     them: ``selectors.households_with_citizen_id``)."""
     members = list(household.members.all()) if members is None else list(members)
-    parts = [household.code, household.village, household.address]
-    parts.extend(m.full_name for m in members)
-    return fold(" ".join(p for p in parts if p))
+    return search_text_of([m.full_name for m in members], [household.code, household.village, household.address])
 
 
 def household_refresh_search_text(*, household: Household) -> None:
@@ -147,7 +147,7 @@ def one_year_after(day: dt.date) -> dt.date:
 
 def check_decision_dates(decision_date: dt.date, effective_date: dt.date, today: dt.date, *,
                          correcting: bool = False) -> None:
-    """The dates a decision may carry (README "Correcting decisions"). A recognition decision has
+    """The dates a decision may carry (docs/user-guide.md "Correcting decisions"). A recognition decision has
     no retroactive effect: it takes effect on its date or later (the database also holds this) —
     except a correcting decision, which replaces a wrong one from the date that one should have
     taken effect; nothing before 2000; a decision is not dated in the future; it takes effect at
@@ -260,7 +260,8 @@ def assessment_record(
             "cho năm đó, theo chuẩn nghèo của năm đó."
         ) % {"y": year, "d": f"{effective_date:%d/%m/%Y}"}})
     standard = standard_on(effective_date)
-    area = territory.area_for(household, effective_date)
+    with translation.override(settings.LANGUAGE_CODE):  # the basis is recorded (explanation): Vietnamese
+        area = territory.area_for(household, effective_date)
     unit, area_kind = area.unit, area.kind
     all_indicators = list(Indicator.objects.filter(standard=standard).order_by("number"))
     known = {i.code for i in all_indicators}
@@ -305,7 +306,8 @@ def assessment_record(
         raise ValidationError(_("Quyết định điều chỉnh phải khác quyết định được thay thế."))
 
     deprived_names = [r.indicator.name for r in rows if r.deprived]
-    result = classification.classify(standard, area_kind, income_per_capita, deprived_names, area_basis=area.basis)
+    with translation.override(settings.LANGUAGE_CODE):  # recorded: Vietnamese, whatever the officer's language
+        result = classification.classify(standard, area_kind, income_per_capita, deprived_names, area_basis=area.basis)
 
     assessment = Assessment(
         household=household, kind=kind, year=year, standard=standard, unit=unit, area_kind=area_kind,

@@ -20,3 +20,25 @@ def nfc(text: str | None) -> str:
     if text is None:
         return ""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", str(text))).strip()
+
+
+# The search text's layout: members' names first, then the household's own fields, each field
+# between separators, with a space at both ends (" nguyen van an | tran thi dao # ap-0100 |
+# khoi pho 3 | 12 le loi "). A phrase of whole words (" nguyen van ") cannot span two fields, and
+# it is a member's name when it occurs before NAMES_END (names come first).
+FIELD_SEPARATOR = " | "
+NAMES_END = " # "
+_SEPARATOR_CHARS = str.maketrans({"|": " ", "#": " "})
+
+
+def search_fold(text: str | None) -> str:
+    """``fold`` without the search text's separator characters."""
+    return fold((text or "").translate(_SEPARATOR_CHARS))
+
+
+def search_text_of(names, fields) -> str:
+    """The search text of a household: ``names`` (its members') and ``fields`` (code, village,
+    address), folded, in the layout above. Empty parts are left out."""
+    names = [n for n in (search_fold(x) for x in names) if n]
+    fields = [f for f in (search_fold(x) for x in fields) if f]
+    return f" {FIELD_SEPARATOR.join(names)}{NAMES_END}{FIELD_SEPARATOR.join(fields)} ".replace("  ", " ")

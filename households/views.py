@@ -22,6 +22,7 @@ from households.forms import (
 )
 from households.models import Household
 from tamky_poverty import personal_data, scoping
+from tamky_poverty.confirm import confirmation_page, needs_confirmation
 
 MEMBER_PREFIX = "members"
 
@@ -70,7 +71,7 @@ def _save_household(request, household: Household | None):
     instance = Household() if creating else household
     data = request.POST if request.method == "POST" else None
     form = HouseholdForm(data, instance=instance, actor=request.user)
-    formset = member_formset_class(extra=1)(data, instance=instance, prefix=MEMBER_PREFIX,
+    formset = member_formset_class()(data, instance=instance, prefix=MEMBER_PREFIX,
                                             form_kwargs={"actor": request.user})
     status = 200
     if data is not None:
@@ -227,6 +228,15 @@ def household_review(request, pk, assessment_pk=None):
         if year_error:
             form.add_error("year", year_error)
             valid = False
+        if valid and needs_confirmation(request):
+            return confirmation_page(
+                request, question=_("Ghi quyết định điều chỉnh này?") if correcting else _("Ghi kết quả rà soát này?"),
+                accept_label=_("Ghi quyết định"), cancel_url=reverse("households:detail", args=[household.pk]),
+                summary_template="households/_review_summary.html",
+                context={"household": household, "cd": form.cleaned_data, "preview": _preview(household, standard, form),
+                         "kind_label": dict(form.fields["kind"].choices).get(form.cleaned_data["kind"], ""),
+                         "breadcrumbs": _crumbs((household.code, reverse("households:detail", args=[household.pk])),
+                                                (_("Rà soát"), None))})
         if valid:
             cd = form.cleaned_data
             try:
@@ -278,6 +288,14 @@ def household_delete(request, pk):
     household = selectors.household_for_change(actor=request.user, pk=pk)
     form = DeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        if needs_confirmation(request):
+            return confirmation_page(
+                request, question=_("Xoá hộ %(c)s khỏi danh sách?") % {"c": household.code},
+                accept_label=_("Xoá hộ"), danger=True, cancel_url=reverse("households:detail", args=[household.pk]),
+                summary_template="households/_delete_summary.html",
+                context={"household": household, "reason": form.cleaned_data["reason"],
+                         "breadcrumbs": _crumbs((household.code, reverse("households:detail", args=[household.pk])),
+                                                (_("Xoá"), None))})
         services.household_soft_delete(actor=request.user, household=household, reason=form.cleaned_data["reason"])
         messages.success(request, _("Đã xoá hộ %(c)s khỏi danh sách.") % {"c": household.code})
         return redirect("households:list")

@@ -44,6 +44,10 @@ class Job(models.Model):
     result = models.FileField(_("tệp kết quả"), upload_to=result_path, blank=True, max_length=300)
     result_name = models.CharField(max_length=200, blank=True)
     result_type = models.CharField(max_length=120, blank=True)
+    # A job that records something (an import, a decision) makes no file: what it did, in words,
+    # and the page where the user sees it.
+    summary = models.TextField(_("kết quả"), blank=True)
+    result_url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
@@ -59,7 +63,8 @@ class Job(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(parts_done__lte=models.F("parts_total")), name="job_parts_le_total"),
-            models.CheckConstraint(condition=~Q(status="done") | ~Q(result=""), name="job_done_has_result"),
+            models.CheckConstraint(condition=~Q(status="done") | ~Q(result="") | ~Q(result_url=""),
+                                   name="job_done_has_result"),
         ]
 
     def __str__(self):

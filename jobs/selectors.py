@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from jobs.models import Job
+from jobs.tasks import read_progress
 from tamky_poverty import scoping
 
 
@@ -17,3 +18,17 @@ def jobs_for(*, actor, now=None):
 
 def job_get(*, actor, pk) -> Job:
     return scoping.get_or_404(jobs_for(actor=actor), pk=pk)
+
+
+def live(job: Job) -> Job:
+    """``job`` with the progress its work reported from inside a long transaction (an import, a
+    campaign decision: ``jobs.tasks.Progress``), while it is running. ``job.phase`` names what
+    is being done ("" when the job reports only rows)."""
+    job.phase = ""
+    if job.status == Job.Status.RUNNING:
+        progress = read_progress(job)
+        if progress:
+            job.phase = progress.get("phase", "")
+            job.rows_done, job.rows_total = progress.get("done", 0), progress.get("total", 0)
+            job.progress_label = progress.get("label", "")
+    return job

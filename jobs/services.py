@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 
 from jobs import registry
 from jobs.models import Job
-from jobs.tasks import remove_work_files, run_job
+from jobs.tasks import INPUT_DIR, remove_work_files, run_job
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +43,13 @@ def _enqueue(job: Job) -> Job:
     return job
 
 
-def job_start(*, actor, kind: str, title: str, params: dict, rows_total: int = 0, progress_label: str = "dòng") -> Job:
+def job_start(*, actor, kind: str, title: str, params: dict, rows_total: int = 0, progress_label: str = "dòng",
+              inputs: dict[str, bytes] | None = None) -> Job:
     """Ask for a background job owned by ``actor``. The caller has checked the actor's right to
     the parameters; the job's code applies the actor's scope again when it runs. Asking again
-    for what is still being made (a second click) gives the same job."""
+    for what is still being made (a second click) gives the same job. ``inputs`` (name → bytes,
+    e.g. an uploaded file) are stored with the job before it is queued, in the storage every
+    machine shares (``JobContext.read_input``), and kept until the job is deleted."""
     registry.get(kind)
     open_job = (Job.objects.filter(owner=actor, kind=kind, params=params, status__in=[Job.Status.QUEUED,
                                                                                       Job.Status.RUNNING])
@@ -56,6 +60,11 @@ def job_start(*, actor, kind: str, title: str, params: dict, rows_total: int = 0
               progress_label=progress_label)
     job.full_clean()
     job.save()
+    for name, content in (inputs or {}).items():
+        path = f"jobs/{actor.pk}/{job.pk}/{INPUT_DIR}/{name}"
+        default_storage.delete(path)  # a leftover of a database restored or reset must not be read
+        if default_storage.save(path, ContentFile(content)) != path:
+            raise RuntimeError(f"job input stored under another name than {path}")
     return _enqueue(job)
 
 
@@ -66,7 +75,7 @@ def _restart(job: Job) -> Job:
     Job.objects.filter(pk=job.pk).update(
         attempt=job.attempt + 1, status=Job.Status.QUEUED, rows_done=0, parts_total=0, parts_done=0,
         task_ids=[], worker="", heartbeat_at=None, error="", result="", result_name="", result_type="",
-        finished_at=None, expires_at=None)
+        summary="", result_url="", finished_at=None, expires_at=None)
     job.refresh_from_db()
     return _enqueue(job)
 
@@ -133,6 +142,6 @@ def jobs_purge_expired(*, now) -> int:
     for job in expired:
         if job.result:
             default_storage.delete(job.result.name)
-        remove_work_files(job.owner_id, job.pk)
+        remove_work_files(job.owner_id, job.pk, inputs=True)
         job.delete()
     return len(expired)

@@ -8,10 +8,12 @@ retry or a recovery the work of an older attempt is ignored."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
 import threading
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -29,8 +31,11 @@ from jobs.models import Job
 
 logger = logging.getLogger(__name__)
 
+INPUT_DIR = "input"  # files the request handed to the job (an upload): kept for a retry
+PROGRESS_FILE = "progress.json"
+
 GENERIC_ERROR = gettext_lazy(
-    "Không tạo được tài liệu do lỗi hệ thống. Hãy bấm “Thử lại”; nếu vẫn lỗi, báo quản trị viên.")
+    "Công việc không thành công do lỗi hệ thống. Hãy bấm “Thử lại”; nếu vẫn lỗi, báo quản trị viên.")
 
 
 def worker_name() -> str:
@@ -81,6 +86,21 @@ class JobContext:
         with default_storage.open(f"{self._dir()}/{name}", "rb") as fh:
             return fh.read()
 
+    def read_input(self, name: str) -> bytes:
+        with default_storage.open(f"jobs/{self.job.owner_id}/{self.job.pk}/{INPUT_DIR}/{name}", "rb") as fh:
+            return fh.read()
+
+    def keep(self, name: str, content: bytes) -> None:
+        """Store a file beside the job's inputs, kept until the job expires (what a page reads
+        back once the job is done, e.g. the checked import's preview)."""
+        path = f"jobs/{self.job.owner_id}/{self.job.pk}/{INPUT_DIR}/{name}"
+        default_storage.delete(path)
+        default_storage.save(path, ContentFile(content))
+
+    def tracker(self) -> Progress:
+        """Progress that work inside one long transaction can report (see ``Progress``)."""
+        return Progress(f"{self._dir()}/{PROGRESS_FILE}")
+
     def save_part(self, k: int, content: bytes) -> None:
         self.save_blob(f"part-{k:03d}", content)
 
@@ -108,11 +128,84 @@ class JobContext:
             raise Superseded
         remove_work_files(self.job.owner_id, self.job.pk, self.attempt)
 
+    def done(self, summary: str, url: str, *, keep_inputs: bool = False) -> None:
+        """Finish a job that recorded something rather than made a file: ``summary`` says what
+        (in Vietnamese), ``url`` is the page that shows it. Its inputs are deleted unless
+        ``keep_inputs`` (that page reads them; they go when the job expires)."""
+        now = timezone.now()
+        if not Job.objects.filter(pk=self.job.pk, attempt=self.attempt).update(
+                status=Job.Status.DONE, summary=summary, result_url=url, rows_done=F("rows_total"),
+                finished_at=now, heartbeat_at=now, error="",
+                expires_at=now + timedelta(hours=settings.JOBS_RESULT_HOURS)):
+            raise Superseded
+        remove_work_files(self.job.owner_id, self.job.pk, inputs=not keep_inputs)
 
-def remove_work_files(owner_id: int, job_id: int, attempt: int | None = None) -> None:
+
+class Progress:
+    """Progress reported from inside one long transaction (an import, a campaign decision).
+
+    The job's row cannot carry it there: its update would be part of the transaction (invisible
+    to the page until the end), and on SQLite the database has one writer, the transaction
+    itself. So it goes to a small file in the job's storage (shared by every machine), written
+    at most every ``every`` seconds and at each new phase; the job's pages read it while the
+    job is open (``jobs.selectors.live``). ``phase`` names what is being counted."""
+
+    def __init__(self, path: str, every: float = 0.3):
+        self.path, self.every = path, every
+        self.phase_name, self.label, self.done, self.total = "", "", 0, 0
+        self._written = 0.0
+
+    def phase(self, name: str, total: int = 0, label: str = "") -> None:
+        self.phase_name, self.total, self.label, self.done = str(name), total, str(label), 0
+        self._write()
+
+    def advance(self, n: int = 1) -> None:
+        self.done = min(self.total, self.done + n) if self.total else self.done + n
+        if time.monotonic() - self._written >= self.every or self.done == self.total:
+            self._write()
+
+    def _write(self) -> None:
+        data = json.dumps({"phase": self.phase_name, "label": self.label, "done": self.done,
+                           "total": self.total}).encode()
+        try:
+            local = default_storage.path(self.path)
+        except NotImplementedError:  # a remote storage: replace the file
+            default_storage.delete(self.path)
+            default_storage.save(self.path, ContentFile(data))
+        else:  # a local or mounted directory: replaced atomically, never seen half-written
+            os.makedirs(os.path.dirname(local), exist_ok=True)
+            temp = f"{local}.{os.getpid()}.tmp"
+            with open(temp, "wb") as fh:
+                fh.write(data)
+            os.replace(temp, local)
+        self._written = time.monotonic()
+
+
+def read_kept(job: Job, name: str) -> bytes | None:
+    """A file the job stored with ``JobContext.keep`` (None once gone)."""
+    try:
+        with default_storage.open(f"jobs/{job.owner_id}/{job.pk}/{INPUT_DIR}/{name}", "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
+
+
+def read_progress(job: Job) -> dict | None:
+    path = f"jobs/{job.owner_id}/{job.pk}/attempt-{job.attempt}/{PROGRESS_FILE}"
+    try:
+        with default_storage.open(path, "rb") as fh:
+            return json.loads(fh.read())
+    except (OSError, ValueError):
+        return None
+
+
+def remove_work_files(owner_id: int, job_id: int, attempt: int | None = None, *, inputs: bool = False) -> None:
+    """The work files of one attempt, or of every attempt; the job's inputs too when ``inputs``
+    (the job is deleted; a retry needs them)."""
     base = f"jobs/{owner_id}/{job_id}"
     dirs = [f"{base}/attempt-{attempt}"] if attempt else [
-        f"{base}/{d}" for d in (default_storage.listdir(base)[0] if default_storage.exists(base) else [])]
+        f"{base}/{d}" for d in (default_storage.listdir(base)[0] if default_storage.exists(base) else [])
+        if inputs or d != INPUT_DIR]
     for d in dirs:
         if default_storage.exists(d):
             for name in default_storage.listdir(d)[1]:
@@ -128,9 +221,11 @@ def heartbeat(job_id: int, attempt: int):
     def beat():
         try:
             while not stop.wait(settings.JOBS_HEARTBEAT_SECONDS):
-                Job.objects.filter(pk=job_id, attempt=attempt).update(heartbeat_at=timezone.now())
-        except Exception:  # the beat must never kill the work
-            logger.exception("heartbeat of job %s failed", job_id)
+                try:
+                    Job.objects.filter(pk=job_id, attempt=attempt).update(heartbeat_at=timezone.now())
+                except Exception:  # the beat must never kill the work; a beat missed (SQLite
+                    # locked by the job's own long transaction) is tried again at the next one
+                    logger.warning("heartbeat of job %s missed", job_id, exc_info=True)
         finally:
             connection.close()
 

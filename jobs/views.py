@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,11 +16,12 @@ from jobs import selectors, services
 from jobs.models import Job
 
 POLL_SECONDS = 2
+DETAIL_POLL_SECONDS = 1
 
 
 @require_GET
 def job_list(request):
-    jobs = list(selectors.jobs_for(actor=request.user)[:100])
+    jobs = [selectors.live(job) for job in selectors.jobs_for(actor=request.user)[:100]]
     return render(request, "jobs/list.html", {
         "jobs": jobs, "poll_seconds": POLL_SECONDS,
         "breadcrumbs": [(_("Tài liệu của tôi"), None)],
@@ -29,8 +31,25 @@ def job_list(request):
 @require_GET
 def job_row(request, pk: int):
     """One row of the list (htmx polls it every few seconds while the job is open)."""
-    job = selectors.job_get(actor=request.user, pk=pk)
+    job = selectors.live(selectors.job_get(actor=request.user, pk=pk))
     return render(request, "jobs/_job_row.html", {"job": job, "poll_seconds": POLL_SECONDS})
+
+
+@require_GET
+def job_detail(request, pk: int):
+    """One job on its own page: where a request that started a job sends the user."""
+    job = selectors.live(selectors.job_get(actor=request.user, pk=pk))
+    return render(request, "jobs/detail.html", {
+        "job": job, "poll_seconds": DETAIL_POLL_SECONDS,
+        "breadcrumbs": [(_("Tài liệu của tôi"), reverse("jobs:list")), (job.title, None)],
+    })
+
+
+@require_GET
+def job_progress(request, pk: int):
+    """The job's state and progress (htmx polls it every second while the job is open)."""
+    job = selectors.live(selectors.job_get(actor=request.user, pk=pk))
+    return render(request, "jobs/_job_progress.html", {"job": job, "poll_seconds": DETAIL_POLL_SECONDS})
 
 
 @require_GET
@@ -54,4 +73,4 @@ def job_retry(request, pk: int):
         messages.success(request, _("Đã gửi lại yêu cầu “%(title)s”.") % {"title": job.title})
     except PermissionDenied as exc:
         messages.error(request, str(exc) or _("Không thể thử lại công việc này."))
-    return redirect("jobs:list")
+    return redirect("jobs:detail", pk=job.pk)

@@ -11,7 +11,7 @@
 
 Needs GNU gettext (``apt-get install gettext``; ``make check-catalogue`` installs it when it may).
 Run: ``make check-catalogue`` or ``.venv/bin/python scripts/check_catalogue.py``. Exit status 1
-with one line per problem. To fix the catalogue: README, "Layout and language".
+with one line per problem. To fix the catalogue: docs/development.md, "Layout and language".
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def main() -> int:
     if len(problems) > SHOWN:
         print(f"check_catalogue: … and {len(problems) - SHOWN} more", file=sys.stderr)
     if problems:
-        print(f"check_catalogue: {len(problems)} problems in {PO.relative_to(ROOT)} (README, 'Layout and language')",
+        print(f"check_catalogue: {len(problems)} problems in {PO.relative_to(ROOT)} (docs/development.md, 'Layout and language')",
               file=sys.stderr)
         return 1
     print(f"check_catalogue: {len(in_catalogue)} messages, all translated, compiled, and none missing from the source")

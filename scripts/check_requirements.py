@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     for problem in problems:
         print(f"check_requirements: {problem}", file=sys.stderr)
     if problems:
-        print("check_requirements: the environment is not the locked set (README, 'Dependencies')", file=sys.stderr)
+        print("check_requirements: the environment is not the locked set (docs/development.md, 'Dependencies')", file=sys.stderr)
         return 1
     print(f"check_requirements: {len(pins(lock))} packages, exactly {args.lock}")
     return 0

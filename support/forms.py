@@ -5,8 +5,9 @@ from households.models import Indicator, PovertyClass
 from support.models import ActionStatus, SupportAction, SupportKind
 from support.services import TRANSITIONS
 from tamky_poverty.models import Agency
+from tamky_poverty.widgets import DATE_INPUT_FORMATS, DateInput, use_money_input
 
-DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "class": "form-control"})
+DATE_WIDGET = DateInput()  # the project's date input (tamky_poverty.widgets)
 
 
 def _bootstrap(form):
@@ -55,8 +56,9 @@ class ActionForm(CleanTextMixin, forms.ModelForm):
         self.fields["coordinating_agencies"].required = False
         self.fields["description"].required = False
         for name in ("planned_date", "sponsorship_start", "sponsorship_end"):
-            self.fields[name].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
-        self.fields["amount"].help_text = _("Đồng, chỉ ghi số (ví dụ 20000000).")
+            self.fields[name].input_formats = DATE_INPUT_FORMATS
+        use_money_input(self, "amount", "monthly_amount")
+        self.fields["amount"].help_text = _("Đồng, ví dụ 20.000.000.")
         _bootstrap(self)
 
     def _post_clean(self):
@@ -76,7 +78,7 @@ class ActionForm(CleanTextMixin, forms.ModelForm):
 class TransitionForm(CleanTextMixin, forms.Form):
     to_status = forms.ChoiceField(label=_("Chuyển sang"), choices=ActionStatus.choices)
     date = forms.DateField(label=_("Ngày hoàn thành"), required=False, widget=DATE_WIDGET,
-                           input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+                           input_formats=DATE_INPUT_FORMATS)
     reason = forms.CharField(label=_("Lý do / ghi chú"), max_length=255, required=False)
 
     def __init__(self, *args, action, **kwargs):

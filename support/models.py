@@ -148,10 +148,10 @@ class SupportAction(models.Model):
     sponsorship_end = models.DateField(_("đỡ đầu đến"), null=True, blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người tạo")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("thời điểm tạo"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("thời điểm cập nhật"))
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -191,12 +191,12 @@ class SupportAction(models.Model):
 class SupportActionEvent(models.Model):
     """A status change of a support action: who, when, from what to what, and why."""
 
-    action = models.ForeignKey(SupportAction, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=20, choices=ActionStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=ActionStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.CharField(max_length=255, blank=True)
+    action = models.ForeignKey(SupportAction, on_delete=models.CASCADE, related_name="events", verbose_name=_("hoạt động hỗ trợ"))
+    from_status = models.CharField(max_length=20, choices=ActionStatus.choices, blank=True, verbose_name=_("trạng thái trước"))
+    to_status = models.CharField(max_length=20, choices=ActionStatus.choices, verbose_name=_("trạng thái sau"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("người thực hiện"))
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("thời điểm"))
+    note = models.CharField(max_length=255, blank=True, verbose_name=_("ghi chú"))
 
     class Meta:
         verbose_name = _("thay đổi trạng thái hỗ trợ")

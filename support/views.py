@@ -7,12 +7,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from support import selectors, services
 from support.forms import ActionFilterForm, ActionForm, HouseholdPickForm, TransitionForm
+from tamky_poverty.periods import reporting_period
 
 PAGE_SIZE = 50
 
@@ -82,7 +82,7 @@ def action_create(request):
 
 
 def _prefill(request, household) -> dict:
-    initial = {"plan_year": timezone.localdate().year, "quantity": 1}
+    initial = {"plan_year": reporting_period(request).year, "quantity": 1}  # the period chosen once
     if request.GET.get("year", "").isdigit() and 2000 <= int(request.GET["year"]) <= 2100:
         initial["plan_year"] = int(request.GET["year"])
     kind = selectors.support_kind(request.GET.get("kind", ""))
@@ -132,7 +132,10 @@ def _pick_household(request):
 
 def action_detail(request, pk):
     action = selectors.action_get(actor=request.user, pk=pk)
-    return _render_detail(request, action, TransitionForm(action=action))
+    form = TransitionForm(action=action)
+    if request.GET.get("to") in dict(form.fields["to_status"].choices):  # the next step chosen on the list
+        form.initial["to_status"] = request.GET["to"]
+    return _render_detail(request, action, form)
 
 
 def _render_detail(request, action, transition_form, status=200):

@@ -19,6 +19,10 @@ from tamky_poverty.models import (
 )
 from tamky_poverty.resources import AgencyResource, UnitYearFiguresResource
 
+admin.site.site_header = _("Quản trị hệ thống Giảm nghèo bền vững")
+admin.site.site_title = _("Quản trị Giảm nghèo bền vững")
+admin.site.index_title = _("Quản trị hệ thống")
+
 
 class UserChangeForm(CleanTextMixin, BaseUserAdmin.form):
     pass
@@ -32,10 +36,21 @@ class UserCreationForm(CleanTextMixin, BaseUserAdmin.add_form):
 class UserAdmin(BaseUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
-    list_display = ("username", "get_full_name", "role", "unit", "agency", "is_active", "last_login")
+    list_display = ("username", "full_name", "role", "unit", "agency", "is_active", "last_login")
     list_filter = ("role", "is_active", "unit")
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Vai trò và phạm vi"), {"fields": ("role", "unit", "agency")}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Vai trò và phạm vi"), {"fields": ("role", "unit", "agency")}),)
+    search_fields = ("username", "full_name", "email")
+    ordering = ("username",)
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Thông tin cá nhân"), {"fields": ("full_name", "email")}),
+        (_("Vai trò và phạm vi"), {"fields": ("role", "unit", "agency")}),
+        (_("Quyền"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Mốc thời gian"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "full_name", "usable_password", "password1", "password2")}),
+        (_("Vai trò và phạm vi"), {"fields": ("role", "unit", "agency")}),
+    )
     actions = ["deactivate"]
 
     def has_delete_permission(self, request, obj=None):

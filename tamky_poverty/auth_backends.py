@@ -63,7 +63,7 @@ def client_ip(request) -> str | None:
     """The address a request came from (django-axes ``AXES_CLIENT_IP_CALLABLE``).
 
     ``REMOTE_ADDR``, unless it is one of ``TRUSTED_PROXIES`` (the reverse proxy in front of the
-    app): then the header ``CLIENT_IP_HEADER`` set by that proxy (``X-Real-IP`` in the README's
+    app): then the header ``CLIENT_IP_HEADER`` set by that proxy (``X-Real-IP`` in docs/operations.md's
     nginx example) gives it. A list header (``X-Forwarded-For: client, proxy1, proxy2``) is read
     from the right, skipping trusted proxies, so an address the client wrote itself at the left
     is never believed. A request that did not come through a trusted proxy keeps its own address

@@ -1,4 +1,4 @@
-from tamky_poverty import scoping
+from tamky_poverty import periods, scoping
 
 
 def navigation(request):
@@ -11,4 +11,5 @@ def navigation(request):
         "can_edit_plan": scope.can_edit_plan,
         "can_review_reports": scope.can_review_reports,
         "can_write_register": scope.can_write_register,
+        "reporting_period": periods.reporting_period(request),
     }

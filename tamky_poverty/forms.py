@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
 from tamky_poverty.text import clean_text
@@ -89,3 +90,14 @@ class CleanTextMixin:
 
 class CleanTextModelForm(CleanTextMixin, forms.ModelForm):
     """The admin's model form (``ModelAdmin.form``): the same normaliser as the pages."""
+
+
+# --- One template for every form field (issue 18) ----------------------------------------------
+
+class FormRenderer(TemplatesSetting):
+    """``settings.FORM_RENDERER``: forms, formsets and widgets render through the project's
+    template engine, and every field through ``templates/forms/field.html``
+    (``{{ field.as_field_group }}``), which renders the help text and the errors under the ids
+    that Django's ``aria-describedby`` names (``<id>_helptext``, ``<id>_error``)."""
+
+    field_template_name = "forms/field.html"

@@ -4,12 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tamky_poverty.models import AdministrativeUnit, AreaRule
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+from tamky_poverty.widgets import DATE_INPUT_FORMATS as DATE_FORMATS
+from tamky_poverty.widgets import DateInput
 
 
 def _date_widget():
-    return forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "class": "form-control"})
+    return DateInput()  # the project's date input (tamky_poverty.widgets)
 
 
 class YearFiguresForm(forms.Form):
@@ -43,7 +43,7 @@ class AreaRuleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = AdministrativeUnit.objects.order_by("valid_from", "kind", "name")
         self.fields["unit"].label_from_instance = lambda u: (
-            f"{u} ({u.valid_from:%d/%m/%Y} – )" if u.valid_from else f"{u} (đến {u.valid_to:%d/%m/%Y})"
+            f"{u} ({u.valid_from:%d/%m/%Y} – )" if u.valid_from else _("%(u)s (đến %(valid_to)s)") % {"u": u, "valid_to": f"{u.valid_to:%d/%m/%Y}"}
             if u.valid_to else str(u))
         for name in ("valid_from", "valid_to", "legal_basis_date"):
             self.fields[name].input_formats = DATE_FORMATS

@@ -1,8 +1,7 @@
 """Request hygiene shared by every page."""
 
-from django.http import HttpResponseBadRequest
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 
@@ -18,10 +17,7 @@ class RejectNulBytesMiddleware:
             for key, values in params.lists():
                 if "\x00" in key or any("\x00" in v for v in values):
                     message = _("Dữ liệu gửi lên có ký tự không hợp lệ. Vui lòng nhập lại.")
-                    return HttpResponseBadRequest(
-                        f'<!doctype html><html lang="vi"><meta charset="utf-8"><title>400</title>'
-                        f'<div class="alert alert-danger" role="alert">{escape(message)}</div></html>'
-                    )
+                    return render(request, "400.html", {"message": message}, status=400)
         return self.get_response(request)
 
 

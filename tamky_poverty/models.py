@@ -3,6 +3,8 @@ territory in time — administrative units (with their validity, kind and succes
 organisations (agencies) that act on the plan and issue documents, and each unit's yearly
 household totals. Every feature app builds on these; this module imports none of them."""
 
+import unicodedata
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -87,7 +89,7 @@ class AdministrativeUnit(models.Model):
 class UnitYearFigures(models.Model):
     """All households of a unit in a year: the denominator of poverty rates."""
 
-    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="year_figures")
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="year_figures", verbose_name=_("đơn vị hành chính"))
     year = models.PositiveSmallIntegerField(_("năm"))
     total_households = models.PositiveIntegerField(_("tổng số hộ dân cư"))
 
@@ -148,7 +150,7 @@ class Reorganisation(models.Model):
     )
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True)
     recorded_by = models.ForeignKey(
-        "tamky_poverty.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "tamky_poverty.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người ghi nhận")
     )
     recorded_at = models.DateTimeField(_("thời điểm ghi nhận"), auto_now_add=True)
 
@@ -213,8 +215,17 @@ class Role(models.TextChoices):
 
 
 class User(AbstractUser):
-    """A user of the system. What they may see follows from ``role`` (see ``scoping``)."""
+    """A user of the system. What they may see follows from ``role`` (see ``scoping``).
 
+    A person's name is one field, ``full_name``, shown exactly as written ("Nguyễn Thị Hồng"):
+    Vietnamese names are family name first, so Django's first/last name pair (joined first +
+    last) put them in Western order; the pair is removed."""
+
+    first_name = None
+    last_name = None
+    full_name = models.CharField(
+        _("họ và tên"), max_length=150, blank=True, help_text=_("Viết đầy đủ theo thứ tự Họ, tên đệm, tên."),
+    )
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, blank=True)
     unit = models.ForeignKey(
         AdministrativeUnit,
@@ -247,8 +258,19 @@ class User(AbstractUser):
             ),
         ]
 
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        """The given name: the last word of a Vietnamese full name."""
+        return self.full_name.split()[-1] if self.full_name.strip() else ""
+
     def clean(self):
         super().clean()
+        self.full_name = " ".join(unicodedata.normalize("NFC", self.full_name or "").split())
         if self.role == Role.WARD_OFFICER and not self.unit_id:
             raise ValidationError({"unit": _("Cán bộ phường/xã phải thuộc một đơn vị.")})
         if self.role == Role.AGENCY_OFFICER and not self.agency_id:
@@ -266,7 +288,7 @@ class AccessRecord(models.Model):
         SEARCH_CITIZEN_ID = "search_citizen_id", _("Tìm theo số định danh")
 
     user = models.ForeignKey(
-        "tamky_poverty.User", on_delete=models.PROTECT, related_name="access_records"
+        "tamky_poverty.User", on_delete=models.PROTECT, related_name="access_records", verbose_name=_("người dùng")
     )
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
     action = models.CharField(_("hành động"), max_length=30, choices=Action.choices)

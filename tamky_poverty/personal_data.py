@@ -3,7 +3,7 @@ export, search and admin page uses to apply it. Who may see what is decided by
 ``tamky_poverty.scoping.can_see_personal_data`` / ``personal_data_households``; everything
 else here follows from that one decision.
 
-The policy (README, "Security and personal data", says the same):
+The policy (docs/operations.md, "Security and personal data", says the same):
 
 1. **Full citizen IDs and full birth dates** are for the household's ward officer (the wards it
    replaced included), TNMT reviewers and administrators — on the household page, its edit page

@@ -39,11 +39,12 @@ if not SECRET_KEY:
         SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
     else:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off (see README, 'Configuration')."
+            "SECRET_KEY must be set when DEBUG is off (see docs/operations.md, 'Configuration')."
         )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "tamky_poverty.views.csrf_failure"  # the Vietnamese 403 page, with the menu
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the built-in widget templates, for FORM_RENDERER below
     "import_export",
     "simple_history",
     "axes",
@@ -79,8 +81,9 @@ MIDDLEWARE = [
     "tamky_poverty.i18n.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "tamky_poverty.middleware.RejectNulBytesMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication (a lazy user, no query of the parameters): its 400 page has the menu.
+    "tamky_poverty.middleware.RejectNulBytesMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -91,6 +94,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "tamky_poverty.urls"
+
+# Every form field through one template, templates/forms/field.html (issue 18).
+FORM_RENDERER = "tamky_poverty.forms.FormRenderer"
 
 TEMPLATES = [
     {
@@ -238,7 +244,7 @@ AXES_VERBOSE = False
 AXES_HANDLER = "tamky_poverty.auth_backends.LoginAttemptHandler"
 LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "30"))
 # The client's address: REMOTE_ADDR, or — when the request comes from a trusted reverse proxy —
-# the header that proxy sets (README, "Deployment": nginx sets X-Real-IP). Without this every
+# the header that proxy sets (docs/operations.md, "Deployment": nginx sets X-Real-IP). Without this every
 # login behind the proxy had the proxy's address, and anyone could lock any account.
 TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1")
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "X-Real-IP")
@@ -268,7 +274,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# --- Background jobs, cache, sessions and files (issue 17; README "Background jobs") ----------
+# --- Background jobs, cache, sessions and files (issue 17; docs/user-guide.md "Background jobs") ----------
 # One machine: everything in the database — jobs on django-tasks-db (a worker beside the web
 # server: `manage.py run_workers`), the cache in the table `django_cache`, sessions in the
 # database. Several machines: REDIS_URL puts the cache, the sessions and the job queue
@@ -302,6 +308,12 @@ JOBS_XLSX_ROWS_THRESHOLD = int(os.environ.get("JOBS_XLSX_ROWS_THRESHOLD", "5000"
 # ~7× faster) or weasyprint (the engine of every other PDF). Both pass the same format tests.
 PDF_LIST_ENGINE = os.environ.get("PDF_LIST_ENGINE", "reportlab")
 JOBS_EXPORT_THRESHOLD = int(os.environ.get("JOBS_EXPORT_THRESHOLD", "2000"))  # households in one export
+# Writes that take more than a second go to a job too, with their progress: the confirmation of
+# an import of more rows than this (~0.6 ms a row), a campaign decision for more households.
+JOBS_IMPORT_THRESHOLD = int(os.environ.get("JOBS_IMPORT_THRESHOLD", "1000"))
+JOBS_DECISION_THRESHOLD = int(os.environ.get("JOBS_DECISION_THRESHOLD", "50"))
+# An uploaded household list larger than this (bytes; ~90 bytes a row) is checked by a job too.
+JOBS_IMPORT_CHECK_BYTES = int(os.environ.get("JOBS_IMPORT_CHECK_BYTES", "100000"))
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,

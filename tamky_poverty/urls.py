@@ -21,4 +21,7 @@ urlpatterns = [
     path("", include("dashboard.urls")),
 ]
 
+handler400 = "tamky_poverty.views.bad_request"
+handler403 = "tamky_poverty.views.permission_denied"
 handler404 = "tamky_poverty.views.page_not_found"
+# 500: Django's own view renders templates/500.html without context processors or queries.

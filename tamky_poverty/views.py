@@ -56,3 +56,19 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def permission_denied(request, exception=None):
+    """The project's refusals carry a Vietnamese reason (``PermissionDenied(_("…"))``): shown."""
+    reason = str(exception) if exception is not None and exception.args else ""
+    return render(request, "403.html", {"reason": reason}, status=403)
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def csrf_failure(request, reason=""):
+    """A refused form (expired or foreign CSRF token): the Vietnamese 403 page, with the menu,
+    saying to reload — not Django's English technical page."""
+    return render(request, "403.html", {"csrf_failure": True}, status=403)

@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from households.models import PovertyClass
 from support.models import QuotaGroup
 from tamky_poverty.forms import CleanTextMixin
+from tamky_poverty.widgets import DATE_INPUT_FORMATS, DateInput
 from targets.models import Plan
 
-DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "class": "form-control"})
+DATE_WIDGET = DateInput()  # the project's date input (tamky_poverty.widgets)
 
 
 class PlanForm(CleanTextMixin, forms.ModelForm):
@@ -17,7 +18,7 @@ class PlanForm(CleanTextMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["document_date"].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+        self.fields["document_date"].input_formats = DATE_INPUT_FORMATS
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-control")
 

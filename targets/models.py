@@ -30,7 +30,7 @@ class Plan(models.Model):
 class UnitTarget(models.Model):
     """Households a unit plans to lift out of poverty / near-poverty this year (Phụ lục 01)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="unit_targets")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="unit_targets", verbose_name=_("kế hoạch"))
     unit = models.ForeignKey("tamky_poverty.AdministrativeUnit", on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("phường/xã"))
     poor_exit_target = models.PositiveIntegerField(_("hộ nghèo thoát nghèo"), default=0)
@@ -52,7 +52,7 @@ class SupportQuota(models.Model):
     """How many households (and items, or children for sponsorship) the plan supports, per
     support kind and household class (Phụ lục 02–07)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="quotas")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="quotas", verbose_name=_("kế hoạch"))
     kind = models.ForeignKey(QuotaGroup, on_delete=models.PROTECT, db_column="kind", related_name="quotas",
                              verbose_name=_("loại hỗ trợ"))
     household_class = models.CharField(_("diện hộ"), max_length=20, choices=PovertyClass.choices)

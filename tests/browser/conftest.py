@@ -6,6 +6,9 @@
 - A failing test leaves a screenshot in ``var/screenshots/<test>.png``.
 - Every page records Content-Security-Policy violations (``securitypolicyviolation`` events and
   console errors); the ``page`` fixture fails the test when there was any.
+- ``assert_accessible(page)`` runs the vendored axe-core (``vendor/axe-core``, never downloaded
+  at test time) on the page as it is and fails on violations of serious or critical impact
+  (contrast below 4.5:1, unlabelled fields, ARIA references to missing ids, …).
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
 IN_CI = os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_FAILING_IMPACTS = ("serious", "critical")
 
 # Collects CSP violations in the page (an init script is not subject to the page's CSP).
 CSP_LISTENER = """
@@ -170,3 +175,68 @@ def login(page, username: str, password: str):
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_load_state()
     assert "/dang-nhap/" not in page.url, f"login as {username} failed"
+
+
+_AXE_SOURCE: list[str] = []
+
+# Runs axe on the document and returns its violations in a plain form.
+AXE_RUN = """
+async (options) => {
+  const result = await window.axe.run(document, options);
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary || ''})),
+  }));
+}
+"""
+
+
+def axe_violations(page, *, impacts=AXE_FAILING_IMPACTS, disable: tuple[str, ...] = ()):
+    """The accessibility violations axe-core finds on the page as it is now, of the given
+    impacts. axe is evaluated through the DevTools protocol (like Playwright's own scripts), so
+    the page's Content-Security-Policy neither blocks it nor is loosened for it."""
+    if not _AXE_SOURCE:
+        _AXE_SOURCE.append(AXE_JS.read_text(encoding="utf-8"))
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_AXE_SOURCE[0] + "\n;undefined")
+    options = {"resultTypes": ["violations"]}
+    if disable:
+        options["rules"] = {rule: {"enabled": False} for rule in disable}
+    found = page.evaluate(AXE_RUN, options)
+    return [v for v in found if v["impact"] in impacts]
+
+
+def accessibility_problems(page, *, disable: tuple[str, ...] = (), where: str = "") -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now, as readable lines
+    (empty when there is none). For a test that checks several pages and fails once at the end."""
+    violations = axe_violations(page, disable=disable)
+    if not violations:
+        return []
+    lines = [f"{where or page.url}: {len(violations)} accessibility violation(s)"]
+    for v in violations:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']}")
+        for node in v["nodes"][:5]:
+            summary = " ".join(node["summary"].split())[:300]
+            lines.append(f"    {node['target']}: {summary}")
+    return lines
+
+
+def assert_accessible(page, *, disable: tuple[str, ...] = (), where: str = ""):
+    """Fail when axe-core finds a serious or critical accessibility violation on the page
+    (call it once the page shows what is to be checked: an open form, an error summary, …)."""
+    lines = accessibility_problems(page, disable=disable, where=where)
+    if lines:
+        pytest.fail("\n".join(lines), pytrace=False)
+
+
+def confirm(page, *texts: str):
+    """Answer the page's confirmation dialog (``data-confirm``, static/js/app.js: what cannot be
+    undone asks once): it must be open and show ``texts`` (the question, the summary); then its
+    confirming button is pressed."""
+    from playwright.sync_api import expect
+
+    dialog = page.get_by_test_id("confirm-dialog")
+    expect(dialog).to_be_visible()
+    for text in texts:
+        expect(dialog).to_contain_text(text)
+    dialog.locator("[data-confirm-accept]").click()

@@ -29,7 +29,7 @@ def wards(ref):
 
 @pytest.fixture
 def qp_officer(make_user, wards):
-    return make_user("canbo.quangphu", Role.WARD_OFFICER, unit=wards.quang_phu, first_name="Cán bộ Quảng Phú")
+    return make_user("canbo.quangphu", Role.WARD_OFFICER, unit=wards.quang_phu, full_name="Cán bộ Quảng Phú")
 
 
 @pytest.fixture

@@ -9,13 +9,14 @@ import re
 import pytest
 from django.urls import reverse
 
-from dashboard.selectors import dashboard_data, dashboard_period
+from dashboard.selectors import dashboard_data
 from households.services import assessment_record
 from reports.models import MonthlyReport
 from support.models import ActionStatus
+from tamky_poverty.periods import Period
 from tests.factories import MonthlyReportFactory, SupportActionFactory, household_with_head
 
-URL = "/"
+URL = "/?period=2025-12"  # the plan year of the fixtures; the default period is tested in tests/core/test_periods.py
 POOR = ["employment", "health_insurance", "telecom"]
 
 
@@ -52,34 +53,38 @@ def make_action(ref, household, *, kind="livelihood", status=ActionStatus.PLANNE
                                 planned_date=planned, completed_date=dt.date(2025, 6, 1))
 
 
-def test_period_is_latest_plan_year_and_month(ref):
-    assert dashboard_period(dt.date(2026, 11, 27))[1:] == (2025, 12)
+DEC_2025 = Period(2025, 12)
 
 
-@pytest.mark.django_db
-def test_period_in_the_plan_year_uses_current_month(ref):
-    plan, year, month = dashboard_period(dt.date(2025, 3, 5))
-    assert (plan.year, year, month) == (2025, 2025, 3)
+def test_the_period_s_year_is_the_plan_year(ref, tnmt):
+    assert dashboard_data(actor=tnmt, period=DEC_2025)["plan"] == ref.plan
+    assert dashboard_data(actor=tnmt, period=Period(2026, 10))["plan"] is None
 
 
 def test_tnmt_sees_city_counts_now_and_at_start_of_year(ref, tnmt, city):
-    data = dashboard_data(actor=tnmt, today=dt.date(2026, 1, 5))
+    data = dashboard_data(actor=tnmt, period=DEC_2025, today=dt.date(2026, 1, 5))
     assert data["counts"] == {"poor_now": 3, "near_poor_now": 0, "poor_start": 3, "near_poor_start": 1}
 
 
 def test_ward_officer_sees_only_own_unit(ref, ward_officer, city):
-    data = dashboard_data(actor=ward_officer, today=dt.date(2026, 1, 5))
+    data = dashboard_data(actor=ward_officer, period=Period(2025, 6), today=dt.date(2026, 1, 5))  # An Phú existed
     assert data["counts"] == {"poor_now": 2, "near_poor_now": 0, "poor_start": 2, "near_poor_start": 1}
     assert [r.unit for r in data["report_rows"]] == [ref.an_phu]
     assert [p.unit for p in data["unit_progress"]] == [ref.an_phu]
 
 
 def test_progress_against_targets_per_unit(ref, tnmt, city):
-    progress = {p.unit.name: p for p in dashboard_data(actor=tnmt)["unit_progress"]}
-    an_phu = progress["An Phú"]
+    june = {p.unit.name: p for p in dashboard_data(actor=tnmt, period=Period(2025, 6))["unit_progress"]}
+    an_phu = june["An Phú"]
     assert (an_phu.near_poor_target, an_phu.left_near_poor, an_phu.left_poor) == (1, 1, 0)
-    assert set(progress) == {"An Phú", "An Sơn", "Tam Phú", "Tam Thăng"}  # the Phụ lục 01 units
-    assert progress["Tam Phú"].near_poor_target == 2 and progress["Tam Phú"].achieved == 0
+    assert set(june) == {"An Phú", "An Sơn", "Tam Phú", "Tam Thăng"}  # the Phụ lục 01 units
+    assert june["Tam Phú"].near_poor_target == 2 and june["Tam Phú"].achieved == 0
+    # December 2025: the wards valid then, each with its former units' targets (Quảng Phú: An Phú
+    # 1 + Tam Phú 2) and households.
+    progress = {p.unit.name: p for p in dashboard_data(actor=tnmt, period=DEC_2025)["unit_progress"]}
+    assert set(progress) == {"Quảng Phú", "Hương Trà", "Bàn Thạch"}
+    quang_phu = progress["Quảng Phú"]
+    assert (quang_phu.near_poor_target, quang_phu.left_near_poor, quang_phu.left_poor) == (3, 1, 0)
 
 
 def test_the_list_in_force_on_1_january_is_the_start_not_a_movement(ref, tnmt, city):
@@ -87,14 +92,14 @@ def test_the_list_in_force_on_1_january_is_the_start_not_a_movement(ref, tnmt, c
     assessment_record(actor=tnmt, household=h, kind="annual", year=2025, income_per_capita=1_000_000,
                       indicators={c: True for c in POOR}, decision_number="QĐ-DK", decision_date=dt.date(2024, 12, 20),
                       effective_date=dt.date(2025, 1, 1), suggestions={})
-    data = dashboard_data(actor=tnmt)
+    data = dashboard_data(actor=tnmt, period=DEC_2025)
     assert data["counts"]["poor_start"] == 4
-    an_son = {p.unit.name: p for p in data["unit_progress"]}["An Sơn"]
+    an_son = {p.unit.name: p for p in data["unit_progress"]}["Hương Trà"]  # An Sơn's ward since 07/2025
     assert an_son.entered == 0
 
 
 def test_deprivations_by_indicator_and_resolved_since_january(ref, tnmt, city):
-    data = dashboard_data(actor=tnmt)
+    data = dashboard_data(actor=tnmt, period=DEC_2025)
     rows = {r.indicator.code: r for r in data["indicator_rows"]}
     assert len(rows) == 12
     assert rows["employment"].deprived == 3
@@ -108,7 +113,7 @@ def test_support_actions_against_quotas(ref, tnmt, city):
     make_action(ref, city["an_phu_poor"], status=ActionStatus.COMPLETED)
     make_action(ref, city["tam_thang"], status=ActionStatus.IN_PROGRESS)
     make_action(ref, city["tam_thang"], kind="housing_repair")
-    rows = {r.kind: r for r in dashboard_data(actor=tnmt)["support_rows"]}
+    rows = {r.kind: r for r in dashboard_data(actor=tnmt, period=DEC_2025)["support_rows"]}
     livelihood = rows["livelihood"]
     assert (livelihood.planned, livelihood.in_progress, livelihood.completed, livelihood.quota) == (0, 1, 1, 5)
     assert (rows["housing"].planned, rows["housing"].quota) == (1, 6)
@@ -117,12 +122,15 @@ def test_support_actions_against_quotas(ref, tnmt, city):
 def test_report_status_of_every_unit_and_reports_to_review(ref, tnmt, ward_officer, city):
     MonthlyReportFactory(unit=ref.an_phu, month=12, status="submitted", actor=ward_officer)
     MonthlyReport.objects.create(unit=ref.tam_thang, year=2025, month=12, status="approved")
-    data = dashboard_data(actor=tnmt, today=dt.date(2026, 2, 1))
+    data = dashboard_data(actor=tnmt, period=DEC_2025, today=dt.date(2026, 2, 1))
     statuses = {r.unit.name: r.status for r in data["report_rows"]}
-    assert len(statuses) == 12  # the units the 2025 plan was made for
+    # December 2025: the four wards valid then, and the units that sent a report for the month.
+    assert set(statuses) == {"Tam Kỳ", "Bàn Thạch", "Quảng Phú", "Hương Trà", "An Phú", "Tam Thăng"}
     assert statuses["An Phú"] == "submitted" and statuses["Tam Thăng"] == "approved"
-    assert statuses["An Sơn"] == "not_started"
-    assert data["report_totals"] == {"not_started": 10, "draft": 0, "submitted": 1, "returned": 0, "approved": 1}
+    assert statuses["Quảng Phú"] == "not_started"
+    assert data["report_totals"] == {"not_started": 4, "draft": 0, "submitted": 1, "returned": 0, "approved": 1}
+    june = {r.unit.name for r in dashboard_data(actor=tnmt, period=Period(2025, 6))["report_rows"]}
+    assert len(june) == 12 and "An Sơn" in june  # the units the 2025 plan was made for
     assert [r.unit for r in data["attention"]["to_review"]] == [ref.an_phu]
 
 
@@ -134,7 +142,7 @@ def test_ward_officer_attention_returned_reports_and_households_due(ref, ward_of
     registered.registered_exit_year = 2025
     registered.save()
     household_with_head(ref.tam_thang, code="TT-09")  # another unit's: not shown
-    attention = dashboard_data(actor=ward_officer)["attention"]
+    attention = dashboard_data(actor=ward_officer, period=DEC_2025)["attention"]
     assert [r.unit for r in attention["returned"]] == [ref.an_phu]
     assert {h.code for h in attention["due_review"]} == {unreviewed.code, registered.code}
     assert "to_review" not in attention and "overdue" not in attention
@@ -145,7 +153,7 @@ def test_agency_officer_attention_overdue_actions_of_own_agency(ref, agency_offi
     make_action(ref, city["an_phu_poor"], planned=dt.date(2025, 3, 1), agency="gddt")  # other agency
     make_action(ref, city["an_phu_poor"], planned=dt.date(2025, 3, 1), status=ActionStatus.COMPLETED)
     make_action(ref, city["an_phu_poor"], planned=dt.date(2099, 1, 1))  # not yet due
-    data = dashboard_data(actor=agency_officer, today=dt.date(2025, 6, 1))
+    data = dashboard_data(actor=agency_officer, period=Period(2025, 6), today=dt.date(2025, 6, 1))
     assert data["attention"]["overdue"] == [overdue]
     # The agency sees the households it supports only.
     assert data["counts"]["poor_now"] == 1
@@ -157,7 +165,7 @@ def test_page_renders_charts_tables_and_no_inline_styles(ref, tnmt_client, city)
     html = response.content.decode()
     assert "Tổng quan" in html and "Tình hình báo cáo tháng 12/2025" in html
     assert html.count("<svg") == 2  # targets per unit, deprivations by indicator
-    assert html.count('class="bar-target"') == 4  # one per unit with a target (Phụ lục 01)
+    assert html.count('class="bar-target"') == 3  # one per ward with a target (Phụ lục 01, 12/2025)
     assert 'data-testid="deprivation-table"' in html and 'data-testid="progress-table"' in html
     assert not re.search(r"\sstyle=", html), "inline style attributes are forbidden by the CSP"
     assert not re.search(r"<script(?![^>]*\bsrc=)", html), "inline scripts are forbidden by the CSP"
@@ -173,13 +181,13 @@ def test_figures_link_to_filtered_lists_when_they_exist(ref, tnmt_client, city):
     except Exception:
         pytest.skip("households:list is not there yet")
     assert f'href="{households_url}?current_class=poor"' in html
-    assert f'href="{households_url}?unit={ref.an_phu.pk}"' in html
+    assert f'href="{households_url}?unit={ref.an_phu.successor_id}"' in html  # Quảng Phú in 12/2025
     assert f'href="{households_url}?indicator=employment"' in html
     support_url = reverse("support:list")
     assert f'href="{support_url}?year=2025&amp;kind=livelihood&amp;status=planned"' in html
     assert f'href="{support_url}?year=2025&amp;status=planned"' in html  # housing: repair and new build
     # The links lead to pages that answer.
-    for url in [f"{households_url}?current_class=poor", f"{households_url}?unit={ref.an_phu.pk}",
+    for url in [f"{households_url}?current_class=poor", f"{households_url}?unit={ref.an_phu.successor_id}",
                 f"{households_url}?indicator=employment", f"{support_url}?year=2025&kind=livelihood&status=planned",
                 reverse("reports:monthly_list") + "?year=2025&month=12"]:
         assert tnmt_client.get(url).status_code == 200, url
@@ -206,9 +214,10 @@ def test_constant_number_of_queries(ref, request, client_fixture, city, django_a
     for name in ["An Sơn", "Tam Phú", "Hòa Hương"]:
         MonthlyReportFactory(unit=ref.units[name], month=12, status="submitted")
     # the writes made the cached figures stale: computed again, in the same number of queries
-    # (27 with the reviews block and the support catalogue, plus 5 for the database cache: generation, lookup, and the write
-    # of the new entry)
-    with django_assert_max_num_queries(27 + 5):
+    # (27 with the reviews block and the support catalogue, 2 for the units in time — every unit,
+    # and those in scope — plus 5 for the database cache: generation, lookup, and the write of the
+    # new entry)
+    with django_assert_max_num_queries(29 + 5):
         assert client.get(URL).status_code == 200
 
 
@@ -216,7 +225,7 @@ def test_counts_ignore_deleted_households(ref, tnmt, city):
     h = city["tam_thang"]
     h.is_deleted, h.deleted_reason = True, "Nhập trùng"
     h.save()
-    assert dashboard_data(actor=tnmt)["counts"]["poor_now"] == 2
+    assert dashboard_data(actor=tnmt, period=DEC_2025)["counts"]["poor_now"] == 2
 
 
 def test_vietnamese_whatever_the_browser_language_until_the_user_switches(ref, ward_client):

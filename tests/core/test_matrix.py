@@ -151,6 +151,7 @@ EXPECT: dict[str, Row] = {
     "targets:plan_edit": Row(named("targets:plan_edit", 2025), (LOGIN, 403, 403, 200, 200)),
     "targets:target_edit": Row(named("targets:target_edit", 2025), (LOGIN, 403, 403, 200, 200)),
     "targets:quota_edit": Row(named("targets:quota_edit", 2025), (LOGIN, 403, 403, 200, 200)),
+    "targets:plan_copy": Row(named("targets:plan_copy", 2026), (LOGIN, 405, 405, 405, 405)),  # POST, TNMT
     # --- support actions
     "support:list": Row(named("support:list"), (LOGIN, 200, 200, 200, 200)),
     "support:create": Row(named("support:create"), (LOGIN, 200, 403, 200, 200)),
@@ -216,6 +217,8 @@ EXPECT: dict[str, Row] = {
     # --- "Tài liệu của tôi": each user sees only their own jobs (administrators too)
     "jobs:list": Row(named("jobs:list"), (LOGIN, 200, 200, 200, 200)),
     "jobs:row": Row(job("jobs:row"), (LOGIN, 200, 404, 404, 404), obj=True, foreign_roles=("ward",)),
+    "jobs:detail": Row(job("jobs:detail"), (LOGIN, 200, 404, 404, 404), obj=True, foreign_roles=("ward",)),
+    "jobs:progress": Row(job("jobs:progress"), (LOGIN, 200, 404, 404, 404), obj=True, foreign_roles=("ward",)),
     "jobs:download": Row(job("jobs:download"), (LOGIN, 200, 404, 404, 404), obj=True, foreign_roles=("ward",)),
     "jobs:retry": Row(job("jobs:retry"), (LOGIN, 405, 405, 405, 405), obj=True, post_only=True,
                       foreign_roles=("ward", "agency", "tnmt", "admin")),

@@ -93,7 +93,7 @@ def test_valid_file_preview_writes_nothing_then_confirm_applies_everything(ward_
     assert Household.objects.count() == 2 and Member.objects.count() == 3
     h = Household.objects.get(code="AP-001")
     assert h.unit == ward_officer.unit and h.social_policy is True and h.group == "no_labour"
-    assert h.search_text == "ap-001 khoi pho 3 12 le loi nguyen van an nguyen thi binh"  # never an ID
+    assert h.search_text == " nguyen van an | nguyen thi binh # ap-001 | khoi pho 3 | 12 le loi "  # never an ID
     head = h.members.get(relation="head")
     assert head.citizen_id == "049058001234" and head.social_allowance is True
     # audit history, bulk paths included, attributed to the officer

@@ -1,6 +1,6 @@
 """The import's two copies of library internals are held to the library (issue 19 item 2).
 
-The import of 10,000 households stays within its budget only with them (README "Performance"):
+The import of 10,000 households stays within its budget only with them (docs/development.md "Performance"):
 ``households.io.fastinsert.history_create`` writes django-simple-history's rows without building
 model instances (the library's ``bulk_history_create`` took half the import's time), and the
 importer's ``_full_clean`` is ``Model.full_clean`` with each field's ``clean`` remembered per

@@ -205,3 +205,41 @@ def test_a_long_household_export_is_a_job_in_the_owners_scope(ward_officer, ward
 def test_a_short_household_export_is_made_in_the_request(ward_client, ref):
     resp = ward_client.get(reverse("household_io:export"), {"format": "csv"})
     assert resp.status_code == 200 and not Job.objects.exists()
+
+
+def test_progress_reported_inside_a_long_transaction_reaches_the_pages(ward_officer, ward_client):
+    """A job writing in one transaction (an import, a decision) reports through a file in the
+    shared storage: the job's page and its row show it while the job runs, the row's own columns
+    would not (uncommitted, or locked on SQLite)."""
+    from django.db import transaction
+
+    from jobs.tasks import JobContext
+
+    job = services.job_start(actor=ward_officer, kind="test_flaky", title="Việc dài", params={"n": 1})
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING)
+    job.refresh_from_db()
+    progress = JobContext(job).tracker()
+    with transaction.atomic():
+        progress.phase("Bước 2/3: ghi quyết định", 5, "hộ")
+        progress.every = 0
+        progress.advance(2)
+        page = ward_client.get(reverse("jobs:progress", args=[job.pk])).content.decode()
+        row = ward_client.get(reverse("jobs:row", args=[job.pk])).content.decode()
+    for html in (page, row):
+        assert "Bước 2/3: ghi quyết định" in html and "2 / 5 hộ" in html and "hx-trigger" in html
+    assert 'value="2"' in page and 'max="5"' in page
+    job.refresh_from_db()
+    assert (job.rows_done, job.rows_total) == (0, 0)  # the row itself was not touched
+
+
+def test_a_job_that_records_finishes_with_its_summary_and_link(ward_officer, ward_client):
+    from jobs.tasks import JobContext
+
+    job = services.job_start(actor=ward_officer, kind="test_flaky", title="Ghi nhận", params={"n": 2})
+    JobContext(job).done("Đã ghi 3 hộ.", reverse("dashboard"))
+    job.refresh_from_db()
+    assert job.status == "done" and not job.result and job.expires_at is not None
+    page = ward_client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "Đã ghi 3 hộ." in page and f'href="{reverse("dashboard")}"' in page and "job-download" not in page
+    listing = ward_client.get(reverse("jobs:list")).content.decode()
+    assert "Đã ghi 3 hộ." in listing and "job-download" not in listing

@@ -133,10 +133,10 @@ def test_a_long_pdf_request_answers_at_once_with_a_job(long_list, small_parts, a
     monkeypatch.setattr(pdf.pdf_lists, "render_list_pdf", no_rendering_in_the_request)
     resp = admin_client_.get(reverse("reports:report", args=["PL02"]), {"year": 2025, "format": "pdf"})
     job = Job.objects.get()
-    assert resp.status_code == 302 and resp["Location"] == reverse("jobs:list") + f"?job={job.pk}"
+    assert resp.status_code == 302 and resp["Location"] == reverse("jobs:detail", args=[job.pk])
     assert (job.status, job.rows_total, job.rows_done, job.owner.username) == ("queued", ROWS + 2, 0, "quantri")
     page = admin_client_.get(resp["Location"]).content.decode()
-    assert "Đang chờ" in page and f'hx-get="{reverse("jobs:row", args=[job.pk])}"' in page
+    assert "Đang chờ" in page and f'hx-get="{reverse("jobs:progress", args=[job.pk])}"' in page
 
     monkeypatch.undo()
     monkeypatch.setattr(pdf, "PART_MIN_ROWS", 8)

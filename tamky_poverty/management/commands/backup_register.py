@@ -1,6 +1,6 @@
 """Portable backup of the whole register (every app's data and its audit history) as one
 compressed JSON file that ``restore_register`` loads into any database engine. On PostgreSQL
-prefer ``pg_dump`` for the nightly backup (README, "Deployment and backups").
+prefer ``pg_dump`` for the nightly backup (docs/operations.md, "Deployment and backups").
 
 Why JSON, with a precise encoder: the XML serializer cannot write a control character (a
 vertical tab typed once made every later backup fail, since the audit history keeps it) and its
