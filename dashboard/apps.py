@@ -8,7 +8,7 @@ FIGURE_MODELS = [
     "tamky_poverty.AdministrativeUnit", "tamky_poverty.UnitYearFigures", "tamky_poverty.Agency",
     "households.PovertyStandard", "households.Indicator", "households.Household", "households.Member",
     "households.Assessment", "households.Deprivation",
-    "support.SupportAction", "support.SupportActionEvent",
+    "support.QuotaGroup", "support.SupportKind", "support.SupportAction", "support.SupportActionEvent",
     "targets.Plan", "targets.UnitTarget", "targets.SupportQuota",
     "reports.MonthlyReport", "reports.MonthlyReportEvent",
 ]

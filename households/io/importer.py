@@ -1,7 +1,7 @@
 """The household list import: read → validate every row → plan what to create and update →
 (when asked and only when there is no problem at all) apply it in one transaction.
 
-``import_file(source, *, actor, unit=None, dry_run=True)`` is the one entry point (views, the
+``import_file(source, *, actor, today, unit=None, dry_run=True)`` is the one entry point (views, the
 ``import_households`` command and ``bench/`` call it). It works in bulk: one query per table to
 load what already exists (chunked for very long files), ``bulk_create`` / ``bulk_update`` to
 write, and ``fastinsert.history_create`` for the audit history: the rows
@@ -21,8 +21,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from households import classification, territory
@@ -165,13 +165,14 @@ CHANGED_MEANWHILE = gettext_lazy(
 
 # --- Entry points ----------------------------------------------------------------------------
 
-def import_file(source, *, actor, unit: AdministrativeUnit | None = None, dry_run: bool = True,
+def import_file(source, *, actor, today: dt.date, unit: AdministrativeUnit | None = None, dry_run: bool = True,
                 filename: str = "", progress=None) -> ImportReport:
     """Validate ``source`` (bytes, a path or a binary file) and, unless ``dry_run``, apply it.
     Nothing is written when any problem is found. ``unit`` (optional) forces every row into
     that unit: rows naming another unit are refused, and the unit columns may be left out.
-    ``progress`` (optional) is told each step and the rows or records done in it, by the work
-    itself (``NoProgress`` says how)."""
+    ``today`` (the caller's date: the view's, the command's, the job's) decides which units are
+    current and which dates of birth lie in the future. ``progress`` (optional) is told each step
+    and the rows or records done in it, by the work itself (``NoProgress`` says how)."""
     progress = progress or NoProgress()
     steps = 3 if dry_run else 4
     report = ImportReport(dry_run=dry_run)
@@ -182,20 +183,20 @@ def import_file(source, *, actor, unit: AdministrativeUnit | None = None, dry_ru
     if unit is not None and not scope.sees_all and unit.id not in scope.unit_ids:
         report.file_message = _("Đơn vị %(unit)s nằm ngoài phạm vi quản lý của bạn.") % {"unit": unit}
         return report
-    progress.phase(_step(1, steps, "đọc tệp"))
+    progress.phase(_step(1, steps, gettext("đọc tệp")))
     try:
         sheet = read_sheet(source)
     except FileProblem as problem:
         report.file_message = problem.message
         return report
     report.rows = len(sheet.rows)
-    plan = _Analysis(sheet, actor=actor, scope=scope, unit=unit, report=report, progress=progress,
+    plan = _Analysis(sheet, actor=actor, scope=scope, unit=unit, report=report, today=today, progress=progress,
                      steps=steps).run()
     if plan is None or not report.ok or dry_run:
         return report
     try:
         with transaction.atomic():
-            _apply(plan, actor=actor, report=report, progress=progress, step=_step(4, steps, "ghi vào sổ"))
+            _apply(plan, actor=actor, report=report, progress=progress, step=_step(4, steps, gettext("ghi vào sổ")))
             figures_cache.figures_changed()  # bulk writes send no model signals (issue 17)
             personal_data.record_access(
                 actor, "import", filename or "tệp Excel", rows=report.rows,
@@ -219,7 +220,7 @@ def import_file(source, *, actor, unit: AdministrativeUnit | None = None, dry_ru
 
 
 def _step(k: int, steps: int, what: str) -> str:
-    return f"Bước {k}/{steps}: {what}"
+    return gettext("Bước %(k)s/%(n)s: %(what)s") % {"k": k, "n": steps, "what": what}
 
 
 # --- Analysis --------------------------------------------------------------------------------
@@ -261,7 +262,8 @@ def _chunks(values, size=CHUNK):
 
 
 class _Analysis:
-    def __init__(self, sheet: Sheet, *, actor, scope, unit, report: ImportReport, progress=None, steps: int = 3):
+    def __init__(self, sheet: Sheet, *, actor, scope, unit, report: ImportReport, today: dt.date, progress=None,
+                 steps: int = 3):
         self.progress = progress or NoProgress()
         self.steps = steps
         self.sheet = sheet
@@ -269,7 +271,7 @@ class _Analysis:
         self.scope = scope
         self.forced_unit = unit
         self.report = report
-        self.today = timezone.localdate()
+        self.today = today
         self._clean_memo: dict = {}
         self._households: dict[int, Household] = {}
 
@@ -324,7 +326,7 @@ class _Analysis:
         rows = []
         add = self.report.add
         progress = self.progress
-        progress.phase(_step(2, self.steps, "kiểm tra từng ô"), len(self.sheet.rows), "dòng")
+        progress.phase(_step(2, self.steps, gettext("kiểm tra từng ô")), len(self.sheet.rows), gettext("dòng"))
         for number, cells in self.sheet.rows:
             values = {}
             failed = set()
@@ -714,7 +716,7 @@ class _Analysis:
             return None
         plans = self._group(rows)
         self._duplicates_in_file(plans)
-        self.progress.phase(_step(3, self.steps, "đối chiếu với sổ hộ"), len(plans), "hộ")
+        self.progress.phase(_step(3, self.steps, gettext("đối chiếu với sổ hộ")), len(plans), gettext("hộ"))
         existing, members_by_household, by_cid, decisions = self._load_existing(plans)
         self.standards = list(PovertyStandard.objects.all())
         self.indicators = defaultdict(list)
@@ -810,7 +812,7 @@ def _apply(plan: _Plan, *, actor, report: ImportReport, progress=None, step: str
             updated_members.append(m)
     assessments = [hp for hp in plan.households if hp.assessment]
     progress.phase(step, len(new_households) + len(updated_households) + len(new_members) + len(updated_members)
-                   + len(assessments), "bản ghi")
+                   + len(assessments), gettext("bản ghi"))
     for chunk in _chunks(new_households):
         _create_with_history(chunk, Household, actor=actor, now=now)
         progress.advance(len(chunk))
@@ -869,6 +871,3 @@ def _update_with_history(objs, model, fields, *, actor, now) -> None:
         history_create(objs, model, update=True, default_user=actor, default_change_reason=CHANGE_REASON,
                        default_date=now)
 
-
-def today() -> dt.date:
-    return timezone.localdate()

@@ -346,3 +346,14 @@ def test_every_aria_describedby_points_at_a_rendered_id(ward_client, tnmt_client
         assert not missing_described_ids(html), (response.wsgi_request.path, missing_described_ids(html))
         checked += html.count("aria-describedby=")
     assert checked > 20  # the pages do carry help texts and errors
+
+
+def test_report_deadlines_are_shown_and_typed_as_dd_mm_yyyy(tnmt_client):
+    from reports.models import ReportDeadline
+
+    url = reverse("reports:monthly_deadlines")
+    html = tnmt_client.get(url, {"year": 2025}).content.decode()
+    assert re.search(r'type="text" name="due_date" value="05/03/2025" placeholder="dd/mm/yyyy"', html)
+    response = tnmt_client.post(url, {"year": 2025, "month": 2, "due_date": "10/03/2025"})
+    assert response.status_code == 302
+    assert ReportDeadline.due_for(2025, 2) == dt.date(2025, 3, 10)
