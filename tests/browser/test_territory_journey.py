@@ -106,7 +106,13 @@ def test_a_former_tam_thanh_household_reviewed_and_reported_by_quang_phu(page, n
     page.get_by_label("Ngày quyết định").fill(REVIEWED_ON.isoformat())
     for code in ("employment", "telecom", "information_means"):
         page.locator(f"[data-indicator={code}] input[type=checkbox]").check()
+    expect(page.locator("#class-preview")).to_contain_text("Hộ nghèo")  # the preview has caught up
     page.get_by_role("button", name="Ghi kết quả rà soát").click()
+    # the confirmation names the class and the area rule used: the ward's, on the decision's date
+    confirm = page.get_by_role("dialog")
+    expect(confirm).to_contain_text("Hộ nghèo")
+    expect(confirm).to_contain_text("Áp dụng khu vực thành thị: Phường Quảng Phú ngày 10/12/2025")
+    confirm.get_by_role("button", name="Ghi quyết định").click()
     expect(page.locator(".alert-success")).to_be_visible()
     expect(page.locator("#h-class + p")).to_contain_text("Hộ nghèo")
     expect(page.get_by_test_id("explanation")).to_contain_text("1.100.000")
