@@ -23,7 +23,7 @@ from reports import services as report_services
 from reports.models import MonthlyReport
 from tamky_poverty.models import Role
 from tests.browser.conftest import login
-from tests.browser.test_journeys import accept_dialogs, prepare_and_submit_report
+from tests.browser.test_journeys import accept_dialogs
 from tests.conftest import PASSWORD
 from tests.factories import household_with_head
 
@@ -63,6 +63,27 @@ def quang_phu(ref, make_user, tnmt):
     return {"ward": ward, "officer": officer, "former_tam_thanh": homes["Tam Thanh"]}
 
 
+def dashboard_of_december(page):
+    """The dashboard for the period 12/2025, chosen in the menu bar's period picker."""
+    page.goto("/")
+    page.locator("#period-select-nav").select_option(label="Tháng 12/2025")
+    expect(page.get_by_test_id("dashboard-period")).to_contain_text("12/2025")
+
+
+def submit_december_report(page):
+    dashboard_of_december(page)
+    own = page.get_by_test_id("own-report").get_by_role("link")
+    expect(own).to_contain_text("Lập báo cáo tháng 12/2025")
+    own.click()
+    page.get_by_label("Khó khăn, vướng mắc").fill("Hộ ở địa bàn xã Tam Thanh cũ mất việc làm.")
+    page.get_by_label("Đề xuất, kiến nghị").fill("Đề nghị hỗ trợ giới thiệu việc làm.")
+    page.get_by_role("button", name="Lưu báo cáo").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã lưu báo cáo tháng 12/2025")
+    page.get_by_role("button", name="Gửi Phòng TNMT").click()
+    page.get_by_role("dialog").get_by_role("button", name="Gửi và chốt số liệu").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã gửi báo cáo")
+
+
 def _stat(page, test_id: str) -> str:
     return page.get_by_test_id(test_id).inner_text().strip()
 
@@ -83,6 +104,7 @@ def test_a_former_tam_thanh_household_reviewed_and_reported_by_quang_phu(page, n
     # TNMT's dashboard before: one poor, one near-poor household; one of the wards' reports approved.
     reviewer = new_page()
     login(reviewer, "tnmt", PASSWORD)
+    dashboard_of_december(reviewer)
     expect(reviewer.get_by_test_id("poor-now")).to_have_text("1")
     expect(reviewer.get_by_test_id("near-poor-now")).to_have_text("1")
     approved, units_reporting = map(int, _stat(reviewer, "approved-total").split("/"))
@@ -122,22 +144,23 @@ def test_a_former_tam_thanh_household_reviewed_and_reported_by_quang_phu(page, n
         quang_phu["ward"], "urban", "near_poor", "poor")
 
     # … and submits the ward's December report.
-    prepare_and_submit_report(page)
+    submit_december_report(page)
     report = MonthlyReport.objects.get(unit=quang_phu["ward"], year=2025, month=12)
     assert report.status == MonthlyReport.Status.SUBMITTED and report.submitted_by == quang_phu["officer"]
 
     # TNMT sees it, approves it; the dashboard moves by exactly one.
-    reviewer.goto("/")
+    dashboard_of_december(reviewer)
     expect(reviewer.get_by_test_id("poor-now")).to_have_text("2")
     expect(reviewer.get_by_test_id("near-poor-now")).to_have_text("0")
     to_review = reviewer.get_by_test_id("to-review")
     expect(to_review).to_contain_text("Quảng Phú – 12/2025")
     to_review.get_by_role("link", name="Quảng Phú – 12/2025").first.click()
-    reviewer.get_by_role("button", name="Duyệt").click()
+    reviewer.get_by_role("button", name="Duyệt", exact=True).click()
+    reviewer.get_by_role("dialog").get_by_role("button", name="Duyệt và khoá báo cáo").click()
     expect(reviewer.locator(".alert-success")).to_be_visible()
     report.refresh_from_db()
     assert report.status == MonthlyReport.Status.APPROVED and report.document is not None
-    reviewer.goto("/")
+    dashboard_of_december(reviewer)
     expect(reviewer.get_by_test_id("approved-total")).to_have_text(f"{approved + 1}/{units_reporting}")
     expect(reviewer.get_by_test_id("report-status-table").locator("tr", has_text="Quảng Phú")).to_contain_text(
         "Đã duyệt")
