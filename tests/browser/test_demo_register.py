@@ -116,6 +116,7 @@ def test_an_phu_officer_lists_filters_searches_and_reviews_the_demo_register(pag
     page.get_by_label("Ngày có hiệu lực").fill(today.isoformat())
     expect(page.locator("#class-preview")).to_contain_text("Hộ có mức sống trung bình")
     page.get_by_role("button", name="Ghi kết quả rà soát").click()
+    page.get_by_role("dialog").get_by_role("button", name="Ghi quyết định").click()  # the confirmation
 
     # Back on the detail page: the new class and why.
     expect(page).to_have_url(re.compile(re.escape(reverse("households:detail", args=[household.pk])) + r"$"))

@@ -455,3 +455,13 @@ def test_the_city_monthly_report_says_what_the_plan_says(city):
     livelihood = of_an_phu.filter(kind="livelihood").values("household").distinct().count()
     assert frozen["support"].get("livelihood", {}).get("planned_year", 0) == livelihood
     assert report.document.issue_date == dt.date(2025, 7, 8) and report.document.year == 2025
+
+
+def test_the_demo_starts_with_the_first_half_of_2025_complete(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="01/07/2025"):
+        call_command("seed_demo", "--today", "2025-06-30", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("seed_demo", "--today", "27/11/2026", stdout=io.StringIO())
+    assert not Household.objects.exists()
