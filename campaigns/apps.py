@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from campaigns import guards
 
@@ -6,7 +7,7 @@ from campaigns import guards
 class CampaignsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "campaigns"
-    verbose_name = "Rà soát hộ nghèo, hộ cận nghèo"
+    verbose_name = _("Rà soát hộ nghèo, hộ cận nghèo")
 
     def ready(self):
         # A recorded chairman's decision never changes, like the review decisions it made.

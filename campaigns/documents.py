@@ -18,6 +18,8 @@ from collections import defaultdict
 from dataclasses import replace
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from campaigns import rules
 from campaigns.models import Campaign, CampaignDecision, CampaignHousehold, Posting, VillageMeeting
@@ -258,10 +260,10 @@ def certificate(campaign: Campaign, decision: CampaignDecision, entry: CampaignH
 
 # --- the impact of a standard -----------------------------------------------------------------------
 
-IMPACT_FIELDS = [("before", "Đang trong danh sách"), ("certain", "Chắc chắn"), ("possible", "Có thể"),
-                 ("not_", "Không"), (rules.STAYS, "Ở lại"), (rules.ENTERS, "Vào mới"), (rules.LEAVES, "Ra khỏi"),
-                 (rules.MAY_LEAVE, "Có thể ra"), (rules.MAY_ENTER, "Có thể vào")]
-LIST_NAMES = {POOR: "Hộ nghèo", NEAR_POOR: "Hộ cận nghèo"}
+IMPACT_FIELDS = [("before", gettext_lazy("Đang trong danh sách")), ("certain", gettext_lazy("Chắc chắn")), ("possible", gettext_lazy("Có thể")),
+                 ("not_", gettext_lazy("Không")), (rules.STAYS, gettext_lazy("Ở lại")), (rules.ENTERS, gettext_lazy("Vào mới")), (rules.LEAVES, gettext_lazy("Ra khỏi")),
+                 (rules.MAY_LEAVE, gettext_lazy("Có thể ra")), (rules.MAY_ENTER, gettext_lazy("Có thể vào"))]
+LIST_NAMES = {POOR: gettext_lazy("Hộ nghèo"), NEAR_POOR: gettext_lazy("Hộ cận nghèo")}
 
 
 def impact_numbers(row) -> list[int]:
@@ -298,21 +300,19 @@ def impact_summary(result: Impact) -> Dataset:
     rows = []
     for i, u in enumerate(result.units, start=1):
         rows.append(Row([i, str(u.unit), *impact_numbers(u)]))
-    rows.append(Row(["", "Tổng cộng", *impact_numbers(result.total)], style="total"))
+    rows.append(Row(["", _("Tổng cộng"), *impact_numbers(result.total)], style="total"))
     sub = [HeaderCell(label) for _key, label in IMPACT_FIELDS]
     before = result.day - dt.timedelta(days=1)
-    scope = f"{result.unit}" if result.unit else "các phường, xã"
+    scope = f"{result.unit}" if result.unit else _("các phường, xã")
     return Dataset(
         code="MO-PHONG",
-        title=f"Dự báo tác động của {result.standard.name} đến danh sách hộ nghèo, hộ cận nghèo",
-        subtitle=(f"(Áp dụng ngày {result.day:%d/%m/%Y}, so với danh sách có hiệu lực ngày {before:%d/%m/%Y}; "
-                  f"{scope}; từ quyết định, phiếu khảo sát và dữ liệu thành viên đã có — chỉ số chưa có thông tin "
-                  "được tính cả hai khả năng)"),
+        title=_("Dự báo tác động của %(name)s đến danh sách hộ nghèo, hộ cận nghèo") % {"name": result.standard.name},
+        subtitle=(_("(Áp dụng ngày %(day)s, so với danh sách có hiệu lực ngày %(before)s; %(scope)s; từ quyết định, phiếu khảo sát và dữ liệu thành viên đã có — chỉ số chưa có thông tin được tính cả hai khả năng)") % {"day": f"{result.day:%d/%m/%Y}", "before": f"{before:%d/%m/%Y}", "scope": scope}),
         header_rows=[
-            [HeaderCell("STT", rowspan=2), HeaderCell("Đơn vị", rowspan=2), HeaderCell("Số hộ trong sổ", rowspan=2),
+            [HeaderCell("STT", rowspan=2), HeaderCell(_("Đơn vị"), rowspan=2), HeaderCell(_("Số hộ trong sổ"), rowspan=2),
              HeaderCell(LIST_NAMES[POOR], colspan=len(IMPACT_FIELDS)),
              HeaderCell(LIST_NAMES[NEAR_POOR], colspan=len(IMPACT_FIELDS)),
-             HeaderCell("Cần khảo sát trước", rowspan=2)],
+             HeaderCell(_("Cần khảo sát trước"), rowspan=2)],
             sub + sub,
         ],
         columns=[Column("stt", "int", 5), Column("unit", "text", 20), Column("register", "int", 8)]
@@ -333,11 +333,11 @@ def impact_households_dataset(result: Impact, households) -> Dataset:
                         household_ids=[h.household_id]))
     return Dataset(
         code="MO-PHONG-HO",
-        title=f"Danh sách hộ cần khảo sát theo {result.standard.name}",
-        subtitle=f"(Áp dụng ngày {result.day:%d/%m/%Y}; kết quả chưa chắc chắn trước, rồi các hộ thay đổi danh sách)",
-        header_rows=[[HeaderCell(t) for t in ("STT", "Đơn vị", "Mã hộ", "Chủ hộ", "Thôn, khối phố",
-                                              "Phân loại hiện hành", "Theo chuẩn mới", "Thứ tự khảo sát",
-                                              "Căn cứ")]],
+        title=_("Danh sách hộ cần khảo sát theo %(name)s") % {"name": result.standard.name},
+        subtitle=_("(Áp dụng ngày %(day)s; kết quả chưa chắc chắn trước, rồi các hộ thay đổi danh sách)") % {"day": f"{result.day:%d/%m/%Y}"},
+        header_rows=[[HeaderCell(t) for t in ("STT", _("Đơn vị"), _("Mã hộ"), _("Chủ hộ"), _("Thôn, khối phố"),
+                                              _("Phân loại hiện hành"), _("Theo chuẩn mới"), _("Thứ tự khảo sát"),
+                                              _("Căn cứ"))]],
         columns=[Column("stt", "int", 5), Column("unit", "text", 16), Column("code", "text", 10),
                  Column("head", "text", 20), Column("village", "text", 12), Column("before", "text", 14),
                  Column("outlook", "text", 24), Column("priority", "text", 22), Column("why", "text", 60)],

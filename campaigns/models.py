@@ -47,8 +47,8 @@ class Campaign(models.Model):
     start_date = models.DateField(_("bắt đầu"))
     end_date = models.DateField(_("kết thúc"))
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                  null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+                                  null=True, blank=True, verbose_name=_("người mở đợt"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("thời điểm tạo"))
 
     history = HistoricalRecords()
 
@@ -75,8 +75,8 @@ class CampaignHousehold(models.Model):
     """A household to review in a campaign, and why: listed (poor or near-poor when the list was
     drawn up), flagged by the simulation of the new standard, applied, or flagged by an officer."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="entries")
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="campaign_entries")
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="entries", verbose_name=_("đợt rà soát"))
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="campaign_entries", verbose_name=_("hộ"))
     listed = models.BooleanField(_("đang trong danh sách"), default=False)
     class_when_listed = models.CharField(_("phân loại khi lập danh sách"), max_length=20,
                                          choices=PovertyClass.choices, default=PovertyClass.NONE)
@@ -94,8 +94,8 @@ class CampaignHousehold(models.Model):
                                    related_name="+", verbose_name=_("quyết định đã ghi nhận"))
     certificate_number = models.CharField(_("số giấy chứng nhận"), max_length=40, blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                 null=True, blank=True)
-    added_at = models.DateTimeField(auto_now_add=True)
+                                 null=True, blank=True, verbose_name=_("người thêm"))
+    added_at = models.DateTimeField(auto_now_add=True, verbose_name=_("thời điểm thêm"))
 
     history = HistoricalRecords()
 
@@ -120,7 +120,7 @@ class Survey(models.Model):
     and the optional proxy score. ``proposed_class`` is what the classification rule gives; the
     decision records it later through the same rule."""
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="surveys")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="surveys", verbose_name=_("hộ"))
     standard = models.ForeignKey(PovertyStandard, on_delete=models.PROTECT, related_name="+",
                                  verbose_name=_("chuẩn nghèo"))
     effective_date = models.DateField(_("danh sách có hiệu lực từ"))
@@ -134,8 +134,8 @@ class Survey(models.Model):
     explanation = models.TextField(_("giải thích"))
     notes = models.TextField(_("ghi chú"), blank=True)
     surveyed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+                                    null=True, blank=True, verbose_name=_("người khảo sát"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("thời điểm tạo"))
 
     history = HistoricalRecords()
 
@@ -151,8 +151,8 @@ class SurveyIndicator(models.Model):
     """One indicator of a survey: deprived or not, what member data suggested on the list's
     effective date, and the officer's reason when they decided otherwise."""
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="indicators")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("phiếu khảo sát"))
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("chỉ số"))
     deprived = models.BooleanField(_("thiếu hụt"))
     suggested = models.BooleanField(_("gợi ý từ dữ liệu"), null=True, blank=True)
     suggestion_reason = models.CharField(_("căn cứ gợi ý"), max_length=255, blank=True)
@@ -170,7 +170,7 @@ class SurveyIndicator(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.indicator}: {'thiếu hụt' if self.deprived else 'không thiếu hụt'}"
+        return f"{self.indicator}: {_('thiếu hụt') if self.deprived else _('không thiếu hụt')}"
 
 
 def minutes_path(instance, filename: str) -> str:
@@ -182,7 +182,7 @@ class VillageMeeting(models.Model):
     """The meeting of one village (thôn, khối phố) on its households' proposed classes. A
     result below 50 % agreement cannot go to the decision: the village meets again."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="meetings")
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("đợt rà soát"))
     village = models.CharField(_("thôn/khối phố"), max_length=100, blank=True)
     held_on = models.DateField(_("ngày họp"))
     attendees = models.PositiveIntegerField(_("số người dự họp"), validators=[MinValueValidator(1)])
@@ -197,8 +197,8 @@ class VillageMeeting(models.Model):
     households = models.ManyToManyField(CampaignHousehold, related_name="meetings", blank=True,
                                         verbose_name=_("các hộ được bình xét"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+                                    null=True, blank=True, verbose_name=_("người ghi nhận"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("thời điểm tạo"))
 
     history = HistoricalRecords(m2m_fields=[])
 
@@ -220,14 +220,14 @@ class VillageMeeting(models.Model):
 class Posting(models.Model):
     """The public posting (niêm yết công khai) of the proposed lists."""
 
-    campaign = models.OneToOneField(Campaign, on_delete=models.PROTECT, related_name="posting")
+    campaign = models.OneToOneField(Campaign, on_delete=models.PROTECT, related_name="posting", verbose_name=_("đợt rà soát"))
     start_date = models.DateField(_("niêm yết từ ngày"))
     end_date = models.DateField(_("đến ngày"))
     place = models.CharField(_("địa điểm niêm yết"), max_length=255)
     notes = models.TextField(_("ghi chú"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+                                    null=True, blank=True, verbose_name=_("người ghi nhận"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("thời điểm tạo"))
 
     history = HistoricalRecords()
 
@@ -244,7 +244,7 @@ class Posting(models.Model):
 class Complaint(models.Model):
     """A complaint about the posted lists; the decision waits until each one is resolved."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="complaints")
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("đợt rà soát"))
     entry = models.ForeignKey(CampaignHousehold, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="complaints", verbose_name=_("hộ liên quan"))
     received_on = models.DateField(_("ngày nhận"))
@@ -253,10 +253,10 @@ class Complaint(models.Model):
     resolved_on = models.DateField(_("ngày giải quyết"), null=True, blank=True)
     resolution = models.TextField(_("kết quả giải quyết"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    null=True, blank=True)
+                                    null=True, blank=True, verbose_name=_("người ghi nhận"))
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+                                    null=True, blank=True, verbose_name=_("người giải quyết"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("thời điểm tạo"))
 
     history = HistoricalRecords()
 
@@ -278,14 +278,14 @@ class CampaignDecision(models.Model):
     """The ward chairman's decision recognising the lists (Mẫu 02): number, date and the date
     the lists take effect. Recording it records every household's decision in one transaction."""
 
-    campaign = models.OneToOneField(Campaign, on_delete=models.PROTECT, related_name="decision")
+    campaign = models.OneToOneField(Campaign, on_delete=models.PROTECT, related_name="decision", verbose_name=_("đợt rà soát"))
     number = models.CharField(_("số quyết định"), max_length=50)
     decision_date = models.DateField(_("ngày quyết định"))
     effective_date = models.DateField(_("ngày có hiệu lực"))
     signer = models.CharField(_("người ký"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+                                    null=True, blank=True, verbose_name=_("người ghi nhận"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("thời điểm tạo"))
 
     history = HistoricalRecords()
 
@@ -313,20 +313,20 @@ class Application(models.Model):
         DECIDED = "decided", _("Đã có quyết định")
         WITHDRAWN = "withdrawn", _("Đã rút đơn")
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="applications")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="applications", verbose_name=_("hộ"))
     kind = models.CharField(_("loại đơn"), max_length=10, choices=Kind.choices)
     received_on = models.DateField(_("ngày nhận đơn"))
     applicant = models.CharField(_("người làm đơn"), max_length=150)
     content = models.TextField(_("nội dung"), blank=True)
     status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("phiếu khảo sát"))
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                                    verbose_name=_("quyết định"))
     closed_on = models.DateField(_("ngày giải quyết"), null=True, blank=True)
     close_note = models.CharField(_("ghi chú khi giải quyết"), max_length=255, blank=True)
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+                                    null=True, blank=True, verbose_name=_("người nhận đơn"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("thời điểm tạo"))
 
     history = HistoricalRecords()
 

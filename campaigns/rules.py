@@ -16,6 +16,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from households.classification import AREA_LABELS, AVERAGE, NEAR_POOR, NONE, POOR, StandardLike, thresholds
 from tamky_poverty.formatting import format_vnd
 
@@ -60,7 +63,7 @@ def percent_text(value) -> str:
 
 
 def village_label(village: str) -> str:
-    return village or "(không ghi thôn/khối phố)"
+    return village or _("(không ghi thôn/khối phố)")
 
 
 # --- the order of the steps ------------------------------------------------------------------
@@ -68,11 +71,11 @@ def village_label(village: str) -> str:
 DONE, OPEN, LOCKED = "done", "open", "locked"
 STAGES = ("surveying", "meeting", "posting", "ready", "decided")
 STAGE_LABELS = {
-    "surveying": "Đang khảo sát",
-    "meeting": "Đang họp thôn",
-    "posting": "Đang niêm yết",
-    "ready": "Chờ quyết định",
-    "decided": "Đã có quyết định",
+    "surveying": gettext_lazy("Đang khảo sát"),
+    "meeting": gettext_lazy("Đang họp thôn"),
+    "posting": gettext_lazy("Đang niêm yết"),
+    "ready": gettext_lazy("Chờ quyết định"),
+    "decided": gettext_lazy("Đã có quyết định"),
 }
 
 
@@ -119,27 +122,24 @@ def village_missing(v: VillageFacts) -> list[str]:
     """Why a village's households are not (all) approved by its meeting."""
     name = village_label(v.village)
     if v.surveyed < v.households:
-        return [f"{name}: còn {v.households - v.surveyed} hộ chưa khảo sát, chưa thể họp"]
+        return [_("%(name)s: còn %(x)s hộ chưa khảo sát, chưa thể họp") % {"name": name, "x": v.households - v.surveyed}]
     if v.last_meeting_on is None:
-        return [f"{name}: chưa họp bình xét"]
+        return [_("%(name)s: chưa họp bình xét") % {"name": name}]
     if not meeting_passes(v.last_meeting_percent):
-        return [f"{name}: hội nghị ngày {v.last_meeting_on:%d/%m/%Y} chỉ có "
-                f"{percent_text(v.last_meeting_percent)} % đồng ý (cần ít nhất "
-                f"{percent_text(MEETING_MIN_AGREEMENT)} %), phải họp lại"]
+        return [_("%(name)s: hội nghị ngày %(last_meeting_on)s chỉ có %(percent_text)s %% đồng ý (cần ít nhất %(percent_text2)s %%), phải họp lại") % {"name": name, "last_meeting_on": f"{v.last_meeting_on:%d/%m/%Y}", "percent_text": percent_text(v.last_meeting_percent), "percent_text2": percent_text(MEETING_MIN_AGREEMENT)}]
     if v.approved < v.households:
-        return [f"{name}: {v.households - v.approved} hộ chưa được hội nghị bình xét (bổ sung sau ngày "
-                f"{v.last_meeting_on:%d/%m/%Y}), phải họp lại"]
+        return [_("%(name)s: %(x)s hộ chưa được hội nghị bình xét (bổ sung sau ngày %(last_meeting_on)s), phải họp lại") % {"name": name, "x": v.households - v.approved, "last_meeting_on": f"{v.last_meeting_on:%d/%m/%Y}"}]
     return []
 
 
 def posting_missing(f: CampaignFacts, day: dt.date) -> list[str]:
     if f.posting_start is None:
-        return ["Chưa niêm yết công khai danh sách"]
+        return [_("Chưa niêm yết công khai danh sách")]
     out = []
     if day <= f.posting_end:
-        out.append(f"Đang niêm yết đến hết ngày {f.posting_end:%d/%m/%Y}")
+        out.append(_("Đang niêm yết đến hết ngày %(posting_end)s") % {"posting_end": f"{f.posting_end:%d/%m/%Y}"})
     if f.complaints_open:
-        out.append(f"Còn {f.complaints_open} khiếu nại chưa giải quyết")
+        out.append(_("Còn %(complaints_open)s khiếu nại chưa giải quyết") % {"complaints_open": f.complaints_open})
     return out
 
 
@@ -149,28 +149,28 @@ def campaign_steps(f: CampaignFacts, day: dt.date) -> list[Step]:
     posting needs every village approved; the decision needs the posting over and every
     complaint resolved)."""
     decided = f.decided_on is not None
-    survey_missing = [] if f.households else ["Chưa có hộ nào trong danh sách rà soát"]
+    survey_missing = [] if f.households else [_("Chưa có hộ nào trong danh sách rà soát")]
     if f.households and f.surveyed < f.households:
-        survey_missing.append(f"Còn {f.households - f.surveyed} hộ chưa khảo sát")
+        survey_missing.append(_("Còn %(x)s hộ chưa khảo sát") % {"x": f.households - f.surveyed})
     survey_done = f.households > 0 and not survey_missing
 
     meeting_missing = [m for v in f.villages for m in village_missing(v)]
     meetings_done = f.households > 0 and not meeting_missing
     any_village_ready = any(v.households and v.surveyed == v.households for v in f.villages)
 
-    post_missing = posting_missing(f, day) if meetings_done else ["Chưa thể niêm yết: các thôn chưa họp xong"]
+    post_missing = posting_missing(f, day) if meetings_done else [_("Chưa thể niêm yết: các thôn chưa họp xong")]
     posting_done = meetings_done and not post_missing
 
     steps = [
-        Step("survey", "Khảo sát hộ (Phiếu A, B)", DONE if survey_done or decided
+        Step("survey", _("Khảo sát hộ (Phiếu A, B)"), DONE if survey_done or decided
              else (LOCKED if f.posting_start else OPEN), tuple(survey_missing)),
-        Step("meeting", "Họp bình xét ở thôn, khối phố", DONE if meetings_done or decided
+        Step("meeting", _("Họp bình xét ở thôn, khối phố"), DONE if meetings_done or decided
              else (OPEN if any_village_ready and not f.posting_start else LOCKED), tuple(meeting_missing)),
-        Step("posting", "Niêm yết công khai, giải quyết khiếu nại", DONE if posting_done or decided
+        Step("posting", _("Niêm yết công khai, giải quyết khiếu nại"), DONE if posting_done or decided
              else (OPEN if meetings_done else LOCKED), tuple(post_missing)),
-        Step("decision", "Quyết định công nhận danh sách", DONE if decided
+        Step("decision", _("Quyết định công nhận danh sách"), DONE if decided
              else (OPEN if posting_done else LOCKED),
-             () if decided or posting_done else ("Chưa đủ điều kiện: hoàn thành các bước trên trước",)),
+             () if decided or posting_done else (_("Chưa đủ điều kiện: hoàn thành các bước trên trước"),)),
     ]
     return steps
 
@@ -194,49 +194,48 @@ def decision_blockers(f: CampaignFacts, decision_date: dt.date, effective_date: 
     ``day``) from being recorded; empty when it may be."""
     out: list[str] = []
     if f.decided_on is not None:
-        return [f"Đợt rà soát đã có quyết định ngày {f.decided_on:%d/%m/%Y}"]
+        return [_("Đợt rà soát đã có quyết định ngày %(decided_on)s") % {"decided_on": f"{f.decided_on:%d/%m/%Y}"}]
     if not f.households:
-        out.append("Chưa có hộ nào trong danh sách rà soát")
+        out.append(_("Chưa có hộ nào trong danh sách rà soát"))
     if f.surveyed < f.households:
-        out.append(f"Còn {f.households - f.surveyed} hộ chưa khảo sát")
+        out.append(_("Còn %(x)s hộ chưa khảo sát") % {"x": f.households - f.surveyed})
     out += [m for v in f.villages if v.surveyed == v.households for m in village_missing(v)]
     if f.posting_start is None:
-        out.append("Chưa niêm yết công khai danh sách")
+        out.append(_("Chưa niêm yết công khai danh sách"))
     else:
         if decision_date <= f.posting_end:
-            out.append(f"Quyết định phải sau khi kết thúc niêm yết (ngày {f.posting_end:%d/%m/%Y})")
+            out.append(_("Quyết định phải sau khi kết thúc niêm yết (ngày %(posting_end)s)") % {"posting_end": f"{f.posting_end:%d/%m/%Y}"})
         if f.complaints_open:
-            out.append(f"Còn {f.complaints_open} khiếu nại chưa giải quyết")
+            out.append(_("Còn %(complaints_open)s khiếu nại chưa giải quyết") % {"complaints_open": f.complaints_open})
     if decision_date > day:
-        out.append("Ngày quyết định không được ở tương lai")
+        out.append(_("Ngày quyết định không được ở tương lai"))
     if not within(decision_date, f.start, f.end):
-        out.append(f"Ngày quyết định phải trong thời gian rà soát ({f.start:%d/%m/%Y} – {f.end:%d/%m/%Y})")
+        out.append(_("Ngày quyết định phải trong thời gian rà soát (%(start)s – %(end)s)") % {"start": f"{f.start:%d/%m/%Y}", "end": f"{f.end:%d/%m/%Y}"})
     if effective_date < decision_date:
-        out.append("Ngày có hiệu lực không được trước ngày quyết định")
+        out.append(_("Ngày có hiệu lực không được trước ngày quyết định"))
     if effective_date.year != list_effective.year or effective_date < list_effective:
-        out.append(f"Ngày có hiệu lực phải từ ngày {list_effective:%d/%m/%Y} đến hết năm {list_effective.year} "
-                   "(năm của danh sách và của chuẩn nghèo đã dùng khi khảo sát)")
+        out.append(_("Ngày có hiệu lực phải từ ngày %(list_effective)s đến hết năm %(year)s (năm của danh sách và của chuẩn nghèo đã dùng khi khảo sát)") % {"list_effective": f"{list_effective:%d/%m/%Y}", "year": list_effective.year})
     return out
 
 
 # --- the impact of a standard ----------------------------------------------------------------
 
 CERTAIN, POSSIBLE, NOT = "certain", "possible", "not"
-STATUS_LABELS = {CERTAIN: "Chắc chắn", POSSIBLE: "Có thể", NOT: "Không"}
-CLASS_NAMES = {POOR: "hộ nghèo", NEAR_POOR: "hộ cận nghèo", AVERAGE: "hộ có mức sống trung bình",
-               NONE: "không thuộc diện"}
+STATUS_LABELS = {CERTAIN: gettext_lazy("Chắc chắn"), POSSIBLE: gettext_lazy("Có thể"), NOT: gettext_lazy("Không")}
+CLASS_NAMES = {POOR: gettext_lazy("hộ nghèo"), NEAR_POOR: gettext_lazy("hộ cận nghèo"), AVERAGE: gettext_lazy("hộ có mức sống trung bình"),
+               NONE: gettext_lazy("không thuộc diện")}
 
 # How a household's place in one list changes (before → under the standard).
 STAYS, LEAVES, ENTERS, MAY_LEAVE, MAY_ENTER, OUTSIDE = (
     "stays", "leaves", "enters", "may_leave", "may_enter", "outside")
 CHANGE_LABELS = {
-    STAYS: "Ở lại danh sách", LEAVES: "Ra khỏi danh sách", ENTERS: "Vào danh sách",
-    MAY_LEAVE: "Có thể ra khỏi danh sách", MAY_ENTER: "Có thể vào danh sách", OUTSIDE: "Ngoài danh sách",
+    STAYS: gettext_lazy("Ở lại danh sách"), LEAVES: gettext_lazy("Ra khỏi danh sách"), ENTERS: gettext_lazy("Vào danh sách"),
+    MAY_LEAVE: gettext_lazy("Có thể ra khỏi danh sách"), MAY_ENTER: gettext_lazy("Có thể vào danh sách"), OUTSIDE: gettext_lazy("Ngoài danh sách"),
 }
 PRIORITY_LABELS = {
-    1: "Khảo sát trước: kết quả chưa chắc chắn",
-    2: "Khảo sát để xác nhận: kết quả thay đổi",
-    3: "Không thay đổi",
+    1: gettext_lazy("Khảo sát trước: kết quả chưa chắc chắn"),
+    2: gettext_lazy("Khảo sát để xác nhận: kết quả thay đổi"),
+    3: gettext_lazy("Không thay đổi"),
 }
 
 
@@ -309,9 +308,9 @@ class Outlook:
     @property
     def label(self) -> str:
         if self.certain_class:
-            return f"Chắc chắn: {CLASS_NAMES[self.certain_class]}"
-        names = [CLASS_NAMES[c] for c in (POOR, NEAR_POOR, AVERAGE, NONE) if c in self.classes]
-        return "Có thể: " + " hoặc ".join(names)
+            return _("Chắc chắn: %(x)s") % {"x": CLASS_NAMES[self.certain_class]}
+        names = [str(CLASS_NAMES[c]) for c in (POOR, NEAR_POOR, AVERAGE, NONE) if c in self.classes]
+        return _("Có thể: %(classes)s") % {"classes": _(" hoặc ").join(names)}
 
     def status(self, cls: str) -> str:
         return self.poor if cls == POOR else self.near_poor
@@ -347,37 +346,32 @@ def outlook(standard: StandardLike, area_kind: str, income: int | None, deprived
     if low < cutoff:
         listed.add(NEAR_POOR)
     area = AREA_LABELS[area_kind]
-    known_text = (f"thiếu hụt {low} chỉ số đã biết ({_names(deprived, names)})" if low
-                  else "không thiếu hụt chỉ số nào đã biết")
-    unknown_text = f"chưa có thông tin {len(unknown)} chỉ số ({_names(unknown, names)})" if unknown else ""
+    known_text = (_("thiếu hụt %(low)s chỉ số đã biết (%(names)s)") % {"low": low, "names": _names(deprived, names)} if low
+                  else _("không thiếu hụt chỉ số nào đã biết"))
+    unknown_text = _("chưa có thông tin %(len)s chỉ số (%(names)s)") % {"len": len(unknown), "names": _names(unknown, names)} if unknown else ""
     if income is None:
         classes = set(listed) | ({AVERAGE} if average_upper is not None else set()) | {NONE}
-        explanation = (f"Chưa có thu nhập từ lần rà soát nào ({standard.name}, khu vực {area}): "
-                       "có thể thuộc bất kỳ diện nào, cần khảo sát.")
+        explanation = (_("Chưa có thu nhập từ lần rà soát nào (%(name)s, khu vực %(area)s): có thể thuộc bất kỳ diện nào, cần khảo sát.") % {"name": standard.name, "area": area})
     elif income <= threshold:
         classes = listed
-        head = f"Thu nhập {format_vnd(income)} ≤ chuẩn {area} {format_vnd(threshold)} ({standard.name}), {known_text}"
+        head = _("Thu nhập %(format_vnd)s ≤ chuẩn %(area)s %(format_vnd2)s (%(name)s), %(known_text)s") % {"format_vnd": format_vnd(income), "area": area, "format_vnd2": format_vnd(threshold), "name": standard.name, "known_text": known_text}
         if unknown_text:
             head += f", {unknown_text}"
         if classes == {POOR}:
-            tail = f"chắc chắn là hộ nghèo (đã đủ {cutoff} chỉ số)."
+            tail = _("chắc chắn là hộ nghèo (đã đủ %(cutoff)s chỉ số).") % {"cutoff": cutoff}
         elif classes == {NEAR_POOR}:
-            tail = (f"chắc chắn là hộ cận nghèo (dù thiếu hụt mọi chỉ số chưa biết vẫn dưới {cutoff})."
-                    if unknown else f"chắc chắn là hộ cận nghèo (dưới {cutoff} chỉ số).")
+            tail = (_("chắc chắn là hộ cận nghèo (dù thiếu hụt mọi chỉ số chưa biết vẫn dưới %(cutoff)s).") % {"cutoff": cutoff}
+                    if unknown else _("chắc chắn là hộ cận nghèo (dưới %(cutoff)s chỉ số).") % {"cutoff": cutoff})
         else:
             need = cutoff - low
-            tail = (f"là hộ nghèo nếu thiếu hụt thêm ít nhất {need} trong các chỉ số chưa biết, "
-                    "nếu không là hộ cận nghèo.")
+            tail = (_("là hộ nghèo nếu thiếu hụt thêm ít nhất %(need)s trong các chỉ số chưa biết, nếu không là hộ cận nghèo.") % {"need": need})
         explanation = f"{head}: {tail}"
     elif average_upper is not None and income <= average_upper:
         classes = {AVERAGE}
-        explanation = (f"Thu nhập {format_vnd(income)} trên chuẩn {area} {format_vnd(threshold)} nhưng "
-                       f"≤ {format_vnd(average_upper)} ({standard.name}): hộ có mức sống trung bình, "
-                       "không thuộc hộ nghèo, cận nghèo.")
+        explanation = (_("Thu nhập %(format_vnd)s trên chuẩn %(area)s %(format_vnd2)s nhưng ≤ %(format_vnd3)s (%(name)s): hộ có mức sống trung bình, không thuộc hộ nghèo, cận nghèo.") % {"format_vnd": format_vnd(income), "area": area, "format_vnd2": format_vnd(threshold), "format_vnd3": format_vnd(average_upper), "name": standard.name})
     else:
         classes = {NONE}
-        explanation = (f"Thu nhập {format_vnd(income)} trên chuẩn {area} {format_vnd(threshold)} "
-                       f"({standard.name}): không thuộc hộ nghèo, cận nghèo.")
+        explanation = (_("Thu nhập %(format_vnd)s trên chuẩn %(area)s %(format_vnd2)s (%(name)s): không thuộc hộ nghèo, cận nghèo.") % {"format_vnd": format_vnd(income), "area": area, "format_vnd2": format_vnd(threshold), "name": standard.name})
     if source:
         explanation = f"{source}. {explanation}"
     classes = frozenset(classes)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from campaigns import rules, territory
 from campaigns.models import (
@@ -221,13 +222,12 @@ def household_outlooks(households: QuerySet, standard: PovertyStandard, day: dt.
             if decision and decision["standard_id"] == standard.pk:
                 o = rules.decided_outlook(
                     decision["result_class"], decision["explanation"],
-                    f"Quyết định số {decision['decision_number']} có hiệu lực "
-                    f"{decision['effective_date']:%d/%m/%Y}")
+                    _("Quyết định số %(decision_number)s có hiệu lực %(effective_date)s") % {"decision_number": decision['decision_number'], "effective_date": f"{decision['effective_date']:%d/%m/%Y}"})
             elif pk in surveys:
                 s = surveys[pk]
                 known = rules.known_indicators(codes, survey_rows.get(s["id"], {}), {})
                 o = rules.outlook(standard, area_kind, s["income_per_capita"], known.deprived, known.unknown,
-                                  names, source=f"Theo phiếu khảo sát ngày {s['survey_date']:%d/%m/%Y} (chưa có quyết định)")
+                                  names, source=_("Theo phiếu khảo sát ngày %(survey_date)s (chưa có quyết định)") % {"survey_date": f"{s['survey_date']:%d/%m/%Y}"})
             elif decision:
                 suggestions = {}
                 if pk in members:
@@ -235,8 +235,7 @@ def household_outlooks(households: QuerySet, standard: PovertyStandard, day: dt.
                                    derivation.suggest(members[pk], floor_area, day).items() if c in derivable}
                 known = rules.known_indicators(codes, recorded.get(in_force, {}), suggestions)
                 o = rules.outlook(standard, area_kind, decision["income_per_capita"], known.deprived, known.unknown,
-                                  names, source=f"Từ quyết định số {decision['decision_number']} "
-                                  f"(hiệu lực {decision['effective_date']:%d/%m/%Y}) và dữ liệu thành viên")
+                                  names, source=_("Từ quyết định số %(decision_number)s (hiệu lực %(effective_date)s) và dữ liệu thành viên") % {"decision_number": decision['decision_number'], "effective_date": f"{decision['effective_date']:%d/%m/%Y}"})
             else:
                 o = rules.outlook(standard, area_kind, None, (), codes, names)
             yield HouseholdImpact(
@@ -369,7 +368,7 @@ class BoardRow:
 
     @property
     def stage_label(self) -> str:
-        return rules.STAGE_LABELS.get(self.stage, "Chưa mở đợt rà soát")
+        return rules.STAGE_LABELS.get(self.stage, _("Chưa mở đợt rà soát"))
 
     @property
     def posting(self):

@@ -18,6 +18,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from campaigns import rules, selectors, territory
@@ -254,7 +255,8 @@ def _survey_create(*, actor, household: Household, standard: PovertyStandard, ef
                                                                             "c": ", ".join(sorted(unknown))})
     if income_per_capita is None or income_per_capita < 0:
         raise ValidationError({"income_per_capita": _("Thu nhập bình quân phải là số không âm.")})
-    suggestions = suggestions_for(household, effective_date)
+    with translation.override(settings.LANGUAGE_CODE):  # reasons are recorded: Vietnamese
+        suggestions = suggestions_for(household, effective_date)
     rows, errors = [], {}
     for ind in all_indicators:
         raw = indicators.get(ind.code, False)
@@ -271,10 +273,11 @@ def _survey_create(*, actor, household: Household, standard: PovertyStandard, ef
             override_reason=reason[:255] if contradicts else ""))
     if errors:
         raise ValidationError(errors)
-    area = household_territory.area_for(household, effective_date)
-    area_kind = area.kind
-    result = classification.classify(standard, area_kind, income_per_capita,
-                                     [r.indicator.name for r in rows if r.deprived], area_basis=area.basis)
+    with translation.override(settings.LANGUAGE_CODE):  # the explanation is recorded: Vietnamese
+        area = household_territory.area_for(household, effective_date)
+        area_kind = area.kind
+        result = classification.classify(standard, area_kind, income_per_capita,
+                                         [r.indicator.name for r in rows if r.deprived], area_basis=area.basis)
     survey = Survey(household=household, standard=standard, effective_date=effective_date, area_kind=area_kind,
                     survey_date=survey_date, income_per_capita=income_per_capita, proxy_score=proxy_score,
                     proposed_class=result.result, deprivation_count=result.deprivation_count,

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CitydataConfig(AppConfig):
@@ -8,4 +9,4 @@ class CitydataConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "citydata"
-    verbose_name = "Dữ liệu tham chiếu và minh hoạ"
+    verbose_name = _("Dữ liệu tham chiếu và minh hoạ")

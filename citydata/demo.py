@@ -26,8 +26,20 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from citydata import demo_timeline
+from citydata.reference_data import load_reference
+from households import derivation
+from households import services as hs
+from households.derivation import age_on
+from households.models import Assessment, Household, Indicator, Member
+from support.services import action_create, action_transition
+from tamky_poverty.models import AdministrativeUnit, Agency, UnitYearFigures
+
 SEED = 2025
 YEAR = 2025
+FIRST_TODAY = dt.date(2025, 7, 1)  # the demo starts with the first half of 2025 complete
+H1_DAY = dt.date(2025, 6, 30)  # the register of the 2025 plan is as it stood on this day
+WARDS_FROM = dt.date(2025, 7, 1)
 DECISION_DATE = dt.date(2024, 12, 20)
 EFFECTIVE_DATE = dt.date(2025, 1, 1)
 DEMO_NOTE = "Dữ liệu minh hoạ (lệnh seed_demo) — không phải hộ thật."
@@ -85,8 +97,13 @@ ELIGIBLE = {
 }
 
 DEMO_ACCOUNTS = [
-    # username, password, role, unit name / agency code, first name, last name, staff+superuser
+    # username, password, role, unit name / agency code, first name, last name, staff+superuser.
+    # canbo.anphu is An Phú's officer until 30/06/2025; the reorganisation moves her to its
+    # successor, Phường Quảng Phú. The other three wards have an officer from 01/07/2025.
     ("canbo.anphu", "DemoAnPhu@2025", "ward_officer", "An Phú", "Thị Hồng", "Nguyễn", False),
+    ("canbo.tamky", "DemoTamKy@2025", "ward_officer", "Tam Kỳ", "Văn Long", "Huỳnh", False),
+    ("canbo.banthach", "DemoBanThach@2025", "ward_officer", "Bàn Thạch", "Thị Mai", "Võ", False),
+    ("canbo.huongtra", "DemoHuongTra@2025", "ward_officer", "Hương Trà", "Minh Tâm", "Phan", False),
     ("canbo.ttyt", "DemoTTYT@2025", "agency_officer", "ttyt", "Văn Minh", "Trần", False),
     ("tnmt", "DemoTNMT@2025", "tnmt_reviewer", None, "Thị Thu", "Lê", False),
     ("quantri", "DemoQuanTri@2025", "administrator", None, "Quang", "Phạm", True),
@@ -407,8 +424,6 @@ def build_members(p: People, s: Spec) -> list[dict]:
 
 def check_members(s: Spec) -> None:
     """The derived suggestions must equal the planned deprivations (no override needed)."""
-    from households import derivation
-
     facts = [derivation.MemberFacts(m["date_of_birth"], m["has_health_insurance"], m["schooling"],
                                     m["highest_diploma"], m["has_disability"], m["social_allowance"])
              for m in s.members]
@@ -427,14 +442,10 @@ def income_for(rng: random.Random, s: Spec, area_kind: str) -> int:
 # --- Writing ------------------------------------------------------------------------------------
 
 def demo_exists() -> bool:
-    from households.models import Assessment
-
     return Assessment.objects.filter(notes=DEMO_NOTE).exists()
 
 
 def ensure_accounts() -> dict:
-    from tamky_poverty.models import AdministrativeUnit, Agency
-
     User = get_user_model()
     users = {}
     for username, password, role, scope, first, last, admin in DEMO_ACCOUNTS:
@@ -444,7 +455,8 @@ def ensure_accounts() -> dict:
             user = User(username=username, role=role, full_name=f"{last} {first}",
                         is_staff=admin, is_superuser=admin)
             if role == "ward_officer":
-                user.unit = AdministrativeUnit.objects.get(name=scope, valid_to__isnull=False)
+                user.unit = (AdministrativeUnit.objects.filter(name=scope, valid_to__isnull=False).first()
+                             or AdministrativeUnit.objects.get(name=scope, valid_from=WARDS_FROM))
             elif role == "agency_officer":
                 user.agency = Agency.objects.get(code=scope)
             user.set_password(password)
@@ -455,8 +467,6 @@ def ensure_accounts() -> dict:
 
 
 def ensure_year_figures(units) -> None:
-    from tamky_poverty.models import UnitYearFigures
-
     for name, _code, total, _nl, _np in UNITS:
         if not UnitYearFigures.objects.filter(unit=units[name], year=YEAR).exists():
             row = UnitYearFigures(unit=units[name], year=YEAR, total_households=total)
@@ -470,29 +480,30 @@ class DemoResult:
     households: int = 0
     members: int = 0
     actions: int = 0
+    months: int = 0  # months of the story added (their reviews, support and reports)
+    review: object = None  # the review in progress (citydata.demo_campaigns.CampaignDemo), if built
 
 
-def seed_demo() -> DemoResult:
-    from citydata.reference_data import load_reference
-
-    # The demo city is still the first half of 2025 (before the July 2025 reorganisation).
-    load_reference(today=dt.date(2025, 6, 30))
-    with transaction.atomic():
+def seed_demo(today: dt.date) -> DemoResult:
+    """Build the demo city as it stands on ``today`` (from 01/07/2025): the register of the 2025
+    plan under the 12 units, then its story to ``today`` (``citydata.demo_timeline``)."""
+    if today < FIRST_TODAY:
+        raise ValueError(f"The demo starts on {FIRST_TODAY:%d/%m/%Y} (the first half of 2025 complete).")
+    # The register of the 2025 plan, before the July 2025 reorganisation, as of 30/06/2025.
+    load_reference(today=H1_DAY)
+    with demo_timeline.clock(H1_DAY), transaction.atomic():
         users = ensure_accounts()
-        from tamky_poverty.models import AdministrativeUnit
-
-        units = {u.name: u for u in AdministrativeUnit.objects.filter(valid_to__isnull=False)}
+        units = {u.name: u for u in AdministrativeUnit.objects.filter(valid_to=H1_DAY)}
         ensure_year_figures(units)
-        if demo_exists():
-            return DemoResult(created=False)
-        return _build(users, units)
+        result = DemoResult(created=False) if demo_exists() else _build(users, units)
+    story = demo_timeline.run(today)
+    result.months = story["months"]
+    result.review = story["campaigns"]
+    result.created = result.created or bool(result.months) or bool(result.review and result.review.created)
+    return result
 
 
 def _build(users, units) -> DemoResult:
-    from households import services as hs
-    from households.models import Household, Indicator, Member
-    from tamky_poverty.models import Agency
-
     rng = random.Random(SEED)
     people = People(rng)
     specs = plan_households(rng)
@@ -560,9 +571,6 @@ def _ward(agencies, unit_code: str):
 
 
 def _support_actions(rng, households, agencies, indicators, actor) -> int:
-    from households.derivation import age_on
-    from support.services import action_create, action_transition
-
     count = 0
 
     def add(s, household, kind, description, lead, coordinating, *, amount=0, quantity=1, member=None,
@@ -661,5 +669,5 @@ def _support_actions(rng, households, agencies, indicators, actor) -> int:
                                    ["completed", "planned", "planned", "in_progress"], strict=False):
         add(s, h, "job_placement", "Tư vấn, giới thiệu việc làm phù hợp cho lao động của hộ", ward(s),
             [A["tnmt"], A["gdnn-tinh"], A["hoi-doan-the"]], indicator="employment", funding="other",
-            status=status, completed=dt.date(YEAR, 7, 20))
+            status=status, completed=dt.date(YEAR, 6, 20))
     return count

@@ -70,7 +70,8 @@ class _Timeline:
         return self.start + dt.timedelta(days=round(fraction * self.span))
 
 
-def _survey(actor, entry, day: dt.date, today: dt.date, campaign: Campaign) -> None:
+def _survey(actor, entry, day: dt.date, today: dt.date, campaign: Campaign,
+            income_change: tuple[float, float] = (0.95, 1.45)) -> None:
     """Indicators of the campaign's standard from what the household's last decision recorded
     (shared indicators), member data (derivable ones) and a seeded draw for the new ones; the
     income from the last decision with a seeded change."""
@@ -91,18 +92,18 @@ def _survey(actor, entry, day: dt.date, today: dt.date, campaign: Campaign) -> N
         else:
             indicators[ind.code] = ind.code in recorded
     base = last.income_per_capita if last else rng.randrange(1_500_000, 3_500_000)
-    income = round(base * rng.uniform(0.95, 1.45), -4)
+    income = round(base * rng.uniform(*income_change), -4)
     services.campaign_survey_record(actor=actor, entry=entry, survey_date=day, income_per_capita=int(income),
                                     indicators=indicators, proxy_score=None, today=today,
                                     notes="Dữ liệu minh hoạ (demo).")
 
 
-def _survey_all(actor, campaign, today, timeline, share=1.0, start=0.05, end=0.35):
+def _survey_all(actor, campaign, today, timeline, share=1.0, start=0.05, end=0.35, income_change=(0.95, 1.45)):
     entries = list(campaign.entries.select_related("household").order_by("household__village", "household__code"))
     chosen = entries[:round(len(entries) * share)]
     for i, entry in enumerate(chosen):
         day = timeline.at(start + (end - start) * i / max(len(chosen) - 1, 1))
-        _survey(actor, entry, day, today, campaign)
+        _survey(actor, entry, day, today, campaign, income_change)
     return chosen
 
 
@@ -149,10 +150,66 @@ def _applications(actor, units, today) -> int:
                                           "Chủ hộ bị tai nạn lao động, đề nghị xét duyệt hộ nghèo.")
         if decide:
             services.application_decide(actor=actor, application=app, survey_date=today, decision_date=today,
-                                        income_per_capita=3_200_000, indicators={}, decision_number="45/QĐ-UBND",
+                                        income_per_capita=3_200_000, decision_number="45/QĐ-UBND",
+                                        indicators={c: s.deprived for c, s in suggestions_for(household, today).items()},
                                         today=today, notes="Rà soát thường xuyên theo đơn (demo).")
         made += 1
     return made
+
+
+def _take(actor, campaign: Campaign, stage: str, number: int, today: dt.date,
+          income_change: tuple[float, float] = (0.95, 1.45)) -> None:
+    """Take one unit's campaign to ``stage`` ("decided", "posting" or "surveying"), with step
+    dates spread over the review period up to ``today``."""
+    rng = random.Random(f"{SEED}-{campaign.review_year}-{campaign.unit.code}")
+    t = _Timeline(campaign, today)
+    services.campaign_collect(actor=actor, campaign=campaign, day=t.at(0.02))
+    if stage == "surveying":
+        services.campaign_collect(actor=actor, campaign=campaign, day=today)  # the applicants too
+        _survey_all(actor, campaign, today, t, share=0.5, start=0.2, end=0.9, income_change=income_change)
+    elif stage == "posting":
+        _survey_all(actor, campaign, today, t, start=0.1, end=0.5, income_change=income_change)
+        _meet(actor, campaign, today, t.at(0.6), rng)
+        services.posting_record(actor=actor, campaign=campaign, start_date=t.at(0.85),
+                                end_date=min(today + dt.timedelta(days=5), campaign.end_date),
+                                place=f"Trụ sở UBND {campaign.unit} và nhà văn hoá các khối phố", today=today)
+        entry = campaign.entries.select_related("household").order_by("household__code").first()
+        services.complaint_record(actor=actor, campaign=campaign, entry=entry, received_on=min(t.at(0.9), today),
+                                  complainant="Người dân khối phố (demo)", today=today,
+                                  content=f"Đề nghị xem lại thu nhập của hộ {entry.household.code}.")
+    else:
+        _survey_all(actor, campaign, today, t, start=0.05, end=0.35, income_change=income_change)
+        _meet(actor, campaign, today, t.at(0.45), rng, first_fails=number == 1)
+        services.posting_record(actor=actor, campaign=campaign, start_date=t.at(0.5), end_date=t.at(0.6),
+                                place=f"Trụ sở UBND {campaign.unit} và nhà văn hoá các khối phố", today=today)
+        complaint = services.complaint_record(actor=actor, campaign=campaign, received_on=t.at(0.52),
+                                              complainant="Người dân (demo)", today=today,
+                                              content="Đề nghị công khai tiêu chí rà soát.")
+        services.complaint_resolve(actor=actor, complaint=complaint, resolved_on=t.at(0.56), today=today,
+                                   resolution="Đã giải thích các chỉ số của chuẩn nghèo tại khối phố.")
+        services.campaign_decide(actor=actor, campaign=campaign, number=f"{100 + number}/QĐ-UBND",
+                                 decision_date=t.at(0.7), signer=SIGNERS[number % len(SIGNERS)], today=today)
+
+
+def _units_with_households(start: dt.date) -> list[AdministrativeUnit]:
+    return [u for u in AdministrativeUnit.objects.valid_on(start).order_by("code")
+            if Household.objects.filter(is_deleted=False, unit_id__in=territory.family_ids(u, start)).exists()]
+
+
+@transaction.atomic
+def build_decided_review(year: int, today: dt.date, actor) -> CampaignDemo:
+    """A past annual review, every unit decided by ``today`` (the lists of 1 January of the next
+    year): the demo's 2025 review giving the 2026 lists. Incomes change less than in the review
+    in progress (a year of ordinary change). Idempotent: nothing when the year's campaigns exist."""
+    if Campaign.objects.filter(review_year=year).exists():
+        return CampaignDemo(year=year, created=False, reason="Đã có các đợt rà soát của năm.")
+    start, _end, _effective = rules.default_schedule(year)
+    units = _units_with_households(start)
+    result = CampaignDemo(year=year, created=True)
+    for number, campaign in enumerate(services.campaigns_open(actor=actor, review_year=year, units=units), start=1):
+        _take(actor, campaign, "decided", number, today, income_change=(0.97, 1.12))
+        result.stages[campaign.unit.name] = "decided"
+    return result
 
 
 @transaction.atomic
@@ -165,8 +222,7 @@ def build_campaigns(today: dt.date, actor) -> CampaignDemo:
     start, _end, effective = rules.default_schedule(year)
     if Assessment.objects.filter(effective_date=effective).exists():
         return CampaignDemo(year=year, created=False, reason="Danh sách năm sau đã được ghi nhận.")
-    units = [u for u in AdministrativeUnit.objects.valid_on(start).order_by("code")
-             if Household.objects.filter(is_deleted=False, unit_id__in=territory.family_ids(u, start)).exists()]
+    units = _units_with_households(start)
     if not units:
         return CampaignDemo(year=year, created=False, reason="Không có đơn vị nào có hộ.")
     result = CampaignDemo(year=year, created=True)
@@ -174,34 +230,7 @@ def build_campaigns(today: dt.date, actor) -> CampaignDemo:
     campaigns = services.campaigns_open(actor=actor, review_year=year, units=units)  # standard_on(effective)
     stages = ["decided"] * max(len(units) - 2, 0) + ["posting", "surveying"][-min(len(units), 2):]
     for number, (campaign, stage) in enumerate(zip(campaigns, stages, strict=True), start=1):
-        rng = random.Random(f"{SEED}-{campaign.unit.code}")
-        t = _Timeline(campaign, today)
-        services.campaign_collect(actor=actor, campaign=campaign, day=t.at(0.02))
-        if stage == "surveying":
-            services.campaign_collect(actor=actor, campaign=campaign, day=today)  # the applicants too
-            _survey_all(actor, campaign, today, t, share=0.5, start=0.2, end=0.9)
-        elif stage == "posting":
-            _survey_all(actor, campaign, today, t, start=0.1, end=0.5)
-            _meet(actor, campaign, today, t.at(0.6), rng)
-            services.posting_record(actor=actor, campaign=campaign, start_date=t.at(0.85),
-                                    end_date=min(today + dt.timedelta(days=5), campaign.end_date),
-                                    place=f"Trụ sở UBND {campaign.unit} và nhà văn hoá các khối phố", today=today)
-            entry = campaign.entries.select_related("household").order_by("household__code").first()
-            services.complaint_record(actor=actor, campaign=campaign, entry=entry, received_on=min(t.at(0.9), today),
-                                      complainant="Người dân khối phố (demo)", today=today,
-                                      content=f"Đề nghị xem lại thu nhập của hộ {entry.household.code}.")
-        else:
-            _survey_all(actor, campaign, today, t, start=0.05, end=0.35)
-            _meet(actor, campaign, today, t.at(0.45), rng, first_fails=number == 1)
-            services.posting_record(actor=actor, campaign=campaign, start_date=t.at(0.5), end_date=t.at(0.6),
-                                    place=f"Trụ sở UBND {campaign.unit} và nhà văn hoá các khối phố", today=today)
-            complaint = services.complaint_record(actor=actor, campaign=campaign, received_on=t.at(0.52),
-                                                  complainant="Người dân (demo)", today=today,
-                                                  content="Đề nghị công khai tiêu chí chỉ số mới.")
-            services.complaint_resolve(actor=actor, complaint=complaint, resolved_on=t.at(0.56), today=today,
-                                       resolution="Đã giải thích các chỉ số của chuẩn nghèo 2027–2030 tại khối phố.")
-            services.campaign_decide(actor=actor, campaign=campaign, number=f"{100 + number}/QĐ-UBND",
-                                     decision_date=t.at(0.7), signer=SIGNERS[number % len(SIGNERS)], today=today)
+        _take(actor, campaign, stage, number, today)
         result.stages[campaign.unit.name] = stage
     result.overdue = selectors.overdue_count(actor=SYSTEM, day=today)
     return result

@@ -1,5 +1,6 @@
 """Loads the reference data in ``fixtures/reference.json``: units and their 2025
-reorganisation, poverty standards and indicators, agencies, and the plans with their targets and
+reorganisation, poverty standards and indicators, agencies, the support catalogue (quota lines and
+support kinds), and the plans with their targets and
 quotas. Rows are matched by natural key and saved only when a value differs, so loading twice
 changes nothing (not even the audit history)."""
 
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from households.models import Indicator, PovertyStandard
 from reports.models import DocumentSettings
+from support.models import QuotaGroup, SupportKind
 from tamky_poverty.models import AdministrativeUnit, Agency
 from tamky_poverty.services import reorganisation_apply
 from targets.models import Plan, SupportQuota, UnitTarget
@@ -124,6 +126,13 @@ def load_reference(path: Path = REFERENCE_FILE, *, today: dt.date | None = None)
             result,
         )
 
+    # The support catalogue: quota lines, then the kinds (their agencies are codes of the rows above).
+    for row in data.get("quota_groups", []):
+        upsert(QuotaGroup, {"code": row["code"]}, {k: v for k, v in row.items() if k != "code"}, result)
+    for row in data.get("support_kinds", []):
+        values = {k: v for k, v in row.items() if k not in ("code", "quota_group")}
+        upsert(SupportKind, {"code": row["code"]}, {**values, "quota_group_id": row.get("quota_group")}, result)
+
     # Document settings are only created when missing: their signer names and recipients are
     # then the administrators' to edit, and a later load keeps their edits.
     for row in data.get("document_settings", []):
@@ -144,6 +153,6 @@ def load_reference(path: Path = REFERENCE_FILE, *, today: dt.date | None = None)
             upsert(UnitTarget, {"plan": plan, "unit": unit_valid_on(t["unit"], year_start)},
                    {"poor_exit_target": t["poor"], "near_poor_exit_target": t["near_poor"]}, result)
         for q in row["quotas"]:
-            upsert(SupportQuota, {"plan": plan, "kind": q["kind"], "household_class": q["class"]},
+            upsert(SupportQuota, {"plan": plan, "kind_id": q["kind"], "household_class": q["class"]},
                    {"households": q["households"], "items": q["items"]}, result)
     return result

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 # What the dashboard's figures are made of: a saved or deleted row of any of these makes the
 # cached figures stale (tamky_poverty/figures_cache.py). Users, access records, documents and job
@@ -7,7 +8,7 @@ FIGURE_MODELS = [
     "tamky_poverty.AdministrativeUnit", "tamky_poverty.UnitYearFigures", "tamky_poverty.Agency",
     "households.PovertyStandard", "households.Indicator", "households.Household", "households.Member",
     "households.Assessment", "households.Deprivation",
-    "support.SupportAction", "support.SupportActionEvent",
+    "support.QuotaGroup", "support.SupportKind", "support.SupportAction", "support.SupportActionEvent",
     "targets.Plan", "targets.UnitTarget", "targets.SupportQuota",
     "reports.MonthlyReport", "reports.MonthlyReportEvent",
 ]
@@ -18,7 +19,7 @@ class DashboardConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "dashboard"
-    verbose_name = "Tổng quan"
+    verbose_name = _("Tổng quan")
 
     def ready(self):
         from django.apps import apps

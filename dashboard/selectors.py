@@ -3,20 +3,34 @@
 data (grouped aggregates, no query per unit, indicator or row).
 
 The period shown is the reporting period the user chose (``tamky_poverty.periods``; by default the
-last complete month): its year is the plan year, its month the month of the reports.
+last complete month): its year is the plan year, its month the month of the reports. Every figure
+is dated: "now" is the class in force today (a list decided in December for 1 January is not "now"
+yet), the plan's progress groups households by the unit they belonged to at the end of the period
+shown (the units valid then; targets of the units the plan was made for count for the ward they
+became part of), and the units expected to report are those valid in the month shown.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from campaigns import selectors as campaign_selectors
+from households import movements
+from households.models import Assessment, Deprivation, Household, Indicator, PovertyClass
+from households.selectors import decision_in_force
+from households.standards import standard_on
+from reports.models import MonthlyReport
+from support.models import ActionStatus, SupportAction, SupportKind
 from tamky_poverty import scoping
+from tamky_poverty.models import AdministrativeUnit
 from tamky_poverty.periods import Period
+from targets.models import Plan, SupportQuota, UnitTarget
 
 ATTENTION_LIMIT = 10
 
@@ -51,14 +65,7 @@ class SupportRow:
     in_progress: int = 0
     completed: int = 0
     quota: int | None = None
-
-    @property
-    def link_kind(self) -> str:
-        """The support kind to filter the action list by ("" when the quota covers several)."""
-        from targets.models import support_kinds_for_quota
-
-        kinds = support_kinds_for_quota(self.kind) if self.kind else []
-        return str(kinds[0]) if len(kinds) == 1 else ""
+    link_kind: str = ""  # the support kind to filter the action list by ("" when the quota covers several)
 
     @property
     def total(self) -> int:
@@ -88,8 +95,6 @@ class ReportStatusRow:
 
 def plan_of(year: int):
     """The plan of the period's year, or None when none was made for that year."""
-    from targets.models import Plan
-
     return Plan.objects.filter(year=year).first()
 
 
@@ -120,73 +125,75 @@ def grouped_bar_chart(groups: list[tuple[str, list[tuple[int, str, str]]]], *, l
             "label_x": f"{label_width - 6:g}", "groups": out}
 
 
-def household_counts(*, actor, year: int) -> dict:
-    """Poor and near-poor households now and on 1 January of ``year`` (2 queries)."""
-    from households import movements
-    from households.models import Household, PovertyClass
+def household_counts(*, actor, year: int, today: dt.date) -> dict:
+    """Poor and near-poor households in force ``today`` and on 1 January of ``year`` (2 queries)."""
 
     base = scoping.households(actor, Household.objects.filter(is_deleted=False))
-    # Counting an indexed column (not the id) lets the database answer from the class index alone.
-    now = base.aggregate(
-        poor=Count("current_class", filter=Q(current_class=PovertyClass.POOR)),
-        near_poor=Count("current_class", filter=Q(current_class=PovertyClass.NEAR_POOR)),
-    )
+    now_counts = movements.classes_on(base, today, movements.CITY)
+    now = {cls: n for (_key, cls), n in now_counts.items()}
     start_counts = movements.classes_on(base, movements.year_start(year), movements.CITY)
     start = {cls: n for (_key, cls), n in start_counts.items()}
     return {
-        "poor_now": now["poor"],
-        "near_poor_now": now["near_poor"],
+        "poor_now": now.get(PovertyClass.POOR, 0),
+        "near_poor_now": now.get(PovertyClass.NEAR_POOR, 0),
         "poor_start": start.get(PovertyClass.POOR, 0),
         "near_poor_start": start.get(PovertyClass.NEAR_POOR, 0),
     }
 
 
-def unit_progress(*, actor, plan, year: int, units: list) -> list[UnitProgress]:
-    """Left / entered / re-entered in the plan year against the plan's targets, per unit
-    (2 queries), counted by ``households.movements`` (the year's window: the list in force on
-    1 January is the start). A unit appears when it has a target or a movement."""
-    from households import movements
-    from households.models import Assessment
-    from targets.models import UnitTarget
-
-    by_unit: dict[int, UnitProgress] = {}
-    units_by_id = {u.id: u for u in units}
-    if plan is not None:
-        for t in UnitTarget.objects.filter(plan=plan, unit_id__in=list(units_by_id)):
-            p = by_unit.setdefault(t.unit_id, UnitProgress(unit=units_by_id[t.unit_id]))
-            p.poor_target, p.near_poor_target = t.poor_exit_target, t.near_poor_exit_target
+def unit_progress(*, actor, plan, year: int, day: dt.date) -> list[UnitProgress]:
+    """Left / entered / re-entered in the plan year against the plan's targets, per unit valid on
+    ``day`` (the end of the period shown; 2 queries), counted by ``households.movements`` (the
+    year's window: the list in force on 1 January is the start; households under the unit they
+    belonged to on ``day``). A unit appears when it has a target or a movement."""
+    period = movements.year_period(year)
+    end = min(day, period.end_day)
+    blocks, grouping = movements.layout(scoping.units(actor, AdministrativeUnit.objects.all()),
+                                        period.start_day, end)
+    targets = {t.unit_id: t for t in UnitTarget.objects.filter(plan=plan)} if plan is not None else {}
     decisions = scoping.households(actor, Assessment.objects.filter(household__is_deleted=False),
                                    prefix="household__")
-    counts = movements.movement_counts(decisions, movements.year_period(year))
-    for unit_id in {k for k, _m in counts}:
-        if unit_id not in units_by_id:
-            continue
-        lines = movements.line_counts(counts, {unit_id})
-        if not any(lines.values()):
-            continue
-        p = by_unit.setdefault(unit_id, UnitProgress(unit=units_by_id[unit_id]))
+    counts = movements.movement_counts(decisions, period, grouping)
+    out = []
+    for block in blocks:
+        p = UnitProgress(unit=block.unit)
+        for unit_id in [block.unit.pk, *[c.unit.pk for c in block.children if c.always]]:
+            if unit_id in targets:
+                p.poor_target += targets[unit_id].poor_exit_target
+                p.near_poor_target += targets[unit_id].near_poor_exit_target
+        lines = movements.line_counts({(k, m): n for (k, m), n in counts.items() if block.match(k)})
         p.left_poor, p.left_near_poor = lines["left_poor"], lines["left_near_poor"]
         p.entered = lines["new_poor"] + lines["new_near_poor"]
         p.re_entered = lines["re_poor"] + lines["re_near_poor"]
         p.to_poor = lines["near_poor_to_poor"]
-    return [by_unit[u.id] for u in units if u.id in by_unit]
+        if p.target or any(lines.values()):
+            out.append(p)
+    return out
 
 
 def support_progress(*, actor, plan, year: int) -> list[SupportRow]:
-    """Support actions of the year by status against the plan's quotas, per quota kind (2 queries)."""
-    from support.models import ActionStatus, SupportAction
-    from targets.models import QuotaKind, SupportQuota, quota_kind_for_support
-
+    """Support actions of the year by status against the plan's quotas, per quota line of the
+    catalogue (3 queries)."""
+    catalogue = list(SupportKind.objects.select_related("quota_group"))
+    group_of = {k.code: k.quota_group_id for k in catalogue}
+    groups = {k.quota_group_id: k.quota_group for k in catalogue if k.quota_group_id}
+    kinds_of: dict[str, list[str]] = {}
+    for k in catalogue:
+        if k.quota_group_id:
+            kinds_of.setdefault(k.quota_group_id, []).append(k.code)
     rows: dict[str, SupportRow] = {}
 
     def row_for(kind):
         if kind not in rows:
-            rows[kind] = SupportRow(kind=kind, label=str(QuotaKind(kind).label))
+            kinds = kinds_of.get(kind, [])
+            rows[kind] = SupportRow(kind=kind, label=str(groups[kind]) if kind in groups else kind,
+                                    link_kind=kinds[0] if len(kinds) == 1 else "")
         return rows[kind]
 
     if plan is not None:
-        for q in SupportQuota.objects.filter(plan=plan).order_by("kind", "household_class"):
-            r = row_for(q.kind)
+        for q in SupportQuota.objects.filter(plan=plan).select_related("kind").order_by("kind_id", "household_class"):
+            groups.setdefault(q.kind_id, q.kind)
+            r = row_for(q.kind_id)
             r.quota = (r.quota or 0) + (q.items or q.households)
     counts = (
         scoping.support_actions(actor, SupportAction.objects.all())
@@ -198,7 +205,7 @@ def support_progress(*, actor, plan, year: int) -> list[SupportRow]:
     )
     other = SupportRow(kind="", label="")
     for row in counts:
-        kind = quota_kind_for_support(row["kind"])
+        kind = group_of.get(row["kind"])
         r = row_for(kind) if kind else other
         if row["status"] == ActionStatus.PLANNED:
             r.planned += row["n"]
@@ -206,35 +213,28 @@ def support_progress(*, actor, plan, year: int) -> list[SupportRow]:
             r.in_progress += row["n"]
         elif row["status"] == ActionStatus.COMPLETED:
             r.completed += row["n"]
-    order = list(QuotaKind.values)
-    result = sorted(rows.values(), key=lambda r: order.index(r.kind))
+    result = sorted(rows.values(), key=lambda r: (groups[r.kind].position, r.kind) if r.kind in groups
+                    else (1 << 16, r.kind))
     if other.total:
-        from django.utils.translation import gettext
-
         other.label = gettext("Hỗ trợ khác")
         result.append(other)
     return result
 
 
-def deprivations(*, actor, year: int) -> list[IndicatorRow]:
-    """Deprivations of current poor and near-poor households by indicator, and how many
-    deprivations (of any household) were resolved since 1 January (3 queries)."""
-    from households.models import Deprivation, Household, Indicator, PovertyClass
-    from households.selectors import decision_in_force
-    from households.standards import standard_for_year
+def deprivations(*, actor, year: int, today: dt.date) -> list[IndicatorRow]:
+    """Deprivations of the households poor and near-poor ``today`` by indicator (the decision in
+    force today), and how many deprivations (of any household) were resolved since 1 January
+    (3 queries)."""
 
     try:
-        standard = standard_for_year(year)
+        standard = standard_on(today if today.year == year else dt.date(year, 12, 31))
     except Exception:  # no standard for the year: nothing to show
         return []
     indicators = list(Indicator.objects.filter(standard=standard).order_by("number"))
     households = scoping.households(actor, Household.objects.filter(is_deleted=False))
-    current = Deprivation.objects.filter(
-        assessment_id__in=households.filter(
-            current_class__in=[PovertyClass.POOR, PovertyClass.NEAR_POOR]
-        ).values("current_assessment_id"),
-        deprived=True,
-    )
+    in_lists = movements.in_class_on(households, today, movements.LISTS).annotate(
+        in_force=movements.decision_in_force_id(today))
+    current = Deprivation.objects.filter(assessment_id__in=in_lists.values("in_force"), deprived=True)
     deprived = dict(current.order_by().values_list("indicator_id").annotate(n=Count("assessment_id")))
 
     jan1 = dt.date(year, 1, 1)
@@ -262,11 +262,9 @@ def deprivations(*, actor, year: int) -> list[IndicatorRow]:
 
 
 def report_units(*, actor, year: int, month: int, reports: list) -> list:
-    """Units expected to report: those in scope valid on 1 January of the plan year (the units the
-    plan was made for) and any unit in scope that has a report for the month (1 query)."""
-    from tamky_poverty.models import AdministrativeUnit
-
-    jan1 = dt.date(year, 1, 1)
+    """Units expected to report: those in scope valid on the first day of the month shown and any
+    unit in scope that has a report for the month (1 query)."""
+    jan1 = dt.date(year, month, 1)
     reporting = {r.unit_id for r in reports}
     return list(
         scoping.units(actor, AdministrativeUnit.objects.all())
@@ -279,8 +277,6 @@ def report_units(*, actor, year: int, month: int, reports: list) -> list:
 
 
 def report_statuses(*, actor, year: int, month: int, units: list, reports: list) -> list[ReportStatusRow]:
-    from django.utils.translation import gettext
-
     by_unit = {r.unit_id: r for r in reports}
     rows = []
     for unit in units:
@@ -296,10 +292,6 @@ def report_statuses(*, actor, year: int, month: int, units: list, reports: list)
 def attention(*, actor, year: int, month: int, today: dt.date | None = None) -> dict:
     """What needs the user's attention: reports to review (TNMT, administrator), returned reports
     and households due for review (ward officer), overdue actions (agency officer)."""
-    from households.models import Household, PovertyClass
-    from reports.models import MonthlyReport
-    from support.models import ActionStatus, SupportAction
-
     today = today or timezone.localdate()
     scope = scoping.scope_for(actor)
     result: dict = {}
@@ -333,7 +325,7 @@ def attention(*, actor, year: int, month: int, today: dt.date | None = None) -> 
         overdue = (
             scoping.support_actions(actor, SupportAction.objects.all())
             .filter(status__in=[ActionStatus.PLANNED, ActionStatus.IN_PROGRESS], planned_date__lt=today)
-            .select_related("household", "household__unit")
+            .select_related("household", "household__unit", "kind")
             .order_by("planned_date", "id")
         )
         result["overdue"] = list(overdue[:ATTENTION_LIMIT])
@@ -344,8 +336,6 @@ def attention(*, actor, year: int, month: int, today: dt.date | None = None) -> 
 def own_report_to_prepare(*, actor, reports: list, year: int, month: int) -> dict | None:
     """For a ward officer: the own unit's report of the month when it still has to be written or
     sent (none yet, a draft, or returned) — the dashboard offers the way to it."""
-    from reports.models import MonthlyReport
-
     scope = scoping.scope_for(actor)
     unit_id = scope.home_unit_id
     if not scope.own_unit_only or not scope.may_prepare_report(unit_id):
@@ -368,8 +358,6 @@ def campaign_block(*, actor, today: dt.date) -> dict | None:
 def dashboard_data(*, actor, period: Period, today: dt.date | None = None) -> dict:
     """Everything the dashboard shows, for ``actor`` and the reporting ``period``
     (``tamky_poverty.periods``: the plan year is the period's year), in a fixed number of queries."""
-    from reports.models import MonthlyReport
-
     year, month = period.year, period.month
     plan = plan_of(year)
     reports = list(
@@ -380,14 +368,16 @@ def dashboard_data(*, actor, period: Period, today: dt.date | None = None) -> di
     status_totals = {s: 0 for s in REPORT_STATUSES}
     for row in statuses:
         status_totals[row.status] = status_totals.get(row.status, 0) + 1
-    indicator_rows = deprivations(actor=actor, year=year)
-    progress = unit_progress(actor=actor, plan=plan, year=year, units=units)
+    today = today or timezone.localdate()
+    indicator_rows = deprivations(actor=actor, year=year, today=today)
+    period_end = dt.date(year, month, calendar.monthrange(year, month)[1])
+    progress = unit_progress(actor=actor, plan=plan, year=year, day=min(today, period_end))
     return {
         "plan": plan,
         "period": period,
         "year": year,
         "month": month,
-        "counts": household_counts(actor=actor, year=year),
+        "counts": household_counts(actor=actor, year=year, today=today),
         "unit_progress": progress,
         "progress_chart": grouped_bar_chart(
             [(p.unit.name, [(p.target, "bar-target", "#9ec5fe"), (p.achieved, "bar-achieved", "#198754")])
@@ -404,5 +394,5 @@ def dashboard_data(*, actor, period: Period, today: dt.date | None = None) -> di
         "report_totals": status_totals,
         "attention": attention(actor=actor, year=year, month=month, today=today),
         "own_report": own_report_to_prepare(actor=actor, reports=reports, year=year, month=month),
-        "campaign_block": campaign_block(actor=actor, today=today or timezone.localdate()),
+        "campaign_block": campaign_block(actor=actor, today=today),
     }

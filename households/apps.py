@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 from tamky_poverty import integrity
 from tamky_poverty.signals import units_reorganised
@@ -22,7 +23,7 @@ def _after_migrate(using="default", **kwargs):
 class HouseholdsConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'households'
-    verbose_name = "Hộ nghèo, cận nghèo"
+    verbose_name = _("Hộ nghèo, cận nghèo")
 
     def ready(self):
         # SQLite's trigram search index is (re)made after every migrate (see search_index.py), and

@@ -9,6 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from tamky_poverty.formatting import format_vnd
 
 
@@ -27,12 +30,12 @@ AVERAGE = "average"
 NONE = "none"
 
 CLASS_LABELS = {
-    POOR: "hộ nghèo",
-    NEAR_POOR: "hộ cận nghèo",
-    AVERAGE: "hộ có mức sống trung bình",
-    NONE: "không thuộc diện hộ nghèo, cận nghèo, mức sống trung bình",
+    POOR: gettext_lazy("hộ nghèo"),
+    NEAR_POOR: gettext_lazy("hộ cận nghèo"),
+    AVERAGE: gettext_lazy("hộ có mức sống trung bình"),
+    NONE: gettext_lazy("không thuộc diện hộ nghèo, cận nghèo, mức sống trung bình"),
 }
-AREA_LABELS = {"urban": "thành thị", "rural": "nông thôn"}
+AREA_LABELS = {"urban": gettext_lazy("thành thị"), "rural": gettext_lazy("nông thôn")}
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ def thresholds(standard: StandardLike, area_kind: str) -> tuple[int, int | None]
         return standard.urban_income_threshold, standard.urban_average_upper
     if area_kind == "rural":
         return standard.rural_income_threshold, standard.rural_average_upper
-    raise ValueError(f"Khu vực không hợp lệ: {area_kind!r}")
+    raise ValueError(_("Khu vực không hợp lệ: %(a)r") % {"a": area_kind})
 
 
 def classify(
@@ -70,40 +73,39 @@ def classify(
     or a transitional rule); it ends the explanation. Boundaries are inclusive (≤).
     """
     if income_per_capita is None or income_per_capita < 0:
-        raise ValueError("Thu nhập bình quân phải là số không âm.")
+        raise ValueError(_("Thu nhập bình quân phải là số không âm."))
     deprived_names = sorted(set(deprived))
     count = len(deprived_names)
     threshold, average_upper = thresholds(standard, area_kind)
     area = AREA_LABELS[area_kind]
-    income_text = (
-        f"Thu nhập bình quân {format_vnd(income_per_capita)}/người/tháng"
-    )
+    income_text = _("Thu nhập bình quân %(income)s/người/tháng") % {"income": format_vnd(income_per_capita)}
     deprived_text = (
-        f"thiếu hụt {count} chỉ số ({', '.join(deprived_names)})" if count else "không thiếu hụt chỉ số nào"
+        _("thiếu hụt %(n)s chỉ số (%(names)s)") % {"n": count, "names": ", ".join(deprived_names)} if count
+        else _("không thiếu hụt chỉ số nào")
     )
     cutoff = standard.deprivation_cutoff
     if income_per_capita <= threshold:
         result = POOR if count >= cutoff else NEAR_POOR
         relation = "≥" if result == POOR else "<"
-        explanation = (
-            f"{income_text} ≤ chuẩn {area} {format_vnd(threshold)} ({standard.name}) và {deprived_text}, "
-            f"{relation} {cutoff} chỉ số: {CLASS_LABELS[result]}."
-        )
+        explanation = _(
+            "%(income)s ≤ chuẩn %(area)s %(threshold)s (%(standard)s) và %(deprived)s, %(relation)s %(cutoff)s "
+            "chỉ số: %(result)s."
+        ) % {"income": income_text, "area": area, "threshold": format_vnd(threshold), "standard": standard.name,
+             "deprived": deprived_text, "relation": relation, "cutoff": cutoff, "result": CLASS_LABELS[result]}
     elif average_upper is not None and income_per_capita <= average_upper:
         result = AVERAGE
-        explanation = (
-            f"{income_text} trên chuẩn {area} {format_vnd(threshold)} nhưng ≤ {format_vnd(average_upper)} "
-            f"({standard.name}): {CLASS_LABELS[result]}."
-        )
+        explanation = _("%(income)s trên chuẩn %(area)s %(threshold)s nhưng ≤ %(upper)s (%(standard)s): %(result)s.") % {
+            "income": income_text, "area": area, "threshold": format_vnd(threshold),
+            "upper": format_vnd(average_upper), "standard": standard.name, "result": CLASS_LABELS[result]}
     else:
         result = NONE
-        upper = f" và trên mức sống trung bình {format_vnd(average_upper)}" if average_upper is not None else ""
-        explanation = (
-            f"{income_text} trên chuẩn {area} {format_vnd(threshold)}{upper} ({standard.name}): "
-            f"{CLASS_LABELS[result]}."
-        )
+        upper = (_(" và trên mức sống trung bình %(upper)s") % {"upper": format_vnd(average_upper)}
+                 if average_upper is not None else "")
+        explanation = _("%(income)s trên chuẩn %(area)s %(threshold)s%(upper)s (%(standard)s): %(result)s.") % {
+            "income": income_text, "area": area, "threshold": format_vnd(threshold), "upper": upper,
+            "standard": standard.name, "result": CLASS_LABELS[result]}
     if area_basis:
-        explanation += f" Áp dụng {area_basis}."
+        explanation += _(" Áp dụng %(basis)s.") % {"basis": area_basis}
     return Classification(result, threshold, average_upper, count, explanation)
 
 
@@ -112,4 +114,4 @@ def standard_for_year(standards: Iterable[StandardLike], year: int):
     for standard in standards:
         if standard.year_from <= year <= standard.year_to:
             return standard
-    raise LookupError(f"Chưa có chuẩn nghèo áp dụng cho năm {year}.")
+    raise LookupError(_("Chưa có chuẩn nghèo áp dụng cho năm %(y)s.") % {"y": year})

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 DERIVABLE = ("dependants", "health_insurance", "adult_education", "child_schooling", "floor_area")
 
 # The diploma a person of a given age should hold at least (16–30 year-olds).
@@ -56,13 +58,14 @@ def suggest(members: Iterable[MemberFacts], floor_area_m2: Decimal | float | Non
     if n:
         share = dependants * 100 / n
         out["dependants"] = Suggestion(
-            share > 50, f"{dependants}/{n} người phụ thuộc ({share:.0f}%), ngưỡng > 50%"
+            share > 50, _("%(d)s/%(n)s người phụ thuộc (%(share).0f%%), ngưỡng > 50%%") % {"d": dependants, "n": n, "share": share}
         )
 
     uninsured = [m for m in members if age_on(m.date_of_birth, day) >= 6 and not m.has_health_insurance]
     out["health_insurance"] = Suggestion(
         bool(uninsured),
-        f"{len(uninsured)} người từ 6 tuổi trở lên không có BHYT" if uninsured else "Mọi người từ 6 tuổi có BHYT",
+        (_("%(n)s người từ 6 tuổi trở lên không có BHYT") % {"n": len(uninsured)} if uninsured
+         else _("Mọi người từ 6 tuổi có BHYT")),
     )
 
     # Only a recorded "not attending" counts: "na" (the old default, never chosen for a child)
@@ -72,13 +75,13 @@ def suggest(members: Iterable[MemberFacts], floor_area_m2: Decimal | float | Non
     out_of_school = [m for m in children if m.schooling == "not_attending"]
     unknown = [m for m in children if m.schooling not in ("attending", "not_attending")]
     if out_of_school:
-        reason = f"{len(out_of_school)} trẻ 3 đến dưới 16 tuổi không đi học"
+        reason = _("%(n)s trẻ 3 đến dưới 16 tuổi không đi học") % {"n": len(out_of_school)}
     elif unknown:
-        reason = f"{len(unknown)} trẻ 3 đến dưới 16 tuổi chưa ghi tình trạng đi học: cần kiểm tra"
+        reason = _("%(n)s trẻ 3 đến dưới 16 tuổi chưa ghi tình trạng đi học: cần kiểm tra") % {"n": len(unknown)}
     else:
-        reason = "Trẻ 3 đến dưới 16 tuổi đều đi học"
+        reason = _("Trẻ 3 đến dưới 16 tuổi đều đi học")
     if out_of_school and unknown:
-        reason += f"; {len(unknown)} trẻ chưa ghi tình trạng đi học"
+        reason += _("; %(n)s trẻ chưa ghi tình trạng đi học") % {"n": len(unknown)}
     out["child_schooling"] = Suggestion(bool(out_of_school), reason)
 
     lacking = [
@@ -89,13 +92,13 @@ def suggest(members: Iterable[MemberFacts], floor_area_m2: Decimal | float | Non
     ]
     out["adult_education"] = Suggestion(
         bool(lacking),
-        f"{len(lacking)} người 16–30 tuổi không đi học và thiếu bằng cấp theo độ tuổi" if lacking
-        else "Không có người 16–30 tuổi thiếu bằng cấp",
+        _("%(n)s người 16–30 tuổi không đi học và thiếu bằng cấp theo độ tuổi") % {"n": len(lacking)} if lacking
+        else _("Không có người 16–30 tuổi thiếu bằng cấp"),
     )
 
     if floor_area_m2 is not None and n:
         per_person = Decimal(str(floor_area_m2)) / n
         out["floor_area"] = Suggestion(
-            per_person < 8, f"{per_person:.1f} m²/người (ngưỡng dưới 8 m²)".replace(".", ",")
+            per_person < 8, _("%(area)s m²/người (ngưỡng dưới 8 m²)") % {"area": f"{per_person:.1f}".replace(".", ",")}
         )
     return out

@@ -104,13 +104,14 @@ class HouseholdForm(CleanTextMixin, BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         units = selectors.units_for(actor=actor)
         self.fields["unit"].queryset = units
-        if scoping.scope_for(actor).own_unit_only:
+        scope = scoping.scope_for(actor)
+        if scope.own_unit_only:
             # A ward officer registers households of their own unit only.
-            unit = self.instance.unit if self.instance.pk else actor.unit
+            unit_id = self.instance.unit_id if self.instance.pk else scope.home_unit_id
             self.fields["unit"].disabled = True
-            self.fields["unit"].initial = unit.pk
-            self.initial["unit"] = unit.pk
-            self.fields["unit"].queryset = units.model.objects.filter(pk=unit.pk)
+            self.fields["unit"].initial = unit_id
+            self.initial["unit"] = unit_id
+            self.fields["unit"].queryset = units.model.objects.filter(pk=unit_id)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         self.fields["floor_area_m2"].error_messages["min_value"] = _("Diện tích không được âm.")

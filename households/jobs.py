@@ -3,11 +3,15 @@
 - the export of a long filtered household list (more than JOBS_EXPORT_THRESHOLD households). The
   job reads the list again as its owner, with the same filter form and scoped selector as the
   page, and the exporter records the export and masks personal data as it does in a request;
+- the check (preview) of a long upload (more than JOBS_IMPORT_CHECK_BYTES): the importer's dry
+  run as the owner, with its progress; the page shows the preview it kept;
 - the confirmation of a long import (more than JOBS_IMPORT_THRESHOLD rows): the importer run as
   the owner, all or nothing, reporting each step and the rows or records done in it."""
 
 from __future__ import annotations
 
+import datetime as dt
+import pickle
 import secrets
 
 from django.conf import settings
@@ -21,6 +25,7 @@ from households.io import exporter, importer
 from jobs.models import Job
 from jobs.registry import JobError, JobKind, register
 from jobs.services import job_start
+from jobs.tasks import read_kept
 
 EXPORT = "household_export"
 
@@ -59,6 +64,7 @@ def run_export(ctx) -> None:
 def register_kinds() -> None:
     register(JobKind(EXPORT, run_export))
     register(JobKind(IMPORT, run_import))
+    register(JobKind(CHECK, run_check))
 
 
 # --- the confirmation of a long import ---------------------------------------------------------
@@ -68,12 +74,13 @@ UPLOAD = "upload.xlsx"
 MAX_LISTED_PROBLEMS = 30
 
 
-def import_job_start(*, actor, data: bytes, name: str, rows: int):
+def import_job_start(*, actor, data: bytes, name: str, rows: int, today: dt.date):
     """Confirm a long import in the background. The file (already checked by the preview) goes
     with the job into the shared storage; the job reads it again through the bounded reader,
-    checks it again against the register as it is then, and writes it in one transaction."""
+    checks it again against the register as it is then, and writes it in one transaction.
+    ``today`` is the day the officer confirmed (the request's): the job judges the file by it."""
     return job_start(actor=actor, kind=IMPORT, rows_total=rows, progress_label=_("dòng"), inputs={UPLOAD: data},
-                     params={"name": name, "upload": secrets.token_hex(8)},
+                     params={"name": name, "upload": secrets.token_hex(8), "today": today.isoformat()},
                      title=_("Nhập danh sách hộ từ tệp “%(name)s” (%(n)s dòng)") % {
                          "name": name, "n": f"{rows:,}".replace(",", ".")})
 
@@ -96,11 +103,54 @@ def import_failure(report: importer.ImportReport) -> str:
     return "\n".join(lines)
 
 
+def _job_day(ctx) -> dt.date:
+    """The day the job was asked for (the request's today, in its parameters)."""
+    return dt.date.fromisoformat(ctx.params["today"])
+
+
 def run_import(ctx) -> None:
     name = ctx.params["name"]
-    report = importer.import_file(ctx.read_input(UPLOAD), actor=ctx.owner, dry_run=False, filename=name,
-                                  progress=ctx.tracker())
+    report = importer.import_file(ctx.read_input(UPLOAD), actor=ctx.owner, today=_job_day(ctx), dry_run=False,
+                                  filename=name, progress=ctx.tracker())
     if not report.applied:
         raise JobError(import_failure(report))
     ctx.done(_("Đã nhập tệp “%(name)s”. %(summary)s") % {"name": name, "summary": report.summary()},
              reverse("households:list"))
+
+
+# --- the check (preview) of a long upload ------------------------------------------------------
+
+CHECK = "household_import_check"
+REPORT = "report.pickle"
+
+
+def check_job_start(*, actor, data: bytes, name: str, today: dt.date):
+    """Check a long upload in the background (reading, every cell, against the register): the
+    same dry run as the request makes for a short file, with its progress."""
+    size = f"{len(data) / 1024:,.0f}".replace(",", ".")
+    return job_start(actor=actor, kind=CHECK, inputs={UPLOAD: data}, params={"name": name,
+                                                                             "upload": secrets.token_hex(8),
+                                                                             "today": today.isoformat()},
+                     title=_("Kiểm tra tệp “%(name)s” (%(size)s KB) trước khi nhập") % {"name": name, "size": size})
+
+
+def run_check(ctx) -> None:
+    name = ctx.params["name"]
+    report = importer.import_file(ctx.read_input(UPLOAD), actor=ctx.owner, today=_job_day(ctx), dry_run=True,
+                                  filename=name, progress=ctx.tracker())
+    ctx.keep(REPORT, pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+    if report.file_message:
+        summary = report.file_message
+    elif report.problems:
+        summary = _("Tệp có %(n)s lỗi: xem danh sách lỗi theo dòng.") % {"n": len(report.problems)}
+    else:
+        summary = _("%(rows)s dòng, không có lỗi. %(summary)s") % {"rows": report.rows, "summary": report.summary()}
+    ctx.done(summary, reverse("household_io:import") + f"?kiem-tra={ctx.job.pk}", keep_inputs=True)
+
+
+def check_report(job) -> importer.ImportReport | None:
+    """The preview a check job made (None if the job is not a finished check, or expired)."""
+    if job.kind != CHECK or job.status != Job.Status.DONE:
+        return None
+    data = read_kept(job, REPORT)
+    return pickle.loads(data) if data else None  # noqa: S301 (written by this job, in our storage)

@@ -60,7 +60,7 @@ class PovertyStandard(models.Model):
 class Indicator(models.Model):
     """One deprivation indicator of a standard (12 in the 2022–2026 set)."""
 
-    standard = models.ForeignKey(PovertyStandard, on_delete=models.CASCADE, related_name="indicators")
+    standard = models.ForeignKey(PovertyStandard, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("chuẩn nghèo"))
     number = models.PositiveSmallIntegerField(_("số thứ tự"))
     code = models.CharField(_("mã"), max_length=40)
     dimension = models.CharField(_("chiều thiếu hụt"), max_length=100)
@@ -119,13 +119,13 @@ class Household(models.Model):
         verbose_name=_("lần rà soát hiện hành"),
     )
     # Lower-case, diacritics-free text of code, names and IDs: the index behind search.
-    search_text = models.TextField(editable=False, blank=True, default="")
+    search_text = models.TextField(editable=False, blank=True, default="", verbose_name=_("nội dung tìm kiếm"))
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
     is_deleted = models.BooleanField(_("đã xoá"), default=False)
     deleted_reason = models.CharField(_("lý do xoá"), max_length=255, blank=True)
-    deleted_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("thời điểm xoá"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("thời điểm tạo"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("thời điểm cập nhật"))
 
     history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
 
@@ -160,14 +160,14 @@ class HouseholdTransfer(models.Model):
     ``households.territory``). ``Household.unit`` is the unit now; these rows say which unit it
     belonged to on any earlier day, so past reports keep their units."""
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="transfers")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("hộ"))
     from_unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("từ đơn vị"))
     to_unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+",
                                 verbose_name=_("sang đơn vị"))
     effective_date = models.DateField(_("từ ngày"))
     reorganisation = models.ForeignKey("tamky_poverty.Reorganisation", on_delete=models.PROTECT, null=True,
-                                       blank=True, related_name="+")
+                                       blank=True, related_name="+", verbose_name=_("đợt sắp xếp đơn vị"))
 
     class Meta:
         verbose_name = _("chuyển đơn vị của hộ")
@@ -220,7 +220,7 @@ class Member(models.Model):
         STUNTED = "stunted", _("Suy dinh dưỡng thấp còi")
         UNDERWEIGHT = "underweight", _("Suy dinh dưỡng nhẹ cân")
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members", verbose_name=_("hộ"))
     full_name = models.CharField(_("họ và tên"), max_length=100)
     sex = models.CharField(_("giới tính"), max_length=10, choices=Sex.choices)
     date_of_birth = models.DateField(_("ngày sinh"))
@@ -247,8 +247,8 @@ class Member(models.Model):
         _("tình trạng dinh dưỡng (trẻ em)"), max_length=20, choices=Nutrition.choices,
         default=Nutrition.NOT_APPLICABLE,
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("thời điểm tạo"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("thời điểm cập nhật"))
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -294,7 +294,7 @@ class Assessment(models.Model):
         UNCHANGED = "unchanged", _("Không thay đổi")
         OUTSIDE = "outside", _("Không thuộc diện")
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="assessments")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("hộ"))
     kind = models.CharField(_("loại rà soát"), max_length=10, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(_("năm rà soát"))
     standard = models.ForeignKey(PovertyStandard, on_delete=models.PROTECT, verbose_name=_("chuẩn nghèo"))
@@ -317,9 +317,9 @@ class Assessment(models.Model):
     effective_date = models.DateField(_("ngày có hiệu lực"), db_index=True)
     notes = models.TextField(_("ghi chú"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người ghi nhận")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("thời điểm tạo"))
     superseded_by = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="supersedes",
         verbose_name=_("được thay thế bởi"),
@@ -351,8 +351,8 @@ class Deprivation(models.Model):
     """The state of one indicator in one assessment: deprived or not, what the member data
     suggested, and the officer's reason when they overrode the suggestion."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="deprivations")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="deprivations", verbose_name=_("lần rà soát"))
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("chỉ số"))
     deprived = models.BooleanField(_("thiếu hụt"))
     suggested = models.BooleanField(_("gợi ý từ dữ liệu"), null=True, blank=True)
     override_reason = models.CharField(_("lý do điều chỉnh"), max_length=255, blank=True)
@@ -375,7 +375,7 @@ class Deprivation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.indicator}: {'thiếu hụt' if self.deprived else 'không thiếu hụt'}"
+        return f"{self.indicator}: {_('thiếu hụt') if self.deprived else _('không thiếu hụt')}"
 
     @property
     def overridden(self) -> bool:

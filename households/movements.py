@@ -38,9 +38,18 @@ not of Y. Hence "in 2025" = effective 02/01/2025 – 01/01/2026 inclusive, start
 on 01/01/2025, end = the list in force on 01/01/2026 (= the start of 2026). Months follow: January
 runs 02/01–31/01, December 01/12 – 01/01 of the next year.
 
-**Groupings.** Every count takes a ``Grouping`` (which key a household counts under). Today the
-reports group by the household's current unit (``BY_CURRENT_UNIT``) or not at all (``CITY``);
-a grouping by the unit valid on a date plugs in here without changing the counts.
+**Groupings.** Every count takes a ``Grouping`` (which key a household counts under): the
+household's current unit (``BY_CURRENT_UNIT``), none (``CITY``), or — what every report of a
+period uses — the unit the household belonged to on a day (``by_unit_on(day)``, from its
+``HouseholdTransfer`` rows; a household still registered in a unit dissolved by then counts under
+the unit's successor). ``by_unit_on(day, since=start)`` keys each count by the pair (unit on
+``day``, unit on ``start``): a period that spans a reorganisation shows each successor ward and,
+beneath it, the former units its households came from.
+
+**Known by a date.** A closed period is reproducible: with ``known_by`` (the day its figures were
+closed) the counts read the register as it was known that day — decisions recorded later are left
+out (``recorded_after`` lists them, so a report can flag them), and a decision superseded later
+still counts.
 """
 
 from __future__ import annotations
@@ -48,13 +57,15 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import BigIntegerField, Case, Count, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models import IntegerField as _IntegerField
+from django.db.models.functions import Coalesce
 
-from households.models import Assessment, PovertyClass
+from households.models import Assessment, HouseholdTransfer, PovertyClass
+from tamky_poverty.models import AdministrativeUnit
 
 POOR = PovertyClass.POOR.value
 NEAR_POOR = PovertyClass.NEAR_POOR.value
@@ -185,89 +196,244 @@ LINE_KINDS = {key: kinds for key, _label, kinds, _t in LINES}
 @dataclass(frozen=True)
 class Grouping:
     """Which key a household counts under: a field path from the household (``None``: one
-    group for all, key 0). Issue 14 adds the unit valid on a date by overriding the two
-    ``annotate_*`` methods; the counts below only read the ``group_key`` annotation."""
+    group for all, key 0). ``annotate`` adds the ``group_key`` annotation (and the others of
+    ``key_fields``) to a queryset of households (``prefix`` "") or of rows that point to a
+    household (``prefix`` "household__" for decisions, …); the counts only read them."""
 
     household_field: str | None
 
-    def annotate_households(self, qs: QuerySet, day: dt.date) -> QuerySet:
-        return qs.annotate(group_key=self._expr(""))
+    key_fields = ("group_key",)
 
-    def annotate_decisions(self, qs: QuerySet, period: Period) -> QuerySet:
-        return qs.annotate(group_key=self._expr("household__"))
-
-    def _expr(self, prefix: str):
+    def annotate(self, qs: QuerySet, prefix: str = "") -> QuerySet:
         if self.household_field is None:
-            return Value(0, output_field=_IntegerField())
-        return F(prefix + self.household_field)
+            return qs.annotate(group_key=Value(0, output_field=_IntegerField()))
+        return qs.annotate(group_key=F(prefix + self.household_field))
+
+    def annotate_households(self, qs: QuerySet, day: dt.date | None = None) -> QuerySet:
+        return self.annotate(qs, "")
+
+    def annotate_decisions(self, qs: QuerySet, period: Period | None = None) -> QuerySet:
+        return self.annotate(qs, "household__")
+
+    def key(self, row: Sequence) -> object:
+        """The key of a ``values_list`` row that starts with ``key_fields``."""
+        return row[0] if len(self.key_fields) == 1 else tuple(row[: len(self.key_fields)])
+
+
+def unit_on_expression(day: dt.date, prefix: str = ""):
+    """The id of the unit a household belonged to on ``day``, for ``annotate``: the ``from_unit``
+    of its first transfer after that day, else its unit — or that unit's successor when the unit
+    was dissolved by ``day`` (a household registered there after the reorganisation was carried
+    out, not moved yet). ``prefix`` leads from the queryset's rows to the household."""
+    household = OuterRef(prefix + "id") if prefix else OuterRef("pk")
+    earlier = (HouseholdTransfer.objects.filter(household_id=household, effective_date__gt=day)
+               .order_by("effective_date").values("from_unit_id")[:1])
+    current = Case(
+        When(**{f"{prefix}unit__valid_to__lt": day, f"{prefix}unit__successor__isnull": False},
+             then=F(f"{prefix}unit__successor_id")),
+        default=F(f"{prefix}unit_id"),
+    )
+    return Coalesce(Subquery(earlier), current, output_field=BigIntegerField())
+
+
+@dataclass(frozen=True)
+class UnitsOn(Grouping):
+    """Key: the unit the household belonged to on ``day``; with ``since``, the pair (unit on
+    ``day``, unit on ``since``) — the ward and the former unit a household came from."""
+
+    day: dt.date | None = None
+    since: dt.date | None = None
+
+    @property
+    def key_fields(self):  # type: ignore[override]
+        return ("group_key", "former_key") if self.since is not None else ("group_key",)
+
+    def annotate(self, qs: QuerySet, prefix: str = "") -> QuerySet:
+        qs = qs.annotate(group_key=unit_on_expression(self.day, prefix))
+        if self.since is not None:
+            qs = qs.annotate(former_key=unit_on_expression(self.since, prefix))
+        return qs
+
+
+def by_unit_on(day: dt.date, since: dt.date | None = None) -> UnitsOn:
+    """Group by the unit valid on ``day`` (see ``UnitsOn``)."""
+    return UnitsOn(None, day, since)
 
 
 BY_CURRENT_UNIT = Grouping("unit_id")
 CITY = Grouping(None)
 
 
+# --- units in time: the rows of a table by unit --------------------------------------------------
+
+@dataclass
+class Block:
+    """One row of a table by unit: a unit valid on the table's day, the keys of the counts it
+    sums (``match``), and beneath it the former units its households came from."""
+
+    unit: AdministrativeUnit
+    match: Callable[[object], bool]
+    label: str
+    children: list[Block]
+    child: bool = False
+    always: bool = True  # shown even without data (a former unit); else only with data
+
+
+def successor_on(unit: AdministrativeUnit, day: dt.date, units: dict) -> AdministrativeUnit:
+    for _hop in range(10):
+        if unit.valid_to is None or day <= unit.valid_to or unit.successor_id is None:
+            return unit
+        unit = units[unit.successor_id]
+    return unit
+
+
+def _ward_first(units):
+    return sorted(units, key=lambda u: (u.kind != AdministrativeUnit.Kind.WARD, u.name))
+
+
+def layout(units: QuerySet, start: dt.date, end: dt.date, unit=None) -> tuple[list[Block], Grouping]:
+    """The rows of a table whose households are counted on ``end`` (and came from the units of
+    ``start``): the ``units`` (a scoped queryset) valid on ``end`` — urban first, by name — each with the units
+    valid on ``start`` that were dissolved into it by ``end``; and the grouping that keys the
+    counts for them. With ``unit``, that unit only (a unit dissolved by ``end``: the households it
+    had on ``start``)."""
+    every = {u.pk: u for u in units.model.objects.all()}  # a small table
+    scoped = set(units.values_list("pk", flat=True)) if units.query.has_filters() else set(every)
+    tops = _ward_first(u for u in every.values() if u.pk in scoped and u.is_valid_on(end))
+    formers: dict[int, list] = {}
+    for u in _ward_first(every.values()):
+        if u.pk in scoped and u.is_valid_on(start) and not u.is_valid_on(end):
+            formers.setdefault(successor_on(u, end, every).pk, []).append(u)
+    if unit is not None and not unit.is_valid_on(end):
+        grouping = by_unit_on(end, since=start)
+        return [Block(unit, lambda k, f=unit.pk: k[1] == f, str(unit), [])], grouping
+    spans = any(formers.get(t.pk) for t in tops if unit is None or t.pk == unit.pk)
+    grouping = by_unit_on(end, since=start if spans else None)
+    blocks = []
+    for t in tops:
+        if unit is not None and t.pk != unit.pk:
+            continue
+        if not spans:
+            blocks.append(Block(t, lambda k, u=t.pk: k == u, str(t), []))
+            continue
+        former = formers.get(t.pk, [])
+        ids = {f.pk for f in former}
+        children = [Block(f, lambda k, u=t.pk, f=f.pk: k == (u, f), str(f), [], child=True) for f in former]
+        if former:
+            label = (f"Hộ đăng ký tại {t} từ ngày {t.valid_from:%d/%m/%Y}" if t.valid_from and t.valid_from > start
+                     else f"Hộ khác của {t}")
+            children.append(Block(t, lambda k, u=t.pk, ids=ids: k[0] == u and k[1] not in ids, label, [],
+                                  child=True, always=False))
+        blocks.append(Block(t, lambda k, u=t.pk: k[0] == u, str(t), children))
+    return blocks, grouping
+
+
+def pick(counts: dict, match: Callable[[object], bool]) -> dict:
+    """{second part: sum} of ``counts`` ({(key, x): n}) over the keys ``match`` accepts."""
+    out: dict = {}
+    for (k, x), n in counts.items():
+        if match(k):
+            out[x] = out.get(x, 0) + n if not isinstance(n, tuple) else tuple(
+                a + b for a, b in zip(out.get(x, (0,) * len(n)), n, strict=True))
+    return out
+
+
 # --- the class on a day (queries) ------------------------------------------------------------------
 
 
-def decision_in_force(day, household=None) -> QuerySet:
+def counting(known_by: dt.date | None = None, prefix: str = "") -> Q:
+    """The decisions that count: not superseded — or, for the register as known on ``known_by``,
+    recorded by that day and not superseded by a decision recorded by then."""
+    if known_by is None:
+        return Q(**{f"{prefix}superseded_by__isnull": True})
+    return Q(**{f"{prefix}created_at__date__lte": known_by}) & (
+        Q(**{f"{prefix}superseded_by__isnull": True})
+        | Q(**{f"{prefix}superseded_by__created_at__date__gt": known_by}))
+
+
+def decision_in_force(day, household=None, known_by: dt.date | None = None) -> QuerySet:
     """The decisions that can be in force for a household on ``day``, the one in force first:
     effective on or before that day and not superseded; the latest effective date wins (then the
     latest recorded). ``household`` is an id or an outer reference (default ``OuterRef("pk")``,
     for a subquery of a household queryset)."""
     household = OuterRef("pk") if household is None else household
-    return Assessment.objects.filter(
-        household_id=household, superseded_by__isnull=True, effective_date__lte=day
-    ).order_by("-effective_date", "-id")
+    return Assessment.objects.filter(counting(known_by), household_id=household,
+                                     effective_date__lte=day).order_by("-effective_date", "-id")
 
 
-def class_on(day, household=None):
+def _current_decides(day, known_by) -> Q:
+    """Households whose current decision is the one in force on ``day`` (as known by ``known_by``)."""
+    q = Q(current_assessment__effective_date__lte=day)
+    return q & Q(current_assessment__created_at__date__lte=known_by) if known_by is not None else q
+
+
+def class_on(day, household=None, known_by: dt.date | None = None):
     """The household's class on ``day`` (by ``decision_in_force``), for ``annotate``.
 
     For a household queryset (no ``household`` given), when the current decision took effect on
     or before ``day`` it is the one in force then (it is the latest of all), so its class is read
     from the row; only households reviewed after ``day`` run the subquery (at 100,000 households
     the start-of-year count went from 390 ms to 190 ms, bench/README.md)."""
-    in_force = Subquery(decision_in_force(day, household).values("result_class")[:1])
+    in_force = Subquery(decision_in_force(day, household, known_by).values("result_class")[:1])
     if household is not None:
         return in_force
-    return Case(When(current_assessment__effective_date__lte=day, then=F("current_class")), default=in_force)
+    return Case(When(_current_decides(day, known_by), then=F("current_class")), default=in_force)
 
 
-def in_class_on(qs: QuerySet, day, classes) -> QuerySet:
+def in_class_on(qs: QuerySet, day, classes, known_by: dt.date | None = None) -> QuerySet:
     """The households of ``qs`` whose class on ``day`` is one of ``classes``, annotated with it
     as ``class_on_day``. Households whose current decision took effect by ``day`` are in their
     current class then, so only those already in ``classes`` or reviewed after ``day`` need the
     rule at all (a few percent of a real register, instead of every household)."""
     return (
-        qs.filter(Q(current_class__in=classes) | Q(current_assessment__effective_date__gt=day))
-        .annotate(class_on_day=class_on(day))
+        qs.filter(Q(current_class__in=classes) | ~_current_decides(day, known_by))
+        .annotate(class_on_day=class_on(day, known_by=known_by))
         .filter(class_on_day__in=classes)
     )
+
+
+def decision_in_force_id(day, known_by: dt.date | None = None):
+    """The id of the decision in force on ``day`` for a household queryset, for ``annotate``."""
+    in_force = Subquery(decision_in_force(day, None, known_by).values("id")[:1])
+    return Case(When(_current_decides(day, known_by), then=F("current_assessment_id")), default=in_force)
+
+
+def recorded_after(decisions: QuerySet, known_by: dt.date, *, first: dt.date | None = None,
+                   last: dt.date) -> QuerySet:
+    """Decisions effective in [``first``, ``last``] (from any day when ``first`` is None) that were
+    recorded after ``known_by`` — back-dated into a closed period — or that supersede, after it, a
+    decision of that period: what a reproducible report leaves out and flags."""
+    window = Q(effective_date__lte=last) if first is None else Q(effective_date__gte=first, effective_date__lte=last)
+    return decisions.filter(window, created_at__date__gt=known_by).order_by("effective_date", "id")
 
 
 # --- counts --------------------------------------------------------------------------------------------
 
 
 def classes_on(households: QuerySet, day: dt.date, grouping: Grouping = BY_CURRENT_UNIT, *,
-               ethnic_minority: bool = False) -> dict[tuple[object, str], int]:
+               ethnic_minority: bool = False, known_by: dt.date | None = None) -> dict[tuple[object, str], int]:
     """{(group key, class): households} of the lists (poor, near-poor) on ``day`` (1 query).
     With ``ethnic_minority``, {(key, class): (households, of which ethnic minority)}."""
-    qs = grouping.annotate_households(in_class_on(households.order_by(), day, LISTS), day)
+    qs = grouping.annotate_households(in_class_on(households.order_by(), day, LISTS, known_by), day)
+    n_keys = len(grouping.key_fields)
     if ethnic_minority:
-        rows = qs.values_list("group_key", "class_on_day").annotate(
+        rows = qs.values_list(*grouping.key_fields, "class_on_day").annotate(
             n=Count("id"), e=Count("id", filter=Q(ethnic_minority=True)))
-        return {(k, c): (n, e) for k, c, n, e in rows}
-    return {(k, c): n for k, c, n in qs.values_list("group_key", "class_on_day").annotate(n=Count("id"))}
+        return {(grouping.key(r), r[n_keys]): (r[n_keys + 1], r[n_keys + 2]) for r in rows}
+    rows = qs.values_list(*grouping.key_fields, "class_on_day").annotate(n=Count("id"))
+    return {(grouping.key(r), r[n_keys]): r[n_keys + 1] for r in rows}
 
 
-def movement_counts(decisions: QuerySet, period: Period,
-                    grouping: Grouping = BY_CURRENT_UNIT) -> dict[tuple[object, str], int]:
+def movement_counts(decisions: QuerySet, period: Period, grouping: Grouping = BY_CURRENT_UNIT, *,
+                    known_by: dt.date | None = None) -> dict[tuple[object, str], int]:
     """{(group key, movement): decisions} of the decisions that count, effective in ``period``
     (1 query). ``decisions`` is an already scoped queryset of ``Assessment``."""
-    qs = decisions.filter(superseded_by__isnull=True, effective_date__gte=period.first,
+    qs = decisions.filter(counting(known_by), effective_date__gte=period.first,
                           effective_date__lte=period.last).order_by()
     qs = grouping.annotate_decisions(qs, period)
-    return {(k, m): n for k, m, n in qs.values_list("group_key", "movement").annotate(n=Count("id"))}
+    n_keys = len(grouping.key_fields)
+    rows = qs.values_list(*grouping.key_fields, "movement").annotate(n=Count("id"))
+    return {(grouping.key(r), r[n_keys]): r[n_keys + 1] for r in rows}
 
 
 def line_counts(counts: dict[tuple[object, str], int], keys=None) -> dict[str, int]:
@@ -329,8 +495,10 @@ PLAN_GROUPS = ("orphan", "dependants_school", "dependants_social", "no_labour")
 LIFTABLE = "other"
 
 
-def poor_by_group(households: QuerySet, day: dt.date,
-                  grouping: Grouping = BY_CURRENT_UNIT) -> dict[tuple[object, str], int]:
+def poor_by_group(households: QuerySet, day: dt.date, grouping: Grouping = BY_CURRENT_UNIT, *,
+                  known_by: dt.date | None = None) -> dict[tuple[object, str], int]:
     """{(group key, household group): poor households on ``day``} (1 query)."""
-    qs = grouping.annotate_households(in_class_on(households.order_by(), day, [POOR]), day)
-    return {(k, g): n for k, g, n in qs.values_list("group_key", "group").annotate(n=Count("id"))}
+    qs = grouping.annotate_households(in_class_on(households.order_by(), day, [POOR], known_by), day)
+    n_keys = len(grouping.key_fields)
+    rows = qs.values_list(*grouping.key_fields, "group").annotate(n=Count("id"))
+    return {(grouping.key(r), r[n_keys]): r[n_keys + 1] for r in rows}

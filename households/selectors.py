@@ -275,7 +275,7 @@ def _display(f, value) -> str:
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, bool):
-        return "Có" if value else "Không"
+        return str(_("Có") if value else _("Không"))
     if hasattr(value, "strftime"):
         return value.strftime("%d/%m/%Y")
     return str(value)
@@ -345,17 +345,17 @@ def household_history(*, actor, household: Household) -> list[HistoryEntry]:
     _CACHE.set({})  # unit and standard names, read once per page
     entries = _entries(
         household.history.select_related("history_user").order_by("history_date", "history_id"),
-        Household, "Hộ", lambda r: r.code, personal,
+        Household, str(_("Hộ")), lambda r: r.code, personal,
     )
     entries += _entries(
         Member.history.filter(household_id=household.pk).select_related("history_user")
         .order_by("history_date", "history_id"),
-        Member, "Thành viên", lambda r: r.full_name, personal,
+        Member, str(_("Thành viên")), lambda r: r.full_name, personal,
     )
     entries += _entries(
         Assessment.history.filter(household_id=household.pk).select_related("history_user")
         .order_by("history_date", "history_id"),
-        Assessment, "Rà soát", lambda r: r.decision_number, personal,
+        Assessment, str(_("Rà soát")), lambda r: r.decision_number, personal,
     )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries

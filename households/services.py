@@ -8,11 +8,13 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from households import classification, derivation, movements, territory
 from households.models import (
@@ -31,7 +33,7 @@ from tamky_poverty import integrity, personal_data
 class StaleObjectError(Exception):
     """The household changed since the form was opened (optimistic locking)."""
 
-    message = "Hộ này vừa được người khác cập nhật. Vui lòng tải lại trang và nhập lại thay đổi."
+    message = gettext_lazy("Hộ này vừa được người khác cập nhật. Vui lòng tải lại trang và nhập lại thay đổi.")
 
 
 def _attribute(obj, actor, reason: str = ""):
@@ -258,7 +260,8 @@ def assessment_record(
             "cho năm đó, theo chuẩn nghèo của năm đó."
         ) % {"y": year, "d": f"{effective_date:%d/%m/%Y}"}})
     standard = standard_on(effective_date)
-    area = territory.area_for(household, effective_date)
+    with translation.override(settings.LANGUAGE_CODE):  # the basis is recorded (explanation): Vietnamese
+        area = territory.area_for(household, effective_date)
     unit, area_kind = area.unit, area.kind
     all_indicators = list(Indicator.objects.filter(standard=standard).order_by("number"))
     known = {i.code for i in all_indicators}
@@ -303,7 +306,8 @@ def assessment_record(
         raise ValidationError(_("Quyết định điều chỉnh phải khác quyết định được thay thế."))
 
     deprived_names = [r.indicator.name for r in rows if r.deprived]
-    result = classification.classify(standard, area_kind, income_per_capita, deprived_names, area_basis=area.basis)
+    with translation.override(settings.LANGUAGE_CODE):  # recorded: Vietnamese, whatever the officer's language
+        result = classification.classify(standard, area_kind, income_per_capita, deprived_names, area_basis=area.basis)
 
     assessment = Assessment(
         household=household, kind=kind, year=year, standard=standard, unit=unit, area_kind=area_kind,

@@ -14,7 +14,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,6 +23,7 @@ from households import jobs as household_jobs
 from households.forms import FullExportForm, HouseholdFilterForm
 from households.io import exporter, importer, reader
 from households.io.template import build_template
+from jobs import selectors as job_selectors
 from tamky_poverty import personal_data, scoping
 
 SESSION_KEY = "household_import"
@@ -66,15 +68,8 @@ def _require_import_right(user) -> None:
         raise PermissionDenied(_("Bạn không có quyền nhập danh sách hộ gia đình."))
 
 
-def _list_url() -> str | None:
-    try:
-        return reverse("households:list")
-    except NoReverseMatch:
-        return None
-
-
 def _crumbs(label):
-    return [(_("Hộ gia đình"), _list_url()), (label, None)]
+    return [(_("Hộ gia đình"), reverse("households:list")), (label, None)]
 
 
 @require_GET
@@ -84,11 +79,14 @@ def template_download(request):
     return response
 
 
-def _render(request, report=None, filename="", status=200):
+def _render(request, report=None, filename="", status=200, *, check_job=None, confirmable=None):
+    if confirmable is None:
+        confirmable = report is not None and report.ok and report.has_changes
     return render(request, "households/io/import.html", {
         "report": report, "filename": filename, "max_mb": settings.IMPORT_MAX_BYTES // (1024 * 1024),
         "long_import": report is not None and report.rows > settings.JOBS_IMPORT_THRESHOLD,
-        "breadcrumbs": _crumbs(_("Nhập từ Excel")), "list_url": _list_url(),
+        "check_job": check_job, "confirmable": confirmable, "poll_seconds": 1,
+        "breadcrumbs": _crumbs(_("Nhập từ Excel")), "list_url": reverse("households:list"),
     }, status=status)
 
 
@@ -96,6 +94,8 @@ def _render(request, report=None, filename="", status=200):
 def import_upload(request):
     _require_import_right(request.user)
     if request.method == "GET":
+        if "kiem-tra" in request.GET:
+            return _check_result(request, request.GET["kiem-tra"])
         return _render(request)
     _forget(request)
     upload = request.FILES.get("file")
@@ -108,17 +108,52 @@ def import_upload(request):
         return _render(request, report, upload.name)
     _sweep_old_uploads()
     # Checked from memory (at most IMPORT_MAX_BYTES); only a file worth confirming is stored, so a
-    # refused upload never leaves a file behind.
+    # refused upload never leaves a file behind. A long file is stored first and checked by a job;
+    # its preview forgets it if refused (and the sweep removes one nobody looked at after a day).
     data = upload.read(settings.IMPORT_MAX_BYTES + 1)
-    report = importer.import_file(data, actor=request.user, dry_run=True, filename=upload.name)
+    if len(data) > settings.JOBS_IMPORT_CHECK_BYTES:
+        # A long file: checked by a background job whose progress shows here (the preview follows).
+        job = household_jobs.check_job_start(actor=request.user, data=data, name=upload.name,
+                                              today=timezone.localdate())
+        request.session[SESSION_KEY] = {"token": _store(data), "name": upload.name, "check_job": job.pk}
+        return _render(request, filename=upload.name, check_job=job_selectors.live(job))
+    report = importer.import_file(data, actor=request.user, today=timezone.localdate(), dry_run=True,
+                                  filename=upload.name)
     if report.ok and report.has_changes:
-        token = secrets.token_urlsafe(24)
-        path = upload_dir() / f"{token}.xlsx"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        request.session[SESSION_KEY] = {"token": token, "name": upload.name, "rows": report.rows}
+        request.session[SESSION_KEY] = {"token": _store(data), "name": upload.name, "rows": report.rows}
     return _render(request, report, upload.name)
+
+
+def _store(data: bytes) -> str:
+    token = secrets.token_urlsafe(24)
+    path = upload_dir() / f"{token}.xlsx"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+    return token
+
+
+def _check_result(request, pk: str):
+    """The preview a check job made, once it is done (its progress while it runs). Only the
+    session that uploaded the file can confirm it."""
+    if not pk.isdigit():
+        raise Http404
+    job = job_selectors.live(job_selectors.job_get(actor=request.user, pk=int(pk)))
+    if job.kind != household_jobs.CHECK:
+        raise Http404
+    report = household_jobs.check_report(job)
+    name = job.params.get("name", "")
+    if report is None:
+        if job.status == job.Status.DONE:
+            raise Http404  # expired
+        return _render(request, filename=name, check_job=job)
+    info = request.session.get(SESSION_KEY) or {}
+    mine = info.get("check_job") == job.pk and _stored_path(request) is not None
+    if mine and report.ok and report.has_changes:
+        request.session[SESSION_KEY] = {**info, "rows": report.rows}
+    elif mine:
+        _forget(request)
+    return _render(request, report, name, confirmable=mine and report.ok and report.has_changes)
 
 
 def _claim(path: Path) -> Path | None:
@@ -147,24 +182,26 @@ def import_confirm(request):
         return redirect("household_io:import")
     info = request.session.get(SESSION_KEY) or {}
     name = info.get("name", "")
-    if info.get("rows", 0) > settings.JOBS_IMPORT_THRESHOLD:
+    if info.get("rows", 0) > settings.JOBS_IMPORT_THRESHOLD or "check_job" in info:
         # A long file: written by a background job that shows its progress (the file goes with it).
         try:
             data = claimed.read_bytes()
         finally:
             claimed.unlink(missing_ok=True)
             request.session.pop(SESSION_KEY, None)
-        job = household_jobs.import_job_start(actor=request.user, data=data, name=name, rows=info["rows"])
+        job = household_jobs.import_job_start(actor=request.user, data=data, name=name, rows=info.get("rows", 0),
+                                               today=timezone.localdate())
         return redirect("jobs:detail", pk=job.pk)
     try:
-        report = importer.import_file(claimed, actor=request.user, dry_run=False, filename=name)
+        report = importer.import_file(claimed, actor=request.user, today=timezone.localdate(), dry_run=False,
+                                      filename=name)
     finally:
         claimed.unlink(missing_ok=True)
         request.session.pop(SESSION_KEY, None)
     if not report.applied:
         return _render(request, report, name)
     messages.success(request, _("Đã nhập tệp “%(name)s”. %(summary)s") % {"name": name, "summary": report.summary()})
-    return redirect(_list_url() or reverse("household_io:import"))
+    return redirect("households:list")
 
 
 def _export_response(request, params, *, fmt: str, full: bool = False, reason: str = ""):

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class JobsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "jobs"
-    verbose_name = "Tài liệu và công việc nền"
+    verbose_name = _("Tài liệu và công việc nền")

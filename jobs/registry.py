@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 
 class JobError(Exception):
     """An expected failure: the message (Vietnamese) is shown to the user as the job's error."""
@@ -36,4 +38,4 @@ def get(code: str) -> JobKind:
     try:
         return KINDS[code]
     except KeyError:
-        raise JobError(f"Không rõ loại công việc “{code}”.") from None
+        raise JobError(_("Không rõ loại công việc “%(code)s”.") % {"code": code}) from None

@@ -61,7 +61,10 @@ def job_start(*, actor, kind: str, title: str, params: dict, rows_total: int = 0
     job.full_clean()
     job.save()
     for name, content in (inputs or {}).items():
-        default_storage.save(f"jobs/{actor.pk}/{job.pk}/{INPUT_DIR}/{name}", ContentFile(content))
+        path = f"jobs/{actor.pk}/{job.pk}/{INPUT_DIR}/{name}"
+        default_storage.delete(path)  # a leftover of a database restored or reset must not be read
+        if default_storage.save(path, ContentFile(content)) != path:
+            raise RuntimeError(f"job input stored under another name than {path}")
     return _enqueue(job)
 
 

@@ -35,7 +35,7 @@ INPUT_DIR = "input"  # files the request handed to the job (an upload): kept for
 PROGRESS_FILE = "progress.json"
 
 GENERIC_ERROR = gettext_lazy(
-    "Không tạo được tài liệu do lỗi hệ thống. Hãy bấm “Thử lại”; nếu vẫn lỗi, báo quản trị viên.")
+    "Công việc không thành công do lỗi hệ thống. Hãy bấm “Thử lại”; nếu vẫn lỗi, báo quản trị viên.")
 
 
 def worker_name() -> str:
@@ -90,6 +90,13 @@ class JobContext:
         with default_storage.open(f"jobs/{self.job.owner_id}/{self.job.pk}/{INPUT_DIR}/{name}", "rb") as fh:
             return fh.read()
 
+    def keep(self, name: str, content: bytes) -> None:
+        """Store a file beside the job's inputs, kept until the job expires (what a page reads
+        back once the job is done, e.g. the checked import's preview)."""
+        path = f"jobs/{self.job.owner_id}/{self.job.pk}/{INPUT_DIR}/{name}"
+        default_storage.delete(path)
+        default_storage.save(path, ContentFile(content))
+
     def tracker(self) -> Progress:
         """Progress that work inside one long transaction can report (see ``Progress``)."""
         return Progress(f"{self._dir()}/{PROGRESS_FILE}")
@@ -121,16 +128,17 @@ class JobContext:
             raise Superseded
         remove_work_files(self.job.owner_id, self.job.pk, self.attempt)
 
-    def done(self, summary: str, url: str) -> None:
+    def done(self, summary: str, url: str, *, keep_inputs: bool = False) -> None:
         """Finish a job that recorded something rather than made a file: ``summary`` says what
-        (in Vietnamese), ``url`` is the page that shows it."""
+        (in Vietnamese), ``url`` is the page that shows it. Its inputs are deleted unless
+        ``keep_inputs`` (that page reads them; they go when the job expires)."""
         now = timezone.now()
         if not Job.objects.filter(pk=self.job.pk, attempt=self.attempt).update(
                 status=Job.Status.DONE, summary=summary, result_url=url, rows_done=F("rows_total"),
                 finished_at=now, heartbeat_at=now, error="",
                 expires_at=now + timedelta(hours=settings.JOBS_RESULT_HOURS)):
             raise Superseded
-        remove_work_files(self.job.owner_id, self.job.pk, inputs=True)  # the inputs too: nothing to retry
+        remove_work_files(self.job.owner_id, self.job.pk, inputs=not keep_inputs)
 
 
 class Progress:
@@ -171,6 +179,15 @@ class Progress:
                 fh.write(data)
             os.replace(temp, local)
         self._written = time.monotonic()
+
+
+def read_kept(job: Job, name: str) -> bytes | None:
+    """A file the job stored with ``JobContext.keep`` (None once gone)."""
+    try:
+        with default_storage.open(f"jobs/{job.owner_id}/{job.pk}/{INPUT_DIR}/{name}", "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
 
 
 def read_progress(job: Job) -> dict | None:

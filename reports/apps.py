@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from tamky_poverty import integrity
 
@@ -6,7 +7,7 @@ from tamky_poverty import integrity
 class ReportsConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'reports'
-    verbose_name = "Báo cáo"
+    verbose_name = _("Báo cáo")
 
     def ready(self):
         # Approved monthly reports never change (tamky_poverty/integrity.py).

@@ -8,6 +8,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.functional import Promise
+
+
+def _text(value):
+    """A label marked for translation lazily becomes text when the dataset is built (in the
+    language of the moment): the renderers (openpyxl, reportlab) take text, not lazy objects."""
+    return str(value) if isinstance(value, Promise) else value
+
 
 @dataclass
 class HeaderCell:
@@ -16,6 +24,9 @@ class HeaderCell:
     text: str
     colspan: int = 1
     rowspan: int = 1
+
+    def __post_init__(self):
+        self.text = _text(self.text)
 
 
 @dataclass
@@ -35,6 +46,9 @@ class Row:
     # HTML preview links those numbers to the list of households behind them.
     drill: dict[int, dict[str, Any]] | None = None
 
+    def __post_init__(self):
+        self.cells = [_text(c) for c in self.cells]
+
 
 @dataclass
 class Dataset:
@@ -53,3 +67,7 @@ class Dataset:
     notes: list[str] = field(default_factory=list)  # paragraphs after the table (narrative)
     sections: list[Dataset] = field(default_factory=list)  # further tables of the same report
     parameters: dict[str, Any] = field(default_factory=dict)  # year, month, unit… as chosen
+
+    def __post_init__(self):
+        self.title, self.subtitle, self.table_title = _text(self.title), _text(self.subtitle), _text(self.table_title)
+        self.notes = [_text(n) for n in self.notes]

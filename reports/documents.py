@@ -91,10 +91,8 @@ def issuer_for(unit: AdministrativeUnit | None, day: dt.date) -> Issuer:
 def issuing_unit(actor) -> AdministrativeUnit | None:
     """The unit in whose name ``actor`` issues documents: a ward officer's own unit (a scope with
     units); None — the city — for everyone else and for the system."""
-    scope = scoping.scope_for(actor) if actor is not SYSTEM else None
-    if scope is not None and scope.unit_ids and getattr(actor, "unit_id", None):
-        return AdministrativeUnit.objects.get(pk=actor.unit_id)
-    return None
+    unit_id = scoping.scope_for(actor).issuing_unit_id if actor is not SYSTEM else None
+    return AdministrativeUnit.objects.get(pk=unit_id) if unit_id is not None else None
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ NUMERIC = ("int", "money", "percent")
 NUMBER_FORMATS = {"money": MONEY_FORMAT, "int": INT_FORMAT, "percent": PERCENT_FORMAT, "date": DATE_FORMAT}
 ALIGN_NUMBER = Alignment(horizontal="right", vertical="top", wrap_text=False)
 ALIGN_TEXT = Alignment(horizontal="left", vertical="top", wrap_text=True)
+ALIGN_CHILD = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=2)  # a former unit beneath its successor
 
 
 def safe_cell(value):
@@ -88,7 +89,7 @@ def _write_table(ws, ds: Dataset, row: int, widths: dict[int, float]) -> tuple[i
             c = ws.cell(row=row, column=i, value=safe_cell(value))
             c.border = BORDER
             c.font = font
-            c.alignment = aligns[i - 1]
+            c.alignment = ALIGN_CHILD if drow.style == "child" and kind == "text" else aligns[i - 1]
             if formats[i - 1]:
                 c.number_format = formats[i - 1]
             text_len = len(str(value)) + (3 if kind == "money" else 0) if value is not None else 0

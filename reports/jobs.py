@@ -27,12 +27,17 @@ DATASET_BLOB = "dataset.pickle"  # written and read by this job's own workers on
 
 def report_params(code: str, fmt: str, p: datasets.Params, issue_date=None) -> dict:
     return {"code": code, "format": fmt, "year": p.year, "month": p.month, "unit": p.unit.pk if p.unit else None,
-            "issue_date": issue_date.isoformat() if issue_date else None}
+            "issue_date": issue_date.isoformat() if issue_date else None,
+            "as_of": p.as_of.isoformat() if p.as_of else None, "on": p.on.isoformat() if p.on else None}
+
+
+def _day(params, name):
+    value = params.get(name)
+    return dt.date.fromisoformat(value) if value else None
 
 
 def _issue_date(params):
-    value = params.get("issue_date")
-    return dt.date.fromisoformat(value) if value else None
+    return _day(params, "issue_date")
 
 
 def _document(actor, code, params, ds, issue_date):
@@ -47,7 +52,7 @@ def _document(actor, code, params, ds, issue_date):
 def _dataset(ctx):
     p = ctx.params
     params = selectors.report_params(actor=ctx.owner, code=p["code"], year=p["year"], month=p["month"],
-                                     unit_id=p["unit"])
+                                     unit_id=p["unit"], as_of=_day(p, "as_of"), on=_day(p, "on"))
     ds = datasets.build(ctx.owner, p["code"], params)
     settings, issued, final = _document(ctx.owner, p["code"], params, ds, _issue_date(p))
     return ds, settings, issued, final
@@ -103,7 +108,7 @@ def run_bundle(ctx) -> None:
     sets, issuers, marks = [], [], []
     for code in p["codes"]:
         params = selectors.report_params(actor=ctx.owner, code=code, year=p["year"], month=p["month"],
-                                         unit_id=p["unit"])
+                                         unit_id=p["unit"], as_of=_day(p, "as_of"), on=_day(p, "on"))
         ds = datasets.build(ctx.owner, code, params)
         doc_settings, issued, _final = _document(ctx.owner, code, params, ds, _issue_date(p))
         sets.append(ds)

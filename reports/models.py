@@ -62,11 +62,13 @@ class DocumentSettings(models.Model):
 class DocumentRegister(models.Model):
     """The last number an issuer gave in a year; locked while the next number is taken."""
 
-    issuer = models.CharField(max_length=150)
-    year = models.PositiveSmallIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
+    issuer = models.CharField(max_length=150, verbose_name=_("cơ quan ban hành"))
+    year = models.PositiveSmallIntegerField(verbose_name=_("năm"))
+    last_number = models.PositiveIntegerField(default=0, verbose_name=_("số cuối cùng đã cấp"))
 
     class Meta:
+        verbose_name = _("sổ cấp số văn bản")
+        verbose_name_plural = _("sổ cấp số văn bản")
         constraints = [models.UniqueConstraint(fields=["issuer", "year"], name="document_register_unique")]
 
     def __str__(self):
@@ -83,12 +85,12 @@ class IssuedDocument(models.Model):
     number = models.PositiveIntegerField(_("số"))
     symbol = models.CharField(_("ký hiệu"), max_length=30)
     code = models.CharField(_("biểu"), max_length=30)
-    key = models.CharField(max_length=255)
+    key = models.CharField(max_length=255, verbose_name=_("khoá"))
     title = models.CharField(_("trích yếu"), max_length=255, blank=True)
     issue_date = models.DateField(_("ngày ban hành"))
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="+")
-    issued_at = models.DateTimeField(auto_now_add=True)
+                                  related_name="+", verbose_name=_("người cấp số"))
+    issued_at = models.DateTimeField(auto_now_add=True, verbose_name=_("thời điểm cấp số"))
 
     class Meta:
         verbose_name = _("văn bản đã cấp số")
@@ -123,18 +125,18 @@ class MonthlyReport(models.Model):
     difficulties = models.TextField(_("khó khăn, vướng mắc"), blank=True)
     proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
     prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                    blank=True, related_name="+")
+                                    blank=True, related_name="+", verbose_name=_("người lập"))
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                     blank=True, related_name="+")
-    submitted_at = models.DateTimeField(null=True, blank=True)
+                                     blank=True, related_name="+", verbose_name=_("người gửi"))
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("thời điểm gửi"))
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
-                                    blank=True, related_name="+")
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+                                    blank=True, related_name="+", verbose_name=_("người duyệt"))
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("thời điểm duyệt"))
     review_comment = models.TextField(_("ý kiến của Phòng TNMT"), blank=True)
     document = models.ForeignKey(IssuedDocument, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="+", verbose_name=_("số, ngày văn bản (khi duyệt)"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("thời điểm tạo"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("thời điểm cập nhật"))
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
@@ -156,14 +158,16 @@ class MonthlyReport(models.Model):
 
 
 class MonthlyReportEvent(models.Model):
-    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=20, choices=MonthlyReport.Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=MonthlyReport.Status.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    comment = models.TextField(blank=True)
+    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="events", verbose_name=_("báo cáo"))
+    from_status = models.CharField(max_length=20, choices=MonthlyReport.Status.choices, blank=True, verbose_name=_("trạng thái trước"))
+    to_status = models.CharField(max_length=20, choices=MonthlyReport.Status.choices, verbose_name=_("trạng thái sau"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người thực hiện"))
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("thời điểm"))
+    comment = models.TextField(blank=True, verbose_name=_("nhận xét"))
 
     class Meta:
+        verbose_name = _("thay đổi trạng thái báo cáo tháng")
+        verbose_name_plural = _("thay đổi trạng thái báo cáo tháng")
         ordering = ["at", "id"]
 
     def __str__(self):
@@ -190,7 +194,7 @@ class ReportDeadline(models.Model):
     due_date = models.DateField(_("hạn nộp báo cáo"))
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+")
+                               related_name="+", verbose_name=_("người đặt hạn"))
 
     history = HistoricalRecords()
 
@@ -221,8 +225,8 @@ class ClosedPeriod(models.Model):
 
     year = models.PositiveSmallIntegerField(_("năm"), unique=True)
     closed_on = models.DateField(_("ngày khóa số liệu"))
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("người khoá sổ"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("thời điểm tạo"))
 
     history = HistoricalRecords()
 
@@ -243,11 +247,12 @@ class StoredDocument(models.Model):
     appendix of a closed year), rendered once and served from storage afterwards; one per
     format."""
 
-    document = models.ForeignKey(IssuedDocument, on_delete=models.PROTECT, related_name="files")
+    document = models.ForeignKey(IssuedDocument, on_delete=models.PROTECT, related_name="files",
+                                 verbose_name=_("văn bản"))
     format = models.CharField(_("định dạng"), max_length=8, choices=[("pdf", "PDF"), ("xlsx", "XLSX")])
-    file = models.FileField(upload_to=stored_path, max_length=300)
-    size = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(_("tệp"), upload_to=stored_path, max_length=300)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"), default=0)
+    created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("tệp văn bản đã ban hành")

@@ -130,7 +130,7 @@ def render_list_pdf(ds: Dataset, settings, part: dict | None = None, issued=None
             c = end_c + 1
     rows.extend(heading)
     for row in table["rows"]:
-        rows.append([_para(x["text"], cell_num if x["num"] else cell, bold=bool(row["style"]))
+        rows.append([_para(x["text"], cell_num if x["num"] else cell, bold=row["style"] in ("group", "subtotal", "total"))
                      for x in row["cells"]])
     if not table["rows"]:
         rows.append([_para("Không có số liệu.", cell)] + [""] * (ncols - 1))

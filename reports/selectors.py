@@ -26,19 +26,19 @@ def unit_for_report(*, actor, unit_id) -> AdministrativeUnit | None:
     return scoping.get_or_404(units_for(actor=actor), pk=unit_id)
 
 
-def report_params(*, actor, code: str, year: int, month: int | None, unit_id=None) -> datasets.Params:
-    """The parameters of a report the actor may ask for (404 otherwise), without building it."""
+def report_params(*, actor, code: str, year: int, month: int | None, unit_id=None, as_of=None,
+                  on=None) -> datasets.Params:
+    """The parameters of a report the actor may ask for (404 otherwise), without building it.
+    ``as_of`` is the day the report is looked at (today, read by the page); ``on`` the day
+    PL08/PL09 count (None: their default, ``datasets.deprivation_day``)."""
     spec = datasets.REPORTS.get(code)
     if spec is None:
         raise Http404
     unit = unit_for_report(actor=actor, unit_id=unit_id)
     if code == "MONTHLY" and unit is None and not scoping.scope_for(actor).sees_city_reports:
         raise Http404
-    return datasets.Params(year=year, month=month if spec.uses_month else None, unit=unit)
-
-
-def report_dataset(*, actor, code: str, year: int, month: int | None, unit_id=None):
-    return datasets.build(actor, code, report_params(actor=actor, code=code, year=year, month=month, unit_id=unit_id))
+    return datasets.Params(year=year, month=month if spec.uses_month else None, unit=unit, as_of=as_of,
+                           on=on if spec.uses_day else None)
 
 
 def monthly_reports_for(*, actor, year=None, month=None):

@@ -100,7 +100,8 @@ def _review(actor, report, to_status, comment, issue=False):
     report.reviewed_at = timezone.now()
     report.review_comment = comment
     if issue:
-        ds = datasets.monthly_unit(datasets.SYSTEM, datasets.Params(report.year, report.month, report.unit))
+        ds = datasets.monthly_unit(datasets.SYSTEM, datasets.Params(report.year, report.month, report.unit,
+                                                                    as_of=timezone.localdate(report.reviewed_at)))
         issuer, _draft = documents.monthly_document(report)
         report.document = documents.document_issue(
             actor=actor, ds=ds, issuer=issuer, issue_date=timezone.localdate(report.reviewed_at))

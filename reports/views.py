@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from households.models import Indicator
 from jobs.services import job_start
 from reports import datasets, documents, pdf, selectors, services
 from reports import jobs as report_jobs
@@ -56,15 +57,28 @@ def _params(request, source=None):
     return year, month, unit
 
 
-def _issue_date(source):
-    """The issue date chosen when exporting (``ngay=dd/mm/yyyy``); None = a draft."""
-    value = (source.get("ngay") or "").strip()
+def _date(source, name, message):
+    value = (source.get(name) or "").strip()
     if not value:
         return None
     try:
-        return dt.datetime.strptime(value, "%d/%m/%Y").date()
+        day = dt.datetime.strptime(value, "%d/%m/%Y").date()
     except ValueError:
-        raise BadParameter(_("Ngày ban hành phải có dạng dd/mm/yyyy.")) from None
+        raise BadParameter(message) from None
+    if not 2000 <= day.year <= 2100:
+        raise BadParameter(message)
+    return day
+
+
+def _issue_date(source):
+    """The issue date chosen when exporting (``ngay=dd/mm/yyyy``); None = a draft."""
+    return _date(source, "ngay", _("Ngày ban hành phải có dạng dd/mm/yyyy."))
+
+
+def _data_day(source):
+    """The day PL08/PL09 count (``ngay_so_lieu=dd/mm/yyyy``); None = their default (the year's
+    last day, or today in the current year)."""
+    return _date(source, "ngay_so_lieu", _("Ngày lấy số liệu phải có dạng dd/mm/yyyy."))
 
 
 def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
@@ -101,11 +115,18 @@ def catalogue(request):
     may_issue = documents.may_issue(request.user)
     # The issue date is chosen here (shown filled with today, changeable); downloads carry it.
     issue_text = (request.GET.get("ngay") or f"{timezone.localdate():%d/%m/%Y}") if may_issue else ""
+    try:
+        data_day = _data_day(request.GET)
+    except BadParameter as exc:
+        messages.error(request, str(exc))
+        data_day = None
+    day_text = f"{data_day:%d/%m/%Y}" if data_day else ""
+    default_day = datasets.deprivation_day(datasets.Params(year, as_of=timezone.localdate()))
     query = (f"year={year}" + (f"&month={month}" if month else "") + (f"&unit={unit.pk}" if unit else "")
-             + (f"&ngay={issue_text}" if issue_text else ""))
+             + (f"&ngay={issue_text}" if issue_text else "") + (f"&ngay_so_lieu={day_text}" if day_text else ""))
     return render(request, "reports/catalogue.html", {
         "reports": datasets.REPORTS.values(), "year": year, "month": month, "unit": unit, "units": units,
-        "issue_text": issue_text, "may_issue": may_issue,
+        "issue_text": issue_text, "may_issue": may_issue, "day_text": day_text, "default_day": default_day,
         "query": query, "months": range(1, 13), "ward_only": bool(scoping.scope_for(request.user).unit_ids),
         "breadcrumbs": [(_("Biểu mẫu, phụ lục"), None)],
     })
@@ -126,10 +147,12 @@ def report(request, code: str):
                 raise BadParameter(_("Báo cáo tháng cần chọn tháng."))
             month = period.month
         issue_date = _issue_date(request.GET) if fmt != "html" else None
+        on = _data_day(request.GET)
     except BadParameter as exc:
         messages.error(request, str(exc))
         return redirect("reports:catalogue")
-    params = selectors.report_params(actor=request.user, code=code, year=year, month=month, unit_id=unit_id)
+    params = selectors.report_params(actor=request.user, code=code, year=year, month=month, unit_id=unit_id,
+                                     as_of=timezone.localdate(), on=on)
     _record(request, code, params, fmt)
     final = documents.final_document(request.user, code, params) if fmt != "html" else None
     stored = documents.find(final, fmt)
@@ -166,6 +189,7 @@ def bundle_xlsx(request):
     try:
         year, month, unit_id = _params(request, request.POST)
         issue_date = _issue_date(request.POST)
+        on = _data_day(request.POST)
         if not codes:
             raise BadParameter(_("Chọn ít nhất một phụ lục để xuất."))
         if month is None and any(datasets.REPORTS[c].needs_month for c in codes):
@@ -174,7 +198,9 @@ def bundle_xlsx(request):
         messages.error(request, str(exc))
         return redirect("reports:catalogue")
     codes = list(dict.fromkeys(codes))
-    sets = [selectors.report_params(actor=request.user, code=c, year=year, month=month, unit_id=unit_id)
+    today = timezone.localdate()
+    sets = [selectors.report_params(actor=request.user, code=c, year=year, month=month, unit_id=unit_id,
+                                    as_of=today, on=on)
             for c in codes]  # 404 before anything is asked of a worker
     for code, p in zip(codes, sets, strict=True):
         _record(request, code, p, "xlsx")
@@ -182,7 +208,8 @@ def bundle_xlsx(request):
     job = job_start(
         actor=request.user, kind=report_jobs.BUNDLE, progress_label=_("phụ lục"), rows_total=len(codes),
         params={"codes": codes, "year": year, "month": month, "unit": unit.pk if unit else None,
-                "issue_date": issue_date.isoformat() if issue_date else None},
+                "issue_date": issue_date.isoformat() if issue_date else None, "as_of": today.isoformat(),
+                "on": on.isoformat() if on else None},
         title=_("Bộ phụ lục %(codes)s năm %(year)s (Excel)") % {"codes": ", ".join(codes), "year": year})
     messages.info(request, _("Bộ phụ lục đang được tạo ở chế độ nền; tải về tại đây khi xong."))
     return redirect("jobs:detail", pk=job.pk)
@@ -194,20 +221,19 @@ def drilldown(request, code: str):
         raise Http404
     try:
         year, _month, unit_id = _params(request)
+        day = _data_day(request.GET) or datasets.deprivation_day(datasets.Params(year, as_of=timezone.localdate()))
     except BadParameter:
         raise Http404 from None
     unit = selectors.unit_for_report(actor=request.user, unit_id=unit_id)
     if unit is None:
         raise Http404
     indicator = request.GET.get("indicator", "")
-    homes = list(datasets.deprivation_households(request.user, code, unit.pk, indicator))
+    homes = list(datasets.deprivation_households(request.user, code, unit.pk, indicator, day))
     record_access(request.user, "report", f"{code} {unit.name} {indicator}", code=code, unit=unit.pk,
                   indicator=indicator)
-    from households.models import Indicator
-
     ind = Indicator.objects.filter(code=indicator).order_by("-standard__year_from").first()
     return render(request, "reports/drilldown.html", {
-        "code": code, "unit": unit, "indicator": ind, "homes": homes, "year": year,
+        "code": code, "unit": unit, "indicator": ind, "homes": homes, "year": year, "day": day,
         "breadcrumbs": [(_("Biểu mẫu, phụ lục"), reverse("reports:catalogue")),
                         (datasets.REPORTS[code].title, reverse("reports:report", args=[code]) + f"?year={year}"),
                         (_("Danh sách hộ"), None)],
@@ -242,7 +268,8 @@ def monthly_list(request):
 
 def monthly_detail(request, pk: int):
     report_obj = selectors.monthly_report_get(actor=request.user, pk=pk)
-    ds = datasets.monthly_unit(request.user, datasets.Params(report_obj.year, report_obj.month, report_obj.unit))
+    ds = datasets.monthly_unit(request.user, datasets.Params(report_obj.year, report_obj.month, report_obj.unit,
+                                                             as_of=timezone.localdate()))
     ctx = document_context(ds, *documents.monthly_document(report_obj))
     ctx.update({
         "report": report_obj, "events": selectors.monthly_report_events(report=report_obj),

@@ -1,51 +1,43 @@
-"""Which support kinds address which deprivation indicator, and which agency the 2025 plan puts
-in charge of each kind (section III of the plan). Data, not logic: change the tables, not the
-code. ``UNIT_UBND`` stands for the UBND of the household's own unit (resolved per household)."""
+"""The support catalogue, read from its rows (``support.models.SupportKind`` and ``QuotaGroup``,
+loaded from ``fixtures/reference.json`` and editable in the admin): which kinds of support address
+which deprivation indicator, in the order they are suggested, and which agency the 2025 plan puts
+in charge of each kind (section III of the plan). Data, not logic: a new kind is a new row.
+``UNIT_UBND`` stands for the UBND of the household's own unit (resolved per household)."""
 
 from __future__ import annotations
 
-from support.models import SupportKind
+from dataclasses import dataclass
 
-UNIT_UBND = "@ubnd"
+from support.models import UNIT_UBND, SupportKind
 
-# kind → (lead agency code, coordinating agency codes)
-KIND_AGENCIES: dict[str, tuple[str, tuple[str, ...]]] = {
-    SupportKind.LIVELIHOOD: (UNIT_UBND, ("tnmt", "ttktnn", "nhcsxh", "hoi-doan-the")),
-    SupportKind.HOUSING_REPAIR: (UNIT_UBND, ("mttq", "tnmt")),
-    SupportKind.HOUSING_NEW: (UNIT_UBND, ("mttq", "tnmt")),
-    SupportKind.SPONSORSHIP: (UNIT_UBND, ("hoi-doan-the", "mttq")),
-    SupportKind.LOAN: (UNIT_UBND, ("nhcsxh",)),
-    SupportKind.VOCATIONAL_TRAINING: (UNIT_UBND, ("tnmt", "gdnn-tinh", "hoi-doan-the")),
-    SupportKind.JOB_PLACEMENT: (UNIT_UBND, ("tnmt", "hoi-doan-the")),
-    SupportKind.HEALTH_INSURANCE: ("ttyt", ("tnmt", UNIT_UBND)),
-    SupportKind.NUTRITION: ("ttyt", (UNIT_UBND, "hoi-doan-the")),
-    SupportKind.EDUCATION: ("gddt", ("tnmt", "khuyen-hoc", UNIT_UBND)),
-    SupportKind.INFORMATION: ("vhkhtt", ("ttvhttt", UNIT_UBND)),
-    SupportKind.LEGAL_AID: ("tuphap", ("tnmt", UNIT_UBND)),
-    SupportKind.ELECTRICITY: ("tnmt", (UNIT_UBND,)),
-    SupportKind.SOCIAL_ALLOWANCE: (UNIT_UBND, ("tnmt",)),
-}
-
-# indicator code → support kinds that address it (in the order they are suggested)
-INDICATOR_KINDS: dict[str, tuple[str, ...]] = {
-    "employment": (SupportKind.JOB_PLACEMENT, SupportKind.VOCATIONAL_TRAINING, SupportKind.LIVELIHOOD),
-    "dependants": (SupportKind.SOCIAL_ALLOWANCE, SupportKind.SPONSORSHIP),
-    "nutrition": (SupportKind.NUTRITION,),
-    "health_insurance": (SupportKind.HEALTH_INSURANCE,),
-    "adult_education": (SupportKind.VOCATIONAL_TRAINING, SupportKind.EDUCATION),
-    "child_schooling": (SupportKind.EDUCATION,),
-    "housing_quality": (SupportKind.HOUSING_REPAIR, SupportKind.HOUSING_NEW),
-    "floor_area": (SupportKind.HOUSING_NEW, SupportKind.HOUSING_REPAIR),
-    "water": (),
-    "latrine": (),
-    "telecom": (SupportKind.INFORMATION,),
-    "information_means": (SupportKind.INFORMATION,),
-}
+__all__ = ["UNIT_UBND", "Catalogue", "load"]
 
 
-def kinds_for_indicator(code: str) -> tuple[str, ...]:
-    return INDICATOR_KINDS.get(code, ())
+@dataclass(frozen=True)
+class Catalogue:
+    kinds: dict[str, SupportKind]
+
+    def kinds_for_indicator(self, code: str) -> tuple[str, ...]:
+        """The kinds that address indicator ``code``, in the order they are suggested."""
+        ranked = sorted((k.indicators[code], k.position, k.code) for k in self.kinds.values()
+                        if code in (k.indicators or {}))
+        return tuple(c for *_rank, c in ranked)
+
+    def agency_codes_for_kind(self, kind: str) -> tuple[str, tuple[str, ...]]:
+        """(lead agency code, coordinating agency codes) of ``kind``; unknown: the unit's UBND."""
+        row = self.kinds.get(kind)
+        if row is None:
+            return UNIT_UBND, ()
+        return row.lead_agency or UNIT_UBND, tuple(row.coordinating_agencies or ())
+
+    def label(self, kind: str) -> str:
+        row = self.kinds.get(kind)
+        return str(row) if row is not None else kind
 
 
-def agency_codes_for_kind(kind: str) -> tuple[str, tuple[str, ...]]:
-    return KIND_AGENCIES.get(kind, (UNIT_UBND, ()))
+def load(codes=None) -> Catalogue:
+    """The catalogue (one query); only the kinds ``codes`` when given."""
+    rows = SupportKind.objects.all()
+    if codes is not None:
+        rows = rows.filter(code__in=list(codes))
+    return Catalogue({k.code: k for k in rows})

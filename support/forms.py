@@ -91,8 +91,7 @@ class TransitionForm(CleanTextMixin, forms.Form):
 class ActionFilterForm(CleanTextMixin, forms.Form):
     unit = forms.ModelChoiceField(label=_("Phường/xã"), queryset=None, required=False,
                                   empty_label=_("Tất cả"))
-    kind = forms.ChoiceField(label=_("Loại hỗ trợ"), required=False,
-                             choices=[("", _("Tất cả"))] + list(SupportKind.choices))
+    kind = forms.ChoiceField(label=_("Loại hỗ trợ"), required=False)
     status = forms.ChoiceField(label=_("Trạng thái"), required=False,
                                choices=[("", _("Tất cả"))] + list(ActionStatus.choices))
     agency = forms.ModelChoiceField(label=_("Cơ quan chủ trì"), queryset=None, required=False,
@@ -108,6 +107,7 @@ class ActionFilterForm(CleanTextMixin, forms.Form):
         self.fields = dict(fields)
         self.fields["unit"].queryset = units
         self.fields["agency"].queryset = agencies
+        self.fields["kind"].choices = [("", _("Tất cả"))] + [(k.code, str(k)) for k in SupportKind.objects.all()]
         _bootstrap(self)
 
 

@@ -1,30 +1,91 @@
 """Agencies and the support actions planned and delivered to households."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from households.models import PovertyClass
 from tamky_poverty.models import Agency
 
+UNIT_UBND = "@ubnd"  # in the catalogue: the People's Committee of the household's own unit
 
-class SupportKind(models.TextChoices):
-    LIVELIHOOD = "livelihood", _("Hỗ trợ phương tiện sinh kế")
-    HOUSING_REPAIR = "housing_repair", _("Sửa chữa nhà ở")
-    HOUSING_NEW = "housing_new", _("Xây dựng mới nhà ở")
-    SPONSORSHIP = "sponsorship", _("Nhận đỡ đầu trẻ em")
-    LOAN = "loan", _("Vay vốn ưu đãi")
-    VOCATIONAL_TRAINING = "vocational_training", _("Đào tạo nghề")
-    JOB_PLACEMENT = "job_placement", _("Giới thiệu việc làm")
-    HEALTH_INSURANCE = "health_insurance", _("Cấp thẻ BHYT")
-    NUTRITION = "nutrition", _("Hỗ trợ dinh dưỡng")
-    EDUCATION = "education", _("Hỗ trợ giáo dục (miễn học phí, học bổng)")
-    INFORMATION = "information", _("Hỗ trợ tiếp cận thông tin")
-    LEGAL_AID = "legal_aid", _("Trợ giúp pháp lý")
-    ELECTRICITY = "electricity", _("Hỗ trợ tiền điện")
-    SOCIAL_ALLOWANCE = "social_allowance", _("Trợ cấp bảo trợ xã hội")
+
+class QuotaGroup(models.Model):
+    """A line of the plan's support quotas (Phụ lục 01, section II) and of the monthly report: one
+    or more support kinds counted together (housing repair and new build share one quota)."""
+
+    code = models.SlugField(_("mã"), max_length=30, primary_key=True)
+    name = models.CharField(_("tên"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    counts_children = models.BooleanField(
+        _("đếm theo số cháu"), default=False,
+        help_text=_("Báo cáo đếm số cháu (số lượng) thay cho số hộ, như nhận đỡ đầu trẻ em."),
+    )
+
+    class Meta:
+        verbose_name = _("nhóm định mức hỗ trợ")
+        verbose_name_plural = _("nhóm định mức hỗ trợ")
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        # The name is Vietnamese data; the English catalogue translates the rows the data
+        # migration created (their names are marked there), a new row shows as written.
+        return gettext(self.name)
+
+
+class SupportKind(models.Model):
+    """One kind of support of the catalogue (section III of the plan): its quota line, the agency
+    the plan puts in charge and those that coordinate (agency codes; ``@ubnd`` is the UBND of the
+    household's own unit, resolved per household), and the deprivation indicators it answers with
+    its rank among the kinds suggested for each. Data, not code: a new kind is a new row
+    (``fixtures/reference.json`` → ``load_reference``, or the admin)."""
+
+    code = models.SlugField(_("mã"), max_length=30, primary_key=True)
+    name = models.CharField(_("tên"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    quota_group = models.ForeignKey(
+        QuotaGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="kinds",
+        verbose_name=_("nhóm định mức"),
+    )
+    lead_agency = models.CharField(
+        _("mã cơ quan chủ trì"), max_length=40, default=UNIT_UBND,
+        help_text=_("Mã cơ quan; @ubnd là UBND phường/xã của hộ."),
+    )
+    coordinating_agencies = models.JSONField(
+        _("mã các cơ quan phối hợp"), default=list, blank=True,
+        help_text=_("Danh sách mã cơ quan, ví dụ [\"tnmt\", \"@ubnd\"]."),
+    )
+    indicators = models.JSONField(
+        _("chỉ số thiếu hụt được giải quyết"), default=dict, blank=True,
+        help_text=_("Mã chỉ số → thứ tự gợi ý của loại hỗ trợ này cho chỉ số đó, ví dụ {\"employment\": 1}."),
+    )
+    sponsorship = models.BooleanField(
+        _("đỡ đầu trẻ em"), default=False,
+        help_text=_("Hoạt động ghi trẻ được đỡ đầu (hoặc số cháu), người đỡ đầu và mức hằng tháng."),
+    )
+
+    class Meta:
+        verbose_name = _("loại hỗ trợ")
+        verbose_name_plural = _("loại hỗ trợ")
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        # The name is Vietnamese data; the English catalogue translates the rows the data
+        # migration created (their names are marked there), a new row shows as written.
+        return gettext(self.name)
+
+    def clean(self):
+        if not isinstance(self.coordinating_agencies, list) or not all(
+                isinstance(c, str) for c in self.coordinating_agencies):
+            raise ValidationError({"coordinating_agencies": _("Ghi một danh sách mã cơ quan.")})
+        if not isinstance(self.indicators, dict) or not all(
+                isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool)
+                for k, v in self.indicators.items()):
+            raise ValidationError({"indicators": _("Ghi mã chỉ số → thứ tự (số nguyên).")})
 
 
 class FundingSource(models.TextChoices):
@@ -51,7 +112,10 @@ class SupportAction(models.Model):
         "households.Member", on_delete=models.PROTECT, null=True, blank=True,
         related_name="support_actions", verbose_name=_("thành viên (trẻ được đỡ đầu)"),
     )
-    kind = models.CharField(_("loại hỗ trợ"), max_length=30, choices=SupportKind.choices)
+    kind = models.ForeignKey(
+        SupportKind, on_delete=models.PROTECT, db_column="kind", related_name="actions",
+        verbose_name=_("loại hỗ trợ"),
+    )
     household_class = models.CharField(
         _("diện hộ khi lập kế hoạch"), max_length=20, choices=PovertyClass.choices
     )
@@ -84,17 +148,17 @@ class SupportAction(models.Model):
     sponsorship_end = models.DateField(_("đỡ đầu đến"), null=True, blank=True)
     notes = models.TextField(_("ghi chú"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người tạo")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("thời điểm tạo"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("thời điểm cập nhật"))
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("hoạt động hỗ trợ")
         verbose_name_plural = _("hoạt động hỗ trợ")
-        ordering = ["plan_year", "kind", "id"]
+        ordering = ["plan_year", "kind_id", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="completed") | Q(completed_date__isnull=False),
@@ -121,18 +185,18 @@ class SupportAction(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} – {self.household.code}"
+        return f"{self.kind} – {self.household.code}"
 
 
 class SupportActionEvent(models.Model):
     """A status change of a support action: who, when, from what to what, and why."""
 
-    action = models.ForeignKey(SupportAction, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=20, choices=ActionStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=ActionStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.CharField(max_length=255, blank=True)
+    action = models.ForeignKey(SupportAction, on_delete=models.CASCADE, related_name="events", verbose_name=_("hoạt động hỗ trợ"))
+    from_status = models.CharField(max_length=20, choices=ActionStatus.choices, blank=True, verbose_name=_("trạng thái trước"))
+    to_status = models.CharField(max_length=20, choices=ActionStatus.choices, verbose_name=_("trạng thái sau"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("người thực hiện"))
+    at = models.DateTimeField(auto_now_add=True, verbose_name=_("thời điểm"))
+    note = models.CharField(max_length=255, blank=True, verbose_name=_("ghi chú"))
 
     class Meta:
         verbose_name = _("thay đổi trạng thái hỗ trợ")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from households.models import Household, Indicator
+from households.models import Deprivation, Household, Indicator
 from support import catalogue
 from support.models import ActionStatus, SupportAction, SupportKind
 from tamky_poverty import scoping
@@ -51,8 +51,8 @@ def actions_list(*, actor, filters: ActionFilters | None = None):
     if f.household:
         qs = qs.filter(household_id=f.household)
     return (
-        qs.select_related("household", "household__unit", "lead_agency", "indicator", "member")
-        .order_by("-plan_year", "household__unit__name", "household__code", "kind", "id")
+        qs.select_related("household", "household__unit", "kind", "lead_agency", "indicator", "member")
+        .order_by("-plan_year", "household__unit__name", "household__code", "kind_id", "id")
     )
 
 
@@ -65,7 +65,7 @@ def actions_page(*, actor, filters: ActionFilters | None = None, number=None, pe
 def action_get(*, actor, pk) -> SupportAction:
     """One action the actor may read (and, by the same rule, update); 404 otherwise."""
     qs = actions_for_user(actor=actor).select_related(
-        "household", "household__unit", "lead_agency", "indicator", "member", "created_by"
+        "household", "household__unit", "kind", "lead_agency", "indicator", "member", "created_by"
     )
     return scoping.get_or_404(qs, pk=pk)
 
@@ -124,6 +124,11 @@ def same_kind_same_year(*, household, kind: str, plan_year: int, exclude_pk=None
     return qs
 
 
+def support_kind(code) -> SupportKind | None:
+    """A kind of the support catalogue by its code (catalogue data, the same for every user)."""
+    return SupportKind.objects.filter(pk=code).first() if code else None
+
+
 def unit_ubnd(unit) -> Agency | None:
     return Agency.objects.filter(kind=Agency.Kind.WARD, unit=unit).order_by("id").first()
 
@@ -135,7 +140,7 @@ def agencies_by_code(codes) -> dict[str, Agency]:
 def default_agencies(*, household, kind: str) -> tuple[Agency | None, list[Agency]]:
     """The lead and coordinating agencies the plan names for ``kind`` (catalogue data), with the
     household's own UBND in place of ``UNIT_UBND``."""
-    lead_code, coord_codes = catalogue.agency_codes_for_kind(kind)
+    lead_code, coord_codes = catalogue.load([kind]).agency_codes_for_kind(kind)
     found = agencies_by_code([lead_code, *coord_codes])
     ubnd = unit_ubnd(household.unit) if catalogue.UNIT_UBND in (lead_code, *coord_codes) else None
 
@@ -170,9 +175,9 @@ def household_panel(*, actor, household) -> dict:
     actions = list(
         actions_for_user(actor=actor)
         .filter(household=household)
-        .select_related("lead_agency", "indicator", "member")
+        .select_related("kind", "lead_agency", "indicator", "member")
         .prefetch_related("coordinating_agencies")
-        .order_by("-plan_year", "kind")
+        .order_by("-plan_year", "kind_id")
     )
     can_plan = scoping.writable_households(actor, Household.objects.filter(pk=household.pk)).exists()
     # Open actions of the household as a whole (not only those the actor sees), so a suggestion
@@ -185,31 +190,29 @@ def household_panel(*, actor, household) -> dict:
 
     deprived = []
     if household.current_assessment_id:
-        from households.models import Deprivation
-
         rows = (
             Deprivation.objects.filter(assessment_id=household.current_assessment_id, deprived=True)
             .select_related("indicator")
             .order_by("indicator__number")
         )
         indicators = [r.indicator for r in rows]
+        kinds = catalogue.load() if indicators else catalogue.Catalogue({})
         wanted = [i for i in indicators if i.id not in open_indicator_ids
-                  and not (open_kinds & set(catalogue.kinds_for_indicator(i.code)))]
+                  and not (open_kinds & set(kinds.kinds_for_indicator(i.code)))]
         codes = set()
         for ind in wanted:
-            for kind in catalogue.kinds_for_indicator(ind.code):
-                lead, coord = catalogue.agency_codes_for_kind(kind)
+            for kind in kinds.kinds_for_indicator(ind.code):
+                lead, coord = kinds.agency_codes_for_kind(kind)
                 codes.update([lead, *coord])
         found = agencies_by_code(codes) if codes else {}
         ubnd = unit_ubnd(household.unit) if catalogue.UNIT_UBND in codes else None
-        labels = dict(SupportKind.choices)
         for ind in wanted:
             suggestions = []
-            for kind in catalogue.kinds_for_indicator(ind.code):
-                lead_code, coord_codes = catalogue.agency_codes_for_kind(kind)
+            for kind in kinds.kinds_for_indicator(ind.code):
+                lead_code, coord_codes = kinds.agency_codes_for_kind(kind)
                 resolve = (lambda c: ubnd if c == catalogue.UNIT_UBND else found.get(c))  # noqa: E731
                 suggestions.append(Suggestion(
-                    kind=kind, kind_label=labels[kind], lead=resolve(lead_code),
+                    kind=kind, kind_label=kinds.label(kind), lead=resolve(lead_code),
                     coordinating=[a for a in map(resolve, coord_codes) if a is not None],
                 ))
             deprived.append(DeprivedIndicator(indicator=ind, suggestions=suggestions))

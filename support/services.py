@@ -60,7 +60,7 @@ def _warnings(action: SupportAction) -> list[str]:
     return [
         _("Lưu ý: hộ %(code)s đã có %(n)s hoạt động “%(kind)s” trong năm %(year)s (mã %(ids)s). "
           "Kiểm tra để tránh hỗ trợ trùng.")
-        % {"code": action.household.code, "n": len(dupes), "kind": action.get_kind_display(),
+        % {"code": action.household.code, "n": len(dupes), "kind": action.kind,
            "year": action.plan_year, "ids": ", ".join(f"#{d.pk}" for d in dupes)}
     ]
 
@@ -69,12 +69,23 @@ def _validate_links(action: SupportAction) -> None:
     errors = {}
     if action.member_id and action.member.household_id != action.household_id:
         errors["member"] = _("Thành viên không thuộc hộ này.")
-    if action.kind == SupportKind.SPONSORSHIP and action.member_id is None and action.quantity < 1:
+    sponsorship = action.kind.sponsorship
+    if sponsorship and action.member_id is None and action.quantity < 1:
         errors["quantity"] = _("Nhận đỡ đầu: ghi số cháu được đỡ đầu hoặc chọn thành viên.")
-    if action.kind != SupportKind.SPONSORSHIP and (action.sponsor or action.monthly_amount):
+    if not sponsorship and (action.sponsor or action.monthly_amount):
         errors["sponsor"] = _("Người đỡ đầu và mức hằng tháng chỉ dùng cho loại “Nhận đỡ đầu trẻ em”.")
     if errors:
         raise ValidationError(errors)
+
+
+def _kind(value) -> SupportKind:
+    """A kind of the catalogue, given as its row or its code."""
+    if isinstance(value, SupportKind):
+        return value
+    kind = SupportKind.objects.filter(pk=value).first()
+    if kind is None:
+        raise ValidationError({"kind": _("Loại hỗ trợ không có trong danh mục.")})
+    return kind
 
 
 def _event(action, actor, from_status: str, to_status: str, note: str = "") -> SupportActionEvent:
@@ -88,7 +99,7 @@ def action_create(
     *,
     actor,
     household: Household,
-    kind: str,
+    kind: SupportKind | str,
     lead_agency,
     plan_year: int,
     description: str = "",
@@ -109,9 +120,10 @@ def action_create(
     returned action carries ``warnings`` (e.g. same kind already planned this year): a warning,
     never a block."""
     _check_can_plan(actor, household)
+    kind = _kind(kind)
     action = SupportAction(
         household=household, kind=kind, lead_agency=lead_agency, plan_year=plan_year,
-        description=(description or "").strip() or str(dict(SupportKind.choices).get(kind, "")),
+        description=(description or "").strip() or str(kind),
         indicator=indicator, member=member, quantity=quantity,
         funding_source=funding_source or SupportAction._meta.get_field("funding_source").default,
         amount=amount or 0, planned_date=planned_date, sponsor=sponsor, monthly_amount=monthly_amount,
@@ -143,6 +155,8 @@ def action_update(*, actor, action: SupportAction, coordinating_agencies: Iterab
         and getattr(fields["lead_agency"], "pk", fields["lead_agency"]) != scope.agency_id
     ):
         raise ValidationError({"lead_agency": _("Cơ quan chỉ cập nhật hoạt động do mình chủ trì, không chuyển cho cơ quan khác.")})
+    if "kind" in fields:
+        fields["kind"] = _kind(fields["kind"])
     for name, value in fields.items():
         setattr(action, name, value)
     action.full_clean()

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from support import selectors, services
 from support.forms import ActionFilterForm, ActionForm, HouseholdPickForm, TransitionForm
-from support.models import SupportKind
 from tamky_poverty.periods import reporting_period
 
 PAGE_SIZE = 50
@@ -86,11 +85,11 @@ def _prefill(request, household) -> dict:
     initial = {"plan_year": reporting_period(request).year, "quantity": 1}  # the period chosen once
     if request.GET.get("year", "").isdigit() and 2000 <= int(request.GET["year"]) <= 2100:
         initial["plan_year"] = int(request.GET["year"])
-    kind = request.GET.get("kind", "")
-    if kind in SupportKind.values:
-        initial["kind"] = kind
-        initial["description"] = dict(SupportKind.choices)[kind]
-        lead, coord = selectors.default_agencies(household=household, kind=kind)
+    kind = selectors.support_kind(request.GET.get("kind", ""))
+    if kind is not None:
+        initial["kind"] = kind.pk
+        initial["description"] = str(kind)
+        lead, coord = selectors.default_agencies(household=household, kind=kind.pk)
         if lead:
             initial["lead_agency"] = lead.pk
         initial["coordinating_agencies"] = [a.pk for a in coord]
@@ -145,7 +144,7 @@ def _render_detail(request, action, transition_form, status=200):
         "coordinating": list(action.coordinating_agencies.all()),
         "events": selectors.action_events(action=action),
         "transition_form": transition_form,
-        "breadcrumbs": _crumbs((f"#{action.pk} {action.get_kind_display()}", None)),
+        "breadcrumbs": _crumbs((f"#{action.pk} {action.kind}", None)),
     }, status=status)
 
 

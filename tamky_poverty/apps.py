@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class TamkyPovertyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "tamky_poverty"
-    verbose_name = "Hệ thống"
+    verbose_name = _("Hệ thống")
 
     def ready(self):
         from django.apps import apps

@@ -43,7 +43,7 @@ class AreaRuleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = AdministrativeUnit.objects.order_by("valid_from", "kind", "name")
         self.fields["unit"].label_from_instance = lambda u: (
-            f"{u} ({u.valid_from:%d/%m/%Y} – )" if u.valid_from else f"{u} (đến {u.valid_to:%d/%m/%Y})"
+            f"{u} ({u.valid_from:%d/%m/%Y} – )" if u.valid_from else _("%(u)s (đến %(valid_to)s)") % {"u": u, "valid_to": f"{u.valid_to:%d/%m/%Y}"}
             if u.valid_to else str(u))
         for name in ("valid_from", "valid_to", "legal_basis_date"):
             self.fields[name].input_formats = DATE_FORMATS

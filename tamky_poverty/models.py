@@ -89,7 +89,7 @@ class AdministrativeUnit(models.Model):
 class UnitYearFigures(models.Model):
     """All households of a unit in a year: the denominator of poverty rates."""
 
-    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="year_figures")
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.CASCADE, related_name="year_figures", verbose_name=_("đơn vị hành chính"))
     year = models.PositiveSmallIntegerField(_("năm"))
     total_households = models.PositiveIntegerField(_("tổng số hộ dân cư"))
 
@@ -150,7 +150,7 @@ class Reorganisation(models.Model):
     )
     legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True)
     recorded_by = models.ForeignKey(
-        "tamky_poverty.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "tamky_poverty.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("người ghi nhận")
     )
     recorded_at = models.DateTimeField(_("thời điểm ghi nhận"), auto_now_add=True)
 
@@ -288,7 +288,7 @@ class AccessRecord(models.Model):
         SEARCH_CITIZEN_ID = "search_citizen_id", _("Tìm theo số định danh")
 
     user = models.ForeignKey(
-        "tamky_poverty.User", on_delete=models.PROTECT, related_name="access_records"
+        "tamky_poverty.User", on_delete=models.PROTECT, related_name="access_records", verbose_name=_("người dùng")
     )
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
     action = models.CharField(_("hành động"), max_length=30, choices=Action.choices)

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from tamky_poverty.models import Role
@@ -56,6 +56,12 @@ class Scope:
     def own_unit_only(self) -> bool:
         """Bound to their own unit's register (a ward officer): forms fix the unit to it."""
         return not self.sees_all and self.home_unit_id is not None and bool(self.unit_ids)
+
+    @property
+    def issuing_unit_id(self) -> int | None:
+        """The unit in whose name the person issues documents: their own unit when they are bound
+        to it (a ward officer); None — the city — for everyone else."""
+        return self.home_unit_id if self.own_unit_only else None
 
     def may_prepare_report(self, unit_id) -> bool:
         if not self.prepares_reports:
@@ -129,6 +135,13 @@ def _compute_scope(user) -> Scope:
     if user.role == Role.AGENCY_OFFICER and user.agency_id:
         return Scope(agency_id=user.agency_id, sees_city_reports=True)
     return NO_ACCESS
+
+
+def administrators() -> QuerySet:
+    """Active users with the administrator's scope (see ``_compute_scope``): whom the command
+    line acts as when it is not told who (``import_households`` without ``--user``)."""
+    User = apps.get_model("tamky_poverty", "User")
+    return User.objects.filter(Q(is_superuser=True) | Q(role=Role.ADMINISTRATOR), is_active=True)
 
 
 def _unit_field(prefix: str) -> str:

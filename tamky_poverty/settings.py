@@ -312,6 +312,8 @@ JOBS_EXPORT_THRESHOLD = int(os.environ.get("JOBS_EXPORT_THRESHOLD", "2000"))  # 
 # an import of more rows than this (~0.6 ms a row), a campaign decision for more households.
 JOBS_IMPORT_THRESHOLD = int(os.environ.get("JOBS_IMPORT_THRESHOLD", "1000"))
 JOBS_DECISION_THRESHOLD = int(os.environ.get("JOBS_DECISION_THRESHOLD", "50"))
+# An uploaded household list larger than this (bytes; ~90 bytes a row) is checked by a job too.
+JOBS_IMPORT_CHECK_BYTES = int(os.environ.get("JOBS_IMPORT_CHECK_BYTES", "100000"))
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,

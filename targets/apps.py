@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from tamky_poverty.signals import units_reorganised
 
@@ -6,7 +7,7 @@ from tamky_poverty.signals import units_reorganised
 class TargetsConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'targets'
-    verbose_name = "Kế hoạch, chỉ tiêu"
+    verbose_name = _("Kế hoạch, chỉ tiêu")
 
     def ready(self):
         from targets import territory  # models are ready only now

@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from households.models import PovertyClass
+from support.models import QuotaGroup
 from tamky_poverty.forms import CleanTextMixin
 from tamky_poverty.widgets import DATE_INPUT_FORMATS, DateInput
-from targets.models import Plan, QuotaKind
+from targets.models import Plan
 
 DATE_WIDGET = DateInput()  # the project's date input (tamky_poverty.widgets)
 
@@ -55,8 +56,9 @@ class QuotasForm(forms.Form):
 
     def __init__(self, *args, quotas, **kwargs):
         super().__init__(*args, **kwargs)
-        self.keys = [(k, c) for k in QuotaKind.values for c in QUOTA_CLASSES]
-        kinds, classes = dict(QuotaKind.choices), dict(PovertyClass.choices)
+        self.kind_labels = {g.code: str(g) for g in QuotaGroup.objects.all()}
+        self.keys = [(k, c) for k in self.kind_labels for c in QUOTA_CLASSES]
+        kinds, classes = self.kind_labels, dict(PovertyClass.choices)
         for k, c in self.keys:
             q = quotas.get((k, c))
             for part, label in (("households", _("số hộ")), ("items", _("số lượng"))):
@@ -65,5 +67,5 @@ class QuotasForm(forms.Form):
                 self.initial[name] = getattr(q, part) if q else 0
 
     def rows(self):
-        kinds, classes = dict(QuotaKind.choices), dict(PovertyClass.choices)
+        kinds, classes = self.kind_labels, dict(PovertyClass.choices)
         return [(kinds[k], classes[c], self[f"{k}__{c}__households"], self[f"{k}__{c}__items"]) for k, c in self.keys]

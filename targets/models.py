@@ -5,32 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from households.models import PovertyClass
-from support.models import SupportKind
-
-
-class QuotaKind(models.TextChoices):
-    """What a quota counts. Housing repair and new build share one quota, as in the plan."""
-
-    LIVELIHOOD = "livelihood", _("Hỗ trợ phương tiện sinh kế")
-    HOUSING = "housing", _("Hỗ trợ sửa chữa, xây dựng mới nhà ở")
-    SPONSORSHIP = "sponsorship", _("Nhận đỡ đầu trẻ em")
-    LOAN = "loan", _("Vay vốn ưu đãi")
-    VOCATIONAL_TRAINING = "vocational_training", _("Đào tạo nghề")
-    JOB_PLACEMENT = "job_placement", _("Giới thiệu việc làm")
-    HEALTH_INSURANCE = "health_insurance", _("Cấp thẻ BHYT")
-    EDUCATION = "education", _("Hỗ trợ giáo dục")
-
-
-def support_kinds_for_quota(kind: str) -> list[str]:
-    if kind == QuotaKind.HOUSING:
-        return [SupportKind.HOUSING_REPAIR, SupportKind.HOUSING_NEW]
-    return [kind]
-
-
-def quota_kind_for_support(kind: str) -> str | None:
-    if kind in (SupportKind.HOUSING_REPAIR, SupportKind.HOUSING_NEW):
-        return QuotaKind.HOUSING
-    return kind if kind in QuotaKind.values else None
+from support.models import QuotaGroup
 
 
 class Plan(models.Model):
@@ -55,7 +30,7 @@ class Plan(models.Model):
 class UnitTarget(models.Model):
     """Households a unit plans to lift out of poverty / near-poverty this year (Phụ lục 01)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="unit_targets")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="unit_targets", verbose_name=_("kế hoạch"))
     unit = models.ForeignKey("tamky_poverty.AdministrativeUnit", on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("phường/xã"))
     poor_exit_target = models.PositiveIntegerField(_("hộ nghèo thoát nghèo"), default=0)
@@ -77,8 +52,9 @@ class SupportQuota(models.Model):
     """How many households (and items, or children for sponsorship) the plan supports, per
     support kind and household class (Phụ lục 02–07)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="quotas")
-    kind = models.CharField(_("loại hỗ trợ"), max_length=30, choices=QuotaKind.choices)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="quotas", verbose_name=_("kế hoạch"))
+    kind = models.ForeignKey(QuotaGroup, on_delete=models.PROTECT, db_column="kind", related_name="quotas",
+                             verbose_name=_("loại hỗ trợ"))
     household_class = models.CharField(_("diện hộ"), max_length=20, choices=PovertyClass.choices)
     households = models.PositiveIntegerField(_("số hộ"), default=0)
     items = models.PositiveIntegerField(_("số lượng (phương tiện, nhà, cháu)"), default=0)
@@ -88,10 +64,10 @@ class SupportQuota(models.Model):
     class Meta:
         verbose_name = _("định mức hỗ trợ")
         verbose_name_plural = _("định mức hỗ trợ")
-        ordering = ["plan", "kind", "household_class"]
+        ordering = ["plan", "kind_id", "household_class"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "kind", "household_class"], name="quota_unique"),
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} – {self.get_household_class_display()}: {self.households}"
+        return f"{self.kind} – {self.get_household_class_display()}: {self.households}"

@@ -9,15 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, Count, Q, Sum, Value, When
+from django.db.models import CharField, Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from households import movements
 from households.models import Assessment, Household, PovertyClass
-from support.models import ActionStatus, SupportAction
+from support.models import ActionStatus, QuotaGroup, SupportAction
 from tamky_poverty import scoping
 from tamky_poverty.models import AdministrativeUnit
-from targets.models import Plan, QuotaKind, SupportQuota, UnitTarget, support_kinds_for_quota
+from targets.models import Plan, SupportQuota, UnitTarget
 
 QUOTA_CLASSES = (PovertyClass.POOR, PovertyClass.NEAR_POOR)
 
@@ -54,6 +54,8 @@ def _share(done: int, target: int) -> float | None:
 @dataclass
 class UnitProgress:
     unit: AdministrativeUnit | None  # None = the city
+    label: str = ""
+    child: bool = False  # a former unit, beneath the ward it became part of
     poor_target: int = 0
     near_poor_target: int = 0
     left_poor: int = 0
@@ -105,47 +107,62 @@ def progress(*, actor, plan: Plan) -> Progress:
     """Per unit and city: households that left poverty / near-poverty in the plan year
     (``households.movements``: the year's window, decisions that count) against Phụ lục 01;
     registered households not yet out; poor households in none of the plan's three groups
-    (liftable), now and on the year's start."""
+    (liftable), now and on the year's start. Units are those valid at the year's end, with —
+    when the year spans a reorganisation — the units the plan was made for beneath them."""
     year = plan.year
     period = movements.year_period(year)
-    targets = {t.unit_id: t for t in UnitTarget.objects.filter(plan=plan).select_related("unit")}
-
-    counts = movements.movement_counts(Assessment.objects.filter(household__is_deleted=False), period)
-    left_by_unit = {}
-    for unit_id in {k for k, _m in counts}:
-        lines = movements.line_counts(counts, {unit_id})
-        if lines["left_poor"] or lines["left_near_poor"]:
-            left_by_unit[unit_id] = {"left_poor": lines["left_poor"], "left_near_poor": lines["left_near_poor"]}
+    blocks, grouping = movements.layout(AdministrativeUnit.objects.all(), period.start_day, period.end_day)
+    targets = {t.unit_id: t for t in UnitTarget.objects.filter(plan=plan)}
+    counts = movements.movement_counts(Assessment.objects.filter(household__is_deleted=False), period, grouping)
 
     live = Household.objects.filter(is_deleted=False)
     groups = movements.poor_by_group(live, movements.year_start(year), movements.CITY)
-    registered = live.filter(registered_exit_year=year, current_class__in=QUOTA_CLASSES)
-    liftable = live.filter(current_class=PovertyClass.POOR, group=movements.LIFTABLE)
-    pending_counts = dict(registered.values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
-    liftable_counts = dict(liftable.values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n"))
+    registered = grouping.annotate(live.filter(registered_exit_year=year, current_class__in=QUOTA_CLASSES))
+    liftable = grouping.annotate(live.filter(current_class=PovertyClass.POOR, group=movements.LIFTABLE))
+    pending_counts = {(grouping.key(r), None): r[-1] for r in
+                      registered.values_list(*grouping.key_fields).annotate(n=Count("id")).order_by()}
+    liftable_counts = {(grouping.key(r), None): r[-1] for r in
+                       liftable.values_list(*grouping.key_fields).annotate(n=Count("id")).order_by()}
 
     visible = scoping.households
     registered_rows = list(visible(actor, registered).select_related("unit").order_by("unit__name", "code")[:500])
     liftable_rows = list(visible(actor, liftable).select_related("unit").order_by("unit__name", "code")[:500])
 
-    unit_ids = set(targets) | set(left_by_unit) | set(pending_counts) | set(liftable_counts)
-    units = {u.id: u for u in AdministrativeUnit.objects.filter(id__in=unit_ids)}
+    def key_of(h):
+        return tuple(getattr(h, f) for f in grouping.key_fields) if len(grouping.key_fields) > 1 else h.group_key
+
+    def target_of(block) -> tuple[int, int]:
+        units = ([block.unit.pk] if block.always else []) if block.child else \
+            [block.unit.pk, *[c.unit.pk for c in block.children if c.always]]
+        found = [targets[u] for u in units if u in targets]
+        return sum(t.poor_exit_target for t in found), sum(t.near_poor_exit_target for t in found)
+
+    def row(block) -> UnitProgress:
+        lines = movements.line_counts({(k, m): n for (k, m), n in counts.items() if block.match(k)})
+        poor, near = target_of(block)
+        return UnitProgress(
+            unit=block.unit, label=block.label, child=block.child, poor_target=poor, near_poor_target=near,
+            left_poor=lines["left_poor"], left_near_poor=lines["left_near_poor"],
+            registered_pending=movements.pick(pending_counts, block.match).get(None, 0),
+            liftable_poor=movements.pick(liftable_counts, block.match).get(None, 0),
+            registered_households=[h for h in registered_rows if block.match(key_of(h))],
+            liftable_households=[h for h in liftable_rows if block.match(key_of(h))],
+        )
+
+    def shown(r: UnitProgress) -> bool:
+        return any((r.poor_target, r.near_poor_target, r.left_poor, r.left_near_poor, r.registered_pending,
+                    r.liftable_poor))
+
     rows = []
-    for uid in unit_ids:
-        t = targets.get(uid)
-        lr = left_by_unit.get(uid, {})
-        rows.append(UnitProgress(
-            unit=units[uid],
-            poor_target=t.poor_exit_target if t else 0,
-            near_poor_target=t.near_poor_exit_target if t else 0,
-            left_poor=lr.get("left_poor", 0), left_near_poor=lr.get("left_near_poor", 0),
-            registered_pending=pending_counts.get(uid, 0), liftable_poor=liftable_counts.get(uid, 0),
-            registered_households=[h for h in registered_rows if h.unit_id == uid],
-            liftable_households=[h for h in liftable_rows if h.unit_id == uid],
-        ))
-    rows.sort(key=lambda r: (r.unit.valid_from or dt.date.min, r.unit.name))
+    for block in blocks:
+        top = row(block)
+        children = [r for r in (row(c) for c in block.children) if shown(r)]
+        if shown(top) or children:
+            rows += [top, *children]
     city = UnitProgress(unit=None)
     for r in rows:
+        if r.child:
+            continue
         for name in ("poor_target", "near_poor_target", "left_poor", "left_near_poor",
                      "registered_pending", "liftable_poor"):
             setattr(city, name, getattr(city, name) + getattr(r, name))
@@ -156,10 +173,8 @@ def progress(*, actor, plan: Plan) -> Progress:
 # --- quotas against actions ---------------------------------------------------------------------
 
 def _quota_kind_expression():
-    whens = []
-    for qk in QuotaKind.values:
-        whens.append(When(kind__in=support_kinds_for_quota(qk), then=Value(qk)))
-    return Case(*whens, default=Value(""), output_field=CharField())
+    """The quota line of an action's kind (the catalogue's data); "" for a kind without one."""
+    return Coalesce(F("kind__quota_group"), Value(""), output_field=CharField())
 
 
 @dataclass
@@ -197,7 +212,7 @@ class QuotaTable:
 def quota_counts(*, plan: Plan) -> QuotaTable:
     """For each quota kind and class: households and items (quantity; children for sponsorship)
     planned (every action not cancelled) and completed in the plan year, against the plan's
-    quota — per unit and city-wide. Two aggregate queries plus the quotas and units."""
+    quota — per unit and city-wide. Two aggregate queries plus the quotas, the quota lines and units."""
     actions = (
         SupportAction.objects.filter(plan_year=plan.year, household_class__in=QUOTA_CLASSES)
         .exclude(status=ActionStatus.CANCELLED)
@@ -218,11 +233,13 @@ def quota_counts(*, plan: Plan) -> QuotaTable:
     unit_counts = list(
         actions.values("household__unit_id", "quota_kind", "household_class").annotate(**aggregates).order_by()
     )
-    quotas = {(q.kind, q.household_class): q for q in SupportQuota.objects.filter(plan=plan)}
+    quotas = {(q.kind_id, q.household_class): q for q in SupportQuota.objects.filter(plan=plan)}
 
-    kind_labels = dict(QuotaKind.choices)
+    groups = list(QuotaGroup.objects.all())
+    kind_labels = {g.code: str(g) for g in groups}
+    order = [g.code for g in groups]
     class_labels = dict(PovertyClass.choices)
-    keys = sorted(set(quotas) | set(city_counts), key=lambda k: (QuotaKind.values.index(k[0]), QUOTA_CLASSES.index(k[1])))
+    keys = sorted(set(quotas) | set(city_counts), key=lambda k: (order.index(k[0]), QUOTA_CLASSES.index(k[1])))
 
     def row(key, counts, with_quota=True):
         q = quotas.get(key) if with_quota else None
@@ -247,4 +264,4 @@ def quota_counts(*, plan: Plan) -> QuotaTable:
 
 
 def quotas(plan: Plan):
-    return list(SupportQuota.objects.filter(plan=plan).order_by("kind", "household_class"))
+    return list(SupportQuota.objects.filter(plan=plan).order_by("kind_id", "household_class"))

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from tamky_poverty import scoping
 from targets import selectors, services
@@ -44,9 +45,12 @@ def plan_detail(request):
     year = _year(request)
     plan = selectors.plan_for_year(year)
     if plan is None:
+        shown = year or timezone.localdate().year
+        previous = selectors.plan_for_year(shown - 1)
         return render(request, "targets/no_plan.html", {
-            "year": year or timezone.localdate().year, "years": selectors.plan_years(),
+            "year": shown, "years": selectors.plan_years(),
             "can_edit": scoping.can_edit_plan(request.user),
+            "previous": previous if previous is not None and previous.year == shown - 1 else None,
             "breadcrumbs": [(_("Kế hoạch"), None)],
         }, status=404 if year else 200)
     table = selectors.quota_counts(plan=plan)
@@ -56,6 +60,7 @@ def plan_detail(request):
         "target_totals": (sum(t.poor_exit_target for t in targets), sum(t.near_poor_exit_target for t in targets)),
         "quota_table": table, "quota_totals": table.totals(),
         "can_edit": scoping.can_edit_plan(request.user),
+        "next_year": plan.year + 1, "next_exists": plan.year + 1 in selectors.plan_years(),
         "breadcrumbs": [(_("Kế hoạch năm %(y)s") % {"y": plan.year}, None)],
     })
 
@@ -83,6 +88,29 @@ def plan_edit(request, year):
     })
 
 
+@require_POST
+def plan_copy(request, year):
+    """TNMT starts the plan of ``year`` from the previous one (``services.plan_copy_from_previous``)."""
+    _require_editor(request)
+    if not 2000 <= year <= 2100:
+        raise Http404
+    try:
+        result = services.plan_copy_from_previous(actor=request.user, year=year)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(f"{reverse('targets:plan')}?year={year}")
+    messages.success(request, _("Đã lập kế hoạch năm %(y)s từ kế hoạch năm %(p)s: %(t)s đơn vị có chỉ tiêu, "
+                                "%(q)s định mức. Hãy kiểm tra, sửa chỉ tiêu và ghi số, ngày văn bản.")
+                     % {"y": year, "p": year - 1, "t": result.targets, "q": result.quotas})
+    if result.merged:
+        messages.info(request, _("Chỉ tiêu của đơn vị đã sắp xếp được cộng vào đơn vị mới: %(l)s.")
+                      % {"l": "; ".join(result.merged)})
+    if result.dropped:
+        messages.warning(request, _("Không chuyển được chỉ tiêu của: %(l)s (đơn vị không còn hiệu lực).")
+                         % {"l": "; ".join(result.dropped)})
+    return redirect(f"{reverse('targets:plan')}?year={year}")
+
+
 def target_edit(request, year):
     _require_editor(request)
     plan = _plan_or_404(year)
@@ -108,7 +136,7 @@ def target_edit(request, year):
 def quota_edit(request, year):
     _require_editor(request)
     plan = _plan_or_404(year)
-    quotas = {(q.kind, q.household_class): q for q in selectors.quotas(plan)}
+    quotas = {(q.kind_id, q.household_class): q for q in selectors.quotas(plan)}
     form = QuotasForm(request.POST or None, quotas=quotas)
     if request.method == "POST" and form.is_valid():
         values = {

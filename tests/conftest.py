@@ -16,6 +16,9 @@ from tamky_poverty.models import Role
 
 PASSWORD = "Mat-khau-thu-nghiem-2025"
 DAY_IN_2025 = dt.date(2025, 3, 1)
+# The day the shared demo city is built for (``seed_demo --today``): a fixed day of the 2026
+# review, so that the demo's story (months reported, the review in progress) is the same every run.
+DEMO_TODAY = dt.date(2026, 11, 27)
 
 
 @pytest.fixture(scope="session")
@@ -80,7 +83,7 @@ class SharedDemoCity:
                 self._atomic = transaction.atomic()
                 self._atomic.__enter__()
                 out = io.StringIO()
-                call_command("seed_demo", stdout=out)
+                call_command("seed_demo", "--today", DEMO_TODAY.isoformat(), stdout=out)
                 self.output = out.getvalue()
         return self.output
 

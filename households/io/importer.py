@@ -1,7 +1,7 @@
 """The household list import: read → validate every row → plan what to create and update →
 (when asked and only when there is no problem at all) apply it in one transaction.
 
-``import_file(source, *, actor, unit=None, dry_run=True)`` is the one entry point (views, the
+``import_file(source, *, actor, today, unit=None, dry_run=True)`` is the one entry point (views, the
 ``import_households`` command and ``bench/`` call it). It works in bulk: one query per table to
 load what already exists (chunked for very long files), ``bulk_create`` / ``bulk_update`` to
 write, and ``fastinsert.history_create`` for the audit history: the rows
@@ -21,6 +21,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from households import classification, territory
@@ -65,9 +67,9 @@ class Problem:
     message: str
 
     def __str__(self):
-        where = f"Dòng {self.row}" if self.row else "Tệp"
+        where = _("Dòng %(row)s") % {"row": self.row} if self.row else _("Tệp")
         if self.column:
-            where += f", cột “{self.column}”"
+            where += _(", cột “%(column)s”") % {"column": self.column}
         return f"{where}: {self.message}"
 
 
@@ -134,10 +136,7 @@ class ImportReport:
 
     def summary(self) -> str:
         return (
-            f"Hộ: thêm mới {self.households_created}, cập nhật {self.households_updated}, "
-            f"không đổi {self.households_unchanged}. Thành viên: thêm mới {self.members_created}, "
-            f"cập nhật {self.members_updated}, không đổi {self.members_unchanged}. "
-            f"Lần rà soát ghi mới: {self.assessments_created}."
+            _("Hộ: thêm mới %(households_created)s, cập nhật %(households_updated)s, không đổi %(households_unchanged)s. Thành viên: thêm mới %(members_created)s, cập nhật %(members_updated)s, không đổi %(members_unchanged)s. Lần rà soát ghi mới: %(assessments_created)s.") % {"households_created": self.households_created, "households_updated": self.households_updated, "households_unchanged": self.households_unchanged, "members_created": self.members_created, "members_updated": self.members_updated, "members_unchanged": self.members_unchanged, "assessments_created": self.assessments_created}
         )
 
 
@@ -159,43 +158,45 @@ class NoProgress:
 
 PROGRESS_EVERY = 500  # rows between two reports while cells are checked
 
-CHANGED_MEANWHILE = ("Sổ hộ vừa được thay đổi trong lúc nhập (có thể tệp này đã được nhập ở một cửa sổ khác). "
-                     "Không dữ liệu nào của tệp được ghi; hãy tải tệp lên lại để kiểm tra với sổ hiện tại.")
+CHANGED_MEANWHILE = gettext_lazy(
+    "Sổ hộ vừa được thay đổi trong lúc nhập (có thể tệp này đã được nhập ở một cửa sổ khác). "
+    "Không dữ liệu nào của tệp được ghi; hãy tải tệp lên lại để kiểm tra với sổ hiện tại.")
 
 
 # --- Entry points ----------------------------------------------------------------------------
 
-def import_file(source, *, actor, unit: AdministrativeUnit | None = None, dry_run: bool = True,
+def import_file(source, *, actor, today: dt.date, unit: AdministrativeUnit | None = None, dry_run: bool = True,
                 filename: str = "", progress=None) -> ImportReport:
     """Validate ``source`` (bytes, a path or a binary file) and, unless ``dry_run``, apply it.
     Nothing is written when any problem is found. ``unit`` (optional) forces every row into
     that unit: rows naming another unit are refused, and the unit columns may be left out.
-    ``progress`` (optional) is told each step and the rows or records done in it, by the work
-    itself (``NoProgress`` says how)."""
+    ``today`` (the caller's date: the view's, the command's, the job's) decides which units are
+    current and which dates of birth lie in the future. ``progress`` (optional) is told each step
+    and the rows or records done in it, by the work itself (``NoProgress`` says how)."""
     progress = progress or NoProgress()
     steps = 3 if dry_run else 4
     report = ImportReport(dry_run=dry_run)
     scope = scoping.scope_for(actor)
     if not scope.can_write_register:
-        report.file_message = "Bạn không có quyền nhập danh sách hộ gia đình."
+        report.file_message = _("Bạn không có quyền nhập danh sách hộ gia đình.")
         return report
     if unit is not None and not scope.sees_all and unit.id not in scope.unit_ids:
-        report.file_message = f"Đơn vị {unit} nằm ngoài phạm vi quản lý của bạn."
+        report.file_message = _("Đơn vị %(unit)s nằm ngoài phạm vi quản lý của bạn.") % {"unit": unit}
         return report
-    progress.phase(_step(1, steps, "đọc tệp"))
+    progress.phase(_step(1, steps, gettext("đọc tệp")))
     try:
         sheet = read_sheet(source)
     except FileProblem as problem:
         report.file_message = problem.message
         return report
     report.rows = len(sheet.rows)
-    plan = _Analysis(sheet, actor=actor, scope=scope, unit=unit, report=report, progress=progress,
+    plan = _Analysis(sheet, actor=actor, scope=scope, unit=unit, report=report, today=today, progress=progress,
                      steps=steps).run()
     if plan is None or not report.ok or dry_run:
         return report
     try:
         with transaction.atomic():
-            _apply(plan, actor=actor, report=report, progress=progress, step=_step(4, steps, "ghi vào sổ"))
+            _apply(plan, actor=actor, report=report, progress=progress, step=_step(4, steps, gettext("ghi vào sổ")))
             figures_cache.figures_changed()  # bulk writes send no model signals (issue 17)
             personal_data.record_access(
                 actor, "import", filename or "tệp Excel", rows=report.rows,
@@ -211,7 +212,7 @@ def import_file(source, *, actor, unit: AdministrativeUnit | None = None, dry_ru
     except IntegrityError:
         # Another import or page wrote the same households or citizen IDs meanwhile (a double
         # click on "confirm" in two tabs): nothing of this file was written.
-        report.file_message = CHANGED_MEANWHILE
+        report.file_message = str(CHANGED_MEANWHILE)
         report.applied = False
         return report
     report.applied = True
@@ -219,7 +220,7 @@ def import_file(source, *, actor, unit: AdministrativeUnit | None = None, dry_ru
 
 
 def _step(k: int, steps: int, what: str) -> str:
-    return f"Bước {k}/{steps}: {what}"
+    return gettext("Bước %(k)s/%(n)s: %(what)s") % {"k": k, "n": steps, "what": what}
 
 
 # --- Analysis --------------------------------------------------------------------------------
@@ -261,7 +262,8 @@ def _chunks(values, size=CHUNK):
 
 
 class _Analysis:
-    def __init__(self, sheet: Sheet, *, actor, scope, unit, report: ImportReport, progress=None, steps: int = 3):
+    def __init__(self, sheet: Sheet, *, actor, scope, unit, report: ImportReport, today: dt.date, progress=None,
+                 steps: int = 3):
         self.progress = progress or NoProgress()
         self.steps = steps
         self.sheet = sheet
@@ -269,7 +271,7 @@ class _Analysis:
         self.scope = scope
         self.forced_unit = unit
         self.report = report
-        self.today = timezone.localdate()
+        self.today = today
         self._clean_memo: dict = {}
         self._households: dict[int, Household] = {}
 
@@ -283,15 +285,15 @@ class _Analysis:
             if key is None:
                 continue  # extra columns (notes, numbering) are ignored
             if key in positions:
-                self.report.add(1, key, f"Cột “{heading}” bị lặp (đã có ở cột {positions[key] + 1}).")
+                self.report.add(1, key, _("Cột “%(heading)s” bị lặp (đã có ở cột %(x)s).") % {"heading": heading, "x": positions[key] + 1})
                 continue
             positions[key] = index
         for key in C.REQUIRED_KEYS:
             if key not in positions:
-                self.report.add(1, key, f"Thiếu cột bắt buộc “{C.BY_KEY[key].heading}”.")
+                self.report.add(1, key, _("Thiếu cột bắt buộc “%(heading)s”.") % {"heading": C.BY_KEY[key].heading})
         if self.forced_unit is None and "unit_code" not in positions and "unit_name" not in positions:
             if len(self.scope.unit_ids) != 1 or self.scope.sees_all:
-                self.report.add(1, "unit_code", "Thiếu cột bắt buộc “Mã đơn vị” (hoặc “Phường/xã”).")
+                self.report.add(1, "unit_code", _("Thiếu cột bắt buộc “Mã đơn vị” (hoặc “Phường/xã”)."))
         return None if self.report.problems else positions
 
     # 2. cells
@@ -324,7 +326,7 @@ class _Analysis:
         rows = []
         add = self.report.add
         progress = self.progress
-        progress.phase(_step(2, self.steps, "kiểm tra từng ô"), len(self.sheet.rows), "dòng")
+        progress.phase(_step(2, self.steps, gettext("kiểm tra từng ô")), len(self.sheet.rows), gettext("dòng"))
         for number, cells in self.sheet.rows:
             values = {}
             failed = set()
@@ -352,10 +354,10 @@ class _Analysis:
                 values[key] = value
             for key in C.REQUIRED_KEYS:
                 if key not in values and key not in failed:
-                    add(number, key, "Ô bắt buộc để trống.")
+                    add(number, key, _("Ô bắt buộc để trống."))
             born = values.get("date_of_birth")
             if born and born > self.today:
-                add(number, "date_of_birth", f"Ngày sinh {born:%d/%m/%Y} ở tương lai.")
+                add(number, "date_of_birth", _("Ngày sinh %(born)s ở tương lai.") % {"born": f"{born:%d/%m/%Y}"})
             rows.append(_Row(number, values))
             if len(rows) % PROGRESS_EVERY == 0:
                 progress.advance(PROGRESS_EVERY)
@@ -382,7 +384,7 @@ class _Analysis:
             name = row.values.get("unit_name", "")
             if not code and not name:
                 if default_unit is None:
-                    self.report.add(row.number, "unit_code", "Chưa ghi mã hoặc tên phường/xã.")
+                    self.report.add(row.number, "unit_code", _("Chưa ghi mã hoặc tên phường/xã."))
                     continue
                 unit = default_unit
             else:
@@ -394,11 +396,11 @@ class _Analysis:
                     self.report.add(row.number, "unit_code" if code else "unit_name", unit)
                     continue
             if self.forced_unit is not None and unit.id != self.forced_unit.id:
-                self.report.add(row.number, heading, f"Dòng thuộc {unit}, không phải đơn vị đang nhập ({self.forced_unit}).")
+                self.report.add(row.number, heading, _("Dòng thuộc %(unit)s, không phải đơn vị đang nhập (%(forced_unit)s).") % {"unit": unit, "forced_unit": self.forced_unit})
                 out_of_scope = True
                 continue
             if allowed is not None and unit.id not in allowed:
-                self.report.add(row.number, heading, f"Dòng thuộc {unit}, ngoài phạm vi quản lý của bạn.")
+                self.report.add(row.number, heading, _("Dòng thuộc %(unit)s, ngoài phạm vi quản lý của bạn.") % {"unit": unit})
                 out_of_scope = True
                 continue
             if "code" in row.values:
@@ -406,7 +408,7 @@ class _Analysis:
                 row.values["_unit"] = unit
         if out_of_scope:
             self.report.file_message = (
-                "Tệp có dòng thuộc đơn vị ngoài phạm vi được nhập: toàn bộ tệp bị từ chối, không dòng nào được ghi."
+                _("Tệp có dòng thuộc đơn vị ngoài phạm vi được nhập: toàn bộ tệp bị từ chối, không dòng nào được ghi.")
             )
         return not out_of_scope
 
@@ -415,14 +417,14 @@ class _Analysis:
         if code:
             candidates = list(by_code.get(code, []))
             if not candidates:
-                return f"Không có phường/xã mã “{code}”."
+                return _("Không có phường/xã mã “%(code)s”.") % {"code": code}
         if name:
             named = by_name.get(_unit_name_key(name), [])
             if not named:
-                return f"Không có phường/xã tên “{name}”."
+                return _("Không có phường/xã tên “%(name)s”.") % {"name": name}
             candidates = named if candidates is None else [u for u in candidates if u in named]
             if not candidates:
-                return f"Mã “{code}” và tên “{name}” không cùng một phường/xã."
+                return _("Mã “%(code)s” và tên “%(name)s” không cùng một phường/xã.") % {"code": code, "name": name}
         if len(candidates) > 1 and allowed is not None:
             mine = [u for u in candidates if u.id in allowed]
             candidates = mine or candidates
@@ -430,7 +432,7 @@ class _Analysis:
             current = [u for u in candidates if u.is_valid_on(self.today)]
             candidates = current or candidates
         if len(candidates) > 1:
-            return f"Mã “{code}” dùng cho nhiều phường/xã; hãy ghi thêm tên phường/xã."
+            return _("Mã “%(code)s” dùng cho nhiều phường/xã; hãy ghi thêm tên phường/xã.") % {"code": code}
         return candidates[0]
 
     # 4. households
@@ -451,8 +453,7 @@ class _Analysis:
                     continue
                 value = row.values[key]
                 if key in plan.values and plan.values[key] != value:
-                    add(row.number, key, f"Khác với dòng {plan.value_rows[key]} của cùng hộ “{plan.code}” "
-                                         f"(“{show(value)}” ≠ “{show(plan.values[key])}”).")
+                    add(row.number, key, _("Khác với dòng %(x)s của cùng hộ “%(code)s” (“%(show)s” ≠ “%(show2)s”).") % {"x": plan.value_rows[key], "code": plan.code, "show": show(value), "show2": show(plan.values[key])})
                     continue
                 if key not in plan.values:
                     plan.values[key] = value
@@ -460,9 +461,9 @@ class _Analysis:
         for plan in plans.values():
             heads = [r for r in plan.rows if r.values.get("relation") == Member.Relation.HEAD]
             if not heads and all("relation" in r.values for r in plan.rows):
-                add(plan.rows[0].number, "relation", f"Hộ “{plan.code}” không có chủ hộ: cần đúng một dòng “Chủ hộ”.")
+                add(plan.rows[0].number, "relation", _("Hộ “%(code)s” không có chủ hộ: cần đúng một dòng “Chủ hộ”.") % {"code": plan.code})
             for extra in heads[1:]:
-                add(extra.number, "relation", f"Hộ “{plan.code}” có hai chủ hộ (dòng {heads[0].number} và dòng {extra.number}).")
+                add(extra.number, "relation", _("Hộ “%(code)s” có hai chủ hộ (dòng %(number)s và dòng %(number2)s).") % {"code": plan.code, "number": heads[0].number, "number2": extra.number})
         return plans
 
     def _duplicates_in_file(self, plans):
@@ -473,13 +474,13 @@ class _Analysis:
                 cid = row.values.get("citizen_id")
                 if cid:
                     if cid in seen_cid:
-                        self.report.add(row.number, "citizen_id", f"Số định danh “{cid}” trùng với dòng {seen_cid[cid]} trong tệp.")
+                        self.report.add(row.number, "citizen_id", _("Số định danh “%(cid)s” trùng với dòng %(x)s trong tệp.") % {"cid": cid, "x": seen_cid[cid]})
                     else:
                         seen_cid[cid] = row.number
                 person = row.person = (fold(row.values.get("full_name")), row.values.get("date_of_birth"))
                 if person[0] and person[1]:
                     if person in seen_person:
-                        self.report.add(row.number, "full_name", f"Thành viên trùng họ tên và ngày sinh với dòng {seen_person[person]} của cùng hộ.")
+                        self.report.add(row.number, "full_name", _("Thành viên trùng họ tên và ngày sinh với dòng %(x)s của cùng hộ.") % {"x": seen_person[person]})
                     else:
                         seen_person[person] = row.number
 
@@ -515,8 +516,7 @@ class _Analysis:
         first = plan.rows[0].number
         if plan.existing is not None and plan.existing.is_deleted:
             # A deleted household stays deleted: the import neither updates nor revives it.
-            add(first, "code", f"Hộ “{plan.code}” đã bị xoá khỏi sổ ({plan.existing.deleted_reason}); không nhập "
-                               "được cho hộ đã xoá. Dùng mã hộ khác, hoặc liên hệ quản trị nếu hộ bị xoá nhầm.")
+            add(first, "code", _("Hộ “%(code)s” đã bị xoá khỏi sổ (%(deleted_reason)s); không nhập được cho hộ đã xoá. Dùng mã hộ khác, hoặc liên hệ quản trị nếu hộ bị xoá nhầm.") % {"code": plan.code, "deleted_reason": plan.existing.deleted_reason})
             return
         if plan.existing is None:
             obj = Household(unit=plan.unit, code=plan.code)
@@ -546,20 +546,19 @@ class _Analysis:
             if cid and cid in by_cid:
                 member_id, household_id = by_cid[cid]
                 if household_id != obj.pk:
-                    add(row.number, "citizen_id", f"Số định danh “{cid}”: "
-                                                  + personal_data.citizen_id_taken_message(self.actor, self._household(household_id)))
+                    add(row.number, "citizen_id", _("Số định danh “%(cid)s”: %(taken)s") % {
+                        "cid": cid, "taken": personal_data.citizen_id_taken_message(self.actor, self._household(household_id))})
                     continue
                 member = by_id.get(member_id)
             if member is None:
                 candidate = by_person.get(row.person)
                 if candidate is not None and candidate.id not in matched_ids:
                     if cid and candidate.citizen_id and candidate.citizen_id != cid:
-                        add(row.number, "citizen_id", "Thành viên trùng họ tên và ngày sinh với một người trong sổ "
-                                                      f"nhưng khác số định danh ({personal_data.mask_citizen_id(candidate.citizen_id)}).")
+                        add(row.number, "citizen_id", _("Thành viên trùng họ tên và ngày sinh với một người trong sổ nhưng khác số định danh (%(mask_citizen_id)s).") % {"mask_citizen_id": personal_data.mask_citizen_id(candidate.citizen_id)})
                         continue
                     member = candidate
             if member is not None and member.id in matched_ids:
-                add(row.number, "full_name", "Hai dòng của tệp cùng ứng với một thành viên trong sổ.")
+                add(row.number, "full_name", _("Hai dòng của tệp cùng ứng với một thành viên trong sổ."))
                 continue
             if member is None:
                 member = Member(household=obj)
@@ -588,8 +587,7 @@ class _Analysis:
         file_head = any(r.values.get("relation") == Member.Relation.HEAD for r in plan.rows)
         other_heads = [m for m in others if m.relation == Member.Relation.HEAD]
         if file_head and other_heads:
-            add(first, "relation", f"Hộ “{plan.code}” đã có chủ hộ khác trong sổ ({other_heads[0].full_name}): "
-                                   "ghi dòng của người đó trong tệp (với quan hệ mới) hoặc sửa trong trang hộ.")
+            add(first, "relation", _("Hộ “%(code)s” đã có chủ hộ khác trong sổ (%(full_name)s): ghi dòng của người đó trong tệp (với quan hệ mới) hoặc sửa trong trang hộ.") % {"code": plan.code, "full_name": other_heads[0].full_name})
         self._plan_assessment(plan, decisions)
 
     def _household(self, pk) -> Household:
@@ -604,38 +602,37 @@ class _Analysis:
         if "income" not in v:
             for key in ("deprived", "decision_number", "decision_date", "effective_date", "assessment_year"):
                 if key in v:
-                    self.report.add(row(key), "income", "Có thông tin rà soát nhưng thiếu thu nhập bình quân.")
+                    self.report.add(row(key), "income", _("Có thông tin rà soát nhưng thiếu thu nhập bình quân."))
                     return
             return
         ok = True
         for key in ("decision_number", "decision_date"):
             if key not in v:
-                self.report.add(row("income"), key, "Có thu nhập bình quân thì phải ghi số và ngày quyết định.")
+                self.report.add(row("income"), key, _("Có thu nhập bình quân thì phải ghi số và ngày quyết định."))
                 ok = False
         if not ok:
             return
         # The list's effective date decides the standard and the review year (issue 14).
         effective = v.get("effective_date") or v["decision_date"]
         if effective < v["decision_date"]:
-            self.report.add(row("effective_date"), "effective_date", "Ngày có hiệu lực không được trước ngày quyết định.")
+            self.report.add(row("effective_date"), "effective_date", _("Ngày có hiệu lực không được trước ngày quyết định."))
             return
         year = v.get("assessment_year") or effective.year
         if year != effective.year:
             self.report.add(row("assessment_year"), "assessment_year",
-                            f"Năm rà soát {year} không khớp với ngày có hiệu lực {effective:%d/%m/%Y}: danh sách có "
-                            f"hiệu lực năm nào thì rà soát cho năm đó, theo chuẩn nghèo của năm đó.")
+                            _("Năm rà soát %(year)s không khớp với ngày có hiệu lực %(effective)s: danh sách có hiệu lực năm nào thì rà soát cho năm đó, theo chuẩn nghèo của năm đó.") % {"year": year, "effective": f"{effective:%d/%m/%Y}"})
             return
         standard = next((s for s in self.standards if s.year_from <= year <= s.year_to), None)
         if standard is None:
             self.report.add(row("effective_date") if "effective_date" in v else row("decision_date"),
-                            "effective_date", f"Chưa có chuẩn nghèo áp dụng cho năm {year}.")
+                            "effective_date", _("Chưa có chuẩn nghèo áp dụng cho năm %(year)s.") % {"year": year})
             return
         indicators = self.indicators[standard.id]
         deprived = []
         for token in v.get("deprived", []):
             found = next((i for i in indicators if i.number == token or fold(i.code) == token), None)
             if found is None:
-                self.report.add(row("deprived"), "deprived", f"Chỉ số “{token}” không thuộc {standard.name} (ghi số thứ tự 1–{len(indicators)}).")
+                self.report.add(row("deprived"), "deprived", _("Chỉ số “%(token)s” không thuộc %(name)s (ghi số thứ tự 1–%(len)s).") % {"token": token, "name": standard.name, "len": len(indicators)})
                 return
             if found.code not in deprived:
                 deprived.append(found.code)
@@ -645,8 +642,7 @@ class _Analysis:
         if "current_class" in v and v["current_class"] != result.result:
             labels = dict(C.BY_KEY["current_class"].choices)
             self.report.add(row("current_class"), "current_class",
-                            f"Phân loại ghi trong tệp (“{labels[v['current_class']]}”) khác kết quả tính theo thu nhập "
-                            f"và chỉ số thiếu hụt (“{labels[result.result]}”).")
+                            _("Phân loại ghi trong tệp (“%(x)s”) khác kết quả tính theo thu nhập và chỉ số thiếu hụt (“%(x2)s”).") % {"x": labels[v['current_class']], "x2": labels[result.result]})
             return
         if plan.obj.pk and (plan.obj.pk, v["decision_number"], v["decision_date"]) in decisions:
             return  # already recorded (same decision): importing twice changes nothing
@@ -720,7 +716,7 @@ class _Analysis:
             return None
         plans = self._group(rows)
         self._duplicates_in_file(plans)
-        self.progress.phase(_step(3, self.steps, "đối chiếu với sổ hộ"), len(plans), "hộ")
+        self.progress.phase(_step(3, self.steps, gettext("đối chiếu với sổ hộ")), len(plans), gettext("hộ"))
         existing, members_by_household, by_cid, decisions = self._load_existing(plans)
         self.standards = list(PovertyStandard.objects.all())
         self.indicators = defaultdict(list)
@@ -783,7 +779,7 @@ def _lock_unchanged_since_analysis(plan: _Plan, report: ImportReport) -> None:
     for chunk in _chunks(list(expected)):
         for pk, version in Household.objects.select_for_update().filter(pk__in=chunk).values_list("pk", "version"):
             if expected[pk] != version:
-                report.file_message = CHANGED_MEANWHILE
+                report.file_message = str(CHANGED_MEANWHILE)
                 raise ImportRefused
 
 
@@ -816,7 +812,7 @@ def _apply(plan: _Plan, *, actor, report: ImportReport, progress=None, step: str
             updated_members.append(m)
     assessments = [hp for hp in plan.households if hp.assessment]
     progress.phase(step, len(new_households) + len(updated_households) + len(new_members) + len(updated_members)
-                   + len(assessments), "bản ghi")
+                   + len(assessments), gettext("bản ghi"))
     for chunk in _chunks(new_households):
         _create_with_history(chunk, Household, actor=actor, now=now)
         progress.advance(len(chunk))
@@ -875,6 +871,3 @@ def _update_with_history(objs, model, fields, *, actor, now) -> None:
         history_create(objs, model, update=True, default_user=actor, default_change_reason=CHANGE_REASON,
                        default_date=now)
 
-
-def today() -> dt.date:
-    return timezone.localdate()

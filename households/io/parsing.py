@@ -10,6 +10,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from households.io.columns import Column
 from households.text import fold, nfc
@@ -38,7 +39,7 @@ def show(value) -> str:
 def _finite(value) -> None:
     """A number cell holding NaN or an infinity (a crafted file: Excel cannot type them)."""
     if isinstance(value, float) and not math.isfinite(value):
-        raise CellError(f"Ô chứa giá trị số không hợp lệ (“{value}”): ghi một số bình thường.")
+        raise CellError(_("Ô chứa giá trị số không hợp lệ (“%(value)s”): ghi một số bình thường.") % {"value": value})
 
 
 def _number_text(value) -> str | None:
@@ -99,13 +100,13 @@ def parse_choice(value, column: Column, index: dict):
     found = index.get(fold(text))
     if found is None:
         options = ", ".join(f"“{label}”" for label in column.labels)
-        raise CellError(f"Giá trị “{show(value)}” không có trong danh mục. Chọn một trong: {options}.")
+        raise CellError(_("Giá trị “%(show)s” không có trong danh mục. Chọn một trong: %(options)s.") % {"show": show(value), "options": options})
     return found
 
 
 def parse_int(value, *, low: int | None = None, high: int | None = None) -> int:
     if isinstance(value, bool):
-        raise CellError(f"“{show(value)}” không phải là số nguyên.")
+        raise CellError(_("“%(show)s” không phải là số nguyên.") % {"show": show(value)})
     if isinstance(value, int):
         number = value
     elif isinstance(value, float) and value.is_integer():
@@ -113,10 +114,10 @@ def parse_int(value, *, low: int | None = None, high: int | None = None) -> int:
     else:
         text = parse_text(value).replace(" ", "")
         if not re.fullmatch(r"-?\d{1,18}", text):
-            raise CellError(f"“{show(value)}” không phải là số nguyên.")
+            raise CellError(_("“%(show)s” không phải là số nguyên.") % {"show": show(value)})
         number = int(text)
     if low is not None and high is not None and not low <= number <= high:
-        raise CellError(f"“{number}” không hợp lệ: phải từ {low} đến {high}.")
+        raise CellError(_("“%(number)s” không hợp lệ: phải từ %(low)s đến %(high)s.") % {"number": number, "low": low, "high": high})
     return number
 
 
@@ -125,7 +126,7 @@ _MONEY_JUNK = re.compile(r"[\s.,]|đ$|đồng$|vnđ$|vnd$", re.IGNORECASE)
 
 def parse_money(value) -> int:
     if isinstance(value, bool):
-        raise CellError(f"Thu nhập “{show(value)}” không phải là số.")
+        raise CellError(_("Thu nhập “%(show)s” không phải là số.") % {"show": show(value)})
     _finite(value)
     if isinstance(value, (int, float)):
         number = round(value)
@@ -133,16 +134,16 @@ def parse_money(value) -> int:
         text = parse_text(value).lower().replace("đồng", "").replace("vnđ", "").replace("vnd", "").replace("đ", "")
         text = re.sub(r"[\s.,]", "", text)
         if not re.fullmatch(r"-?\d{1,18}", text):
-            raise CellError(f"Thu nhập “{show(value)}” không phải là số (ghi số đồng, ví dụ 1500000).")
+            raise CellError(_("Thu nhập “%(show)s” không phải là số (ghi số đồng, ví dụ 1500000).") % {"show": show(value)})
         number = int(text)
     if number < 0:
-        raise CellError(f"Thu nhập “{show(value)}” không được âm.")
+        raise CellError(_("Thu nhập “%(show)s” không được âm.") % {"show": show(value)})
     return number
 
 
 def parse_decimal(value) -> Decimal:
     if isinstance(value, bool):
-        raise CellError(f"“{show(value)}” không phải là số.")
+        raise CellError(_("“%(show)s” không phải là số.") % {"show": show(value)})
     _finite(value)
     if isinstance(value, (int, float)):
         number = Decimal(str(value))
@@ -151,15 +152,15 @@ def parse_decimal(value) -> Decimal:
         try:
             number = Decimal(text)
         except InvalidOperation:
-            raise CellError(f"“{show(value)}” không phải là số.")
+            raise CellError(_("“%(show)s” không phải là số.") % {"show": show(value)})
         if not number.is_finite():
-            raise CellError(f"“{show(value)}” không phải là số.")
+            raise CellError(_("“%(show)s” không phải là số.") % {"show": show(value)})
     if number < 0:
-        raise CellError(f"“{show(value)}” không được âm.")
+        raise CellError(_("“%(show)s” không được âm.") % {"show": show(value)})
     try:
         return number.quantize(Decimal("0.1"))
     except InvalidOperation:  # more digits than a decimal can hold (e.g. 1e40)
-        raise CellError(f"“{show(value)}” quá lớn.") from None
+        raise CellError(_("“%(show)s” quá lớn.") % {"show": show(value)}) from None
 
 
 _DATE_TEXT = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
@@ -172,7 +173,7 @@ def parse_date(value) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    bad = CellError(f"Ngày “{show(value)}” không hợp lệ; ghi theo dạng dd/mm/yyyy, ví dụ 05/02/1980.")
+    bad = CellError(_("Ngày “%(show)s” không hợp lệ; ghi theo dạng dd/mm/yyyy, ví dụ 05/02/1980.") % {"show": show(value)})
     if isinstance(value, bool):
         raise bad
     if isinstance(value, (int, float)):
@@ -208,7 +209,7 @@ def parse_citizen_id(value) -> str:
     else:
         text = re.sub(r"[\s.\-]", "", parse_text(value))
     if not re.fullmatch(r"\d{12}", text):
-        raise CellError(f"Số định danh cá nhân “{show(value)}” không hợp lệ: phải gồm đúng 12 chữ số.")
+        raise CellError(_("Số định danh cá nhân “%(show)s” không hợp lệ: phải gồm đúng 12 chữ số.") % {"show": show(value)})
     return text
 
 

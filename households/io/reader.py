@@ -22,6 +22,8 @@ from pathlib import Path
 
 import tablib
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from households.io.columns import DATA_SHEET, heading_key
 
@@ -35,6 +37,7 @@ class FileProblem(Exception):
     """The file as a whole cannot be read (not a row/column problem)."""
 
     def __init__(self, message: str, *, reader_peak_kb: int | None = None):
+        message = str(message)  # a message marked lazily is text from here on (reports are stored)
         super().__init__(message)
         self.message = message
         self.reader_peak_kb = reader_peak_kb
@@ -55,7 +58,7 @@ def read_bytes(source) -> bytes:
     elif isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if not path.is_file():
-            raise FileProblem(f"Không tìm thấy tệp “{path}”.")
+            raise FileProblem(_("Không tìm thấy tệp “%(path)s”.") % {"path": path})
         if path.stat().st_size > limit:
             raise FileProblem(too_big_message(path.stat().st_size))
         data = path.read_bytes()
@@ -68,23 +71,22 @@ def read_bytes(source) -> bytes:
 
 def too_big_message(size: int) -> str:
     return (
-        f"Tệp quá lớn ({size / 1024 / 1024:.1f} MB). Dung lượng tối đa là "
-        f"{settings.IMPORT_MAX_BYTES / 1024 / 1024:.0f} MB; hãy chia danh sách thành nhiều tệp."
+        _("Tệp quá lớn (%(x)s MB). Dung lượng tối đa là %(x2)s MB; hãy chia danh sách thành nhiều tệp.") % {"x": f"{size / 1024 / 1024:.1f}", "x2": f"{settings.IMPORT_MAX_BYTES / 1024 / 1024:.0f}"}
     )
 
 
-CORRUPT = "Tệp Excel bị hỏng, không đọc được. Hãy mở tệp bằng Excel, lưu lại rồi tải lên lại."
-NOT_XLSX = "Tệp không phải là bảng tính Excel (.xlsx). Hãy dùng tệp mẫu tải từ trang này."
+CORRUPT = gettext_lazy("Tệp Excel bị hỏng, không đọc được. Hãy mở tệp bằng Excel, lưu lại rồi tải lên lại.")
+NOT_XLSX = gettext_lazy("Tệp không phải là bảng tính Excel (.xlsx). Hãy dùng tệp mẫu tải từ trang này.")
 
 
 def check_kind(data: bytes) -> None:
     """What the bytes are, from their first bytes only (no decompression, no parsing)."""
     if not data:
-        raise FileProblem("Tệp rỗng (0 byte).")
+        raise FileProblem(_("Tệp rỗng (0 byte)."))
     if data.startswith(OLE_MAGIC):
         if ENCRYPTED_MARK in data:
-            raise FileProblem("Bảng tính được đặt mật khẩu. Hãy bỏ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc) rồi tải lên lại.")
-        raise FileProblem("Tệp là định dạng Excel cũ (.xls). Hãy mở bằng Excel và lưu lại dưới dạng .xlsx.")
+            raise FileProblem(_("Bảng tính được đặt mật khẩu. Hãy bỏ mật khẩu (Tệp → Thông tin → Bảo vệ sổ làm việc) rồi tải lên lại."))
+        raise FileProblem(_("Tệp là định dạng Excel cũ (.xls). Hãy mở bằng Excel và lưu lại dưới dạng .xlsx."))
     if not data.startswith(b"PK"):
         raise FileProblem(NOT_XLSX)
 
@@ -131,22 +133,17 @@ def _refusal_message(problem: dict) -> FileProblem:
     code = problem.get("problem")
     lim = limits()
     if code == "too_many_entries":
-        return FileProblem(f"Tệp có quá nhiều thành phần ({problem.get('entries')}; tối đa {lim['max_entries']}): "
-                           "không phải một danh sách hộ bình thường. Hãy chép danh sách sang tệp mẫu rồi tải lên.")
+        return FileProblem(_("Tệp có quá nhiều thành phần (%(get)s; tối đa %(max_entries)s): không phải một danh sách hộ bình thường. Hãy chép danh sách sang tệp mẫu rồi tải lên.") % {"get": problem.get('entries'), "max_entries": lim['max_entries']})
     if code == "too_big_uncompressed":
-        return FileProblem(f"Nội dung tệp sau khi giải nén vượt quá {lim['max_uncompressed'] // (1024 * 1024)} MB. "
-                           "Hãy chia danh sách thành nhiều tệp nhỏ hơn.")
+        return FileProblem(_("Nội dung tệp sau khi giải nén vượt quá %(x)s MB. Hãy chia danh sách thành nhiều tệp nhỏ hơn.") % {"x": lim['max_uncompressed'] // (1024 * 1024)})
     if code == "too_large":
         return FileProblem(
-            f"Trang tính “{problem.get('sheet')}” có ô đến dòng {_n(problem.get('rows'))}, cột "
-            f"{_n(problem.get('columns'))} — vượt giới hạn {_n(lim['max_rows'])} dòng, {_n(lim['max_columns'])} cột, "
-            f"{_n(lim['max_cells'])} ô. Hãy xoá các dòng, cột thừa ở cuối trang tính (kể cả ô chỉ có định dạng) "
-            "hoặc chia danh sách thành nhiều tệp."
+            _("Trang tính “%(get)s” có ô đến dòng %(n)s, cột %(n2)s — vượt giới hạn %(n3)s dòng, %(n4)s cột, %(n5)s ô. Hãy xoá các dòng, cột thừa ở cuối trang tính (kể cả ô chỉ có định dạng) hoặc chia danh sách thành nhiều tệp.") % {"get": problem.get('sheet'), "n": _n(problem.get('rows')), "n2": _n(problem.get('columns')), "n3": _n(lim['max_rows']), "n4": _n(lim['max_columns']), "n5": _n(lim['max_cells'])}
         )
     if code == "memory":
         return FileProblem(TOO_MUCH_MEMORY)
     if code == "no_sheet":
-        return FileProblem("Tệp không có trang tính nào.")
+        return FileProblem(_("Tệp không có trang tính nào."))
     if code == "not_xlsx":
         return FileProblem(NOT_XLSX)
     return FileProblem(CORRUPT)
@@ -188,10 +185,8 @@ def run_reader(data: bytes) -> tuple[str, list[tuple[int, tuple]], int | None]:
     return head["sheet"], rows, head.get("peak_kb")
 
 
-TOO_MUCH_MEMORY = ("Tệp cần quá nhiều bộ nhớ để đọc (nhiều khả năng là tệp bất thường hoặc đã hỏng). "
-                   "Hãy chép danh sách sang tệp mẫu rồi tải lên lại.")
-TOO_SLOW = ("Đọc tệp quá lâu nên đã dừng (nhiều khả năng là tệp bất thường). Hãy chia danh sách thành nhiều "
-            "tệp nhỏ hơn hoặc chép sang tệp mẫu.")
+TOO_MUCH_MEMORY = (gettext_lazy("Tệp cần quá nhiều bộ nhớ để đọc (nhiều khả năng là tệp bất thường hoặc đã hỏng). Hãy chép danh sách sang tệp mẫu rồi tải lên lại."))
+TOO_SLOW = (gettext_lazy("Đọc tệp quá lâu nên đã dừng (nhiều khả năng là tệp bất thường). Hãy chia danh sách thành nhiều tệp nhỏ hơn hoặc chép sang tệp mẫu."))
 
 
 def read_sheet(source) -> Sheet:
@@ -213,16 +208,16 @@ def read_sheet(source) -> Sheet:
             continue
         rows.append((number, values))
     if headings is None:
-        raise FileProblem(f"Trang tính “{wanted}” trống: không có dòng tiêu đề và không có dữ liệu.")
+        raise FileProblem(_("Trang tính “%(wanted)s” trống: không có dòng tiêu đề và không có dữ liệu.") % {"wanted": wanted})
     if not rows:
-        raise FileProblem(f"Trang tính “{wanted}” chỉ có dòng tiêu đề, không có dòng dữ liệu nào.")
+        raise FileProblem(_("Trang tính “%(wanted)s” chỉ có dòng tiêu đề, không có dòng dữ liệu nào.") % {"wanted": wanted})
     return Sheet(headings=headings, rows=rows, reader_peak_kb=peak)
 
 
 def to_dataset(sheet: Sheet) -> tablib.Dataset:
     """The sheet as a tablib ``Dataset`` (what django-import-export resources consume)."""
     width = len(sheet.headings)
-    dataset = tablib.Dataset(headers=[h or f"Cột {i + 1}" for i, h in enumerate(sheet.headings)])
+    dataset = tablib.Dataset(headers=[h or _("Cột %(x)s") % {"x": i + 1} for i, h in enumerate(sheet.headings)])
     for _number, values in sheet.rows:
         values = tuple(values[:width]) + (None,) * (width - len(values))
         dataset.append(values)

@@ -11,7 +11,9 @@ document.addEventListener("change", function (event) {
  *   data-confirm-summary="ID ID2"   show copies of the elements with these ids (a <template> or any element,
  *                                   e.g. the live class preview) under the question: what will be recorded;
  *                                   inside, <span data-confirm-value="field_name"> shows that field's value
- *                                   as typed (data-confirm-empty="…" when it is empty)
+ *                                   as typed (data-confirm-empty="…" when it is empty; data-confirm-format="money"
+ *                                   writes 1500000 as 1.500.000); a live element that changes while the
+ *                                   dialog is open (htmx redrew it) is copied again
  *   data-confirm-accept="Ghi"       label of the confirming button (default "Xác nhận")
  *   data-confirm-tone="danger"      the confirming button is red (deletions)
  *   data-busy                       no question, only the busy state below
@@ -66,11 +68,14 @@ document.addEventListener("change", function (event) {
   }
 
   // The text of a form field as the user sees it: a select's chosen option, dd/mm/yyyy for a date.
-  function fieldText(form, name) {
+  function fieldText(form, name, format) {
     var field = form.elements[name];
     if (!field) { return ""; }
     if (field.tagName === "SELECT") { return field.selectedIndex >= 0 ? field.options[field.selectedIndex].text : ""; }
     var value = (field.value || "").trim();
+    if (format === "money" && /^\d{4,}$/.test(value)) {  // 1500000 → 1.500.000
+      value = value.replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+    }
     var iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
     return iso ? iso[3] + "/" + iso[2] + "/" + iso[1] : value;
   }
@@ -86,7 +91,7 @@ document.addEventListener("change", function (event) {
         el.remove();
       });
       Array.prototype.forEach.call(copy.querySelectorAll("[data-confirm-value]"), function (el) {
-        var text = fieldText(form, el.getAttribute("data-confirm-value"));
+        var text = fieldText(form, el.getAttribute("data-confirm-value"), el.getAttribute("data-confirm-format"));
         el.textContent = text || el.getAttribute("data-confirm-empty") || "—";
       });
       into.appendChild(copy);
@@ -103,9 +108,22 @@ document.addEventListener("change", function (event) {
     var body = box.querySelector("[data-confirm-body]");
     var accept = box.querySelector("[data-confirm-accept]");
     title.textContent = message;
-    body.textContent = "";
-    copySummary(pick(form, submitter, "data-confirm-summary"), form, body);
-    body.hidden = !body.firstChild;
+    var ids = pick(form, submitter, "data-confirm-summary");
+    function fill() {
+      body.textContent = "";
+      copySummary(ids, form, body);
+      body.hidden = !body.firstChild;
+    }
+    fill();
+    // A live summary (the class preview, redrawn by htmx) that changes while the dialog is open
+    // is copied again: the dialog never shows a stale result.
+    var observers = (ids || "").split(/\s+/).map(function (id) {
+      var source = id && document.getElementById(id);
+      if (!source || source.tagName === "TEMPLATE" || typeof MutationObserver !== "function") { return null; }
+      var observer = new MutationObserver(fill);
+      observer.observe(source, {childList: true, subtree: true, characterData: true});
+      return observer;
+    });
     if (!accept.hasAttribute("data-default-label")) { accept.setAttribute("data-default-label", accept.textContent); }
     accept.textContent = pick(form, submitter, "data-confirm-accept") || accept.getAttribute("data-default-label");
     var danger = pick(form, submitter, "data-confirm-tone") === "danger";
@@ -114,6 +132,7 @@ document.addEventListener("change", function (event) {
     box.returnValue = "";
     box.onclose = function () {
       box.onclose = null;
+      observers.forEach(function (o) { if (o) { o.disconnect(); } });
       if (box.returnValue === "accept") { send(form, submitter); }
       else if (submitter && submitter.focus) { submitter.focus(); }
     };

@@ -227,3 +227,16 @@ def assert_accessible(page, *, disable: tuple[str, ...] = (), where: str = ""):
     lines = accessibility_problems(page, disable=disable, where=where)
     if lines:
         pytest.fail("\n".join(lines), pytrace=False)
+
+
+def confirm(page, *texts: str):
+    """Answer the page's confirmation dialog (``data-confirm``, static/js/app.js: what cannot be
+    undone asks once): it must be open and show ``texts`` (the question, the summary); then its
+    confirming button is pressed."""
+    from playwright.sync_api import expect
+
+    dialog = page.get_by_test_id("confirm-dialog")
+    expect(dialog).to_be_visible()
+    for text in texts:
+        expect(dialog).to_contain_text(text)
+    dialog.locator("[data-confirm-accept]").click()

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from households.services import assessment_record
 from reports.models import MonthlyReport
 from support.models import ActionStatus, SupportAction
-from tests.browser.conftest import PHONE, login
+from tests.browser.conftest import PHONE, confirm, login
 from tests.conftest import PASSWORD
 from tests.factories import household_with_head
 
@@ -32,10 +32,6 @@ MEMBERS = [
 def field(page, label: str):
     """A form field by its label, whether or not the label carries the required-field star."""
     return page.get_by_label(re.compile(r"^\s*" + re.escape(label) + r"(\s*\*)?\s*$"))
-
-
-def accept_dialogs(page):
-    page.on("dialog", lambda dialog: dialog.accept())
 
 
 def add_household(page, code: str):
@@ -77,6 +73,7 @@ def record_review(page):
     for code in ("employment", "telecom", "information_means"):
         page.locator(f"[data-indicator={code}] input[type=checkbox]").check()
     page.get_by_role("button", name="Ghi kết quả rà soát").click()
+    confirm(page, "Ghi kết quả rà soát này?", "15/QĐ-UBND", "Hộ nghèo")
 
 
 def plan_support(page, agency_pk: int):
@@ -91,7 +88,7 @@ def plan_support(page, agency_pk: int):
 
 
 def prepare_and_submit_report(page):
-    page.goto("/")
+    page.goto("/?period=2025-12")  # the reporting period, chosen once (the default is the last complete month)
     own = page.get_by_test_id("own-report").get_by_role("link")
     expect(own).to_contain_text("Lập báo cáo tháng 12/2025")
     own.click()
@@ -100,12 +97,13 @@ def prepare_and_submit_report(page):
     page.get_by_role("button", name="Lưu báo cáo").click()
     expect(page.locator(".alert-success")).to_contain_text("Đã lưu báo cáo tháng 12/2025")
     page.get_by_role("button", name="Gửi Phòng TNMT").click()
+    confirm(page, "Số liệu sẽ được chốt", "Tháng 12/2025")
     expect(page.locator(".alert-success")).to_contain_text("Đã gửi báo cáo")
 
 
 def officer_journey(page, ref, code: str):
-    accept_dialogs(page)
     login(page, "canbo.anphu", PASSWORD)
+    page.goto("/?period=2025-12")  # the reporting period, chosen once (the default is the last complete month)
     expect(page.get_by_role("heading", name="Tổng quan", level=1)).to_be_visible()
     expect(page.get_by_test_id("report-status-table")).to_contain_text("An Phú")
     add_household(page, code)
@@ -128,7 +126,7 @@ def officer_journey(page, ref, code: str):
 def test_ward_officer_journey(page, ref, ward_officer):
     officer_journey(page, ref, "AP-2025-001")
     action = SupportAction.objects.get(household__code="AP-2025-001")
-    assert (action.kind, action.lead_agency, action.status) == ("livelihood", ref.agencies["ttyt"], "planned")
+    assert (action.kind_id, action.lead_agency, action.status) == ("livelihood", ref.agencies["ttyt"], "planned")
     assert action.household.members.count() == 3
 
 
@@ -158,31 +156,36 @@ def _submitted_report(ref, ward_officer):
 
 def test_tnmt_reviewer_journey(page, new_page, ref, tnmt, ward_officer):
     report = _submitted_report(ref, ward_officer)
-    accept_dialogs(page)
     login(page, "tnmt", PASSWORD)
+    page.goto("/?period=2025-12")
     to_review = page.get_by_test_id("to-review")
     expect(to_review).to_contain_text("An Phú – 12/2025")
     to_review.get_by_role("link").first.click()
     page.get_by_label("Ý kiến (bắt buộc khi trả lại)").fill("Bổ sung khó khăn, vướng mắc của đơn vị.")
     page.get_by_role("button", name="Trả lại").click()
+    confirm(page, "Trả lại báo cáo cho đơn vị?")
+    expect(page.locator(".alert-success")).to_contain_text("Đã trả lại báo cáo")
     report.refresh_from_db()
     assert report.status == MonthlyReport.Status.RETURNED
 
     # The officer sees the returned report on the dashboard, completes it and sends it again.
     officer = new_page()
-    accept_dialogs(officer)
     login(officer, "canbo.anphu", PASSWORD)
+    officer.goto("/?period=2025-12")
     expect(officer.get_by_test_id("returned")).to_contain_text("Bổ sung khó khăn")
     own = officer.get_by_test_id("own-report").get_by_role("link")
     expect(own).to_contain_text("Sửa và gửi lại báo cáo tháng 12/2025")
     own.click()
     expect(officer.locator("main")).to_contain_text("Bổ sung khó khăn")
     officer.get_by_role("button", name="Gửi Phòng TNMT").click()
+    confirm(officer, "Số liệu sẽ được chốt")
     expect(officer.locator(".alert-success")).to_contain_text("Đã gửi báo cáo")
 
     page.goto("/")
     page.get_by_test_id("to-review").get_by_role("link").first.click()
     page.get_by_role("button", name="Duyệt").click()
+    confirm(page, "Duyệt báo cáo này?", "không thể sửa hay trả lại")
+    expect(page.locator(".alert-success")).to_contain_text("Đã duyệt báo cáo")
     report.refresh_from_db()
     assert report.status == MonthlyReport.Status.APPROVED
     page.goto("/")
@@ -212,12 +215,11 @@ def test_agency_officer_sees_own_actions_and_completes_one(page, ref, agency_off
                                                                "information_means": True},
                       decision_number="8/QĐ", decision_date=dt.date(2025, 2, 1), suggestions={})
     mine = SupportAction.objects.create(
-        household=household, kind="health_insurance", household_class="poor", description="Cấp thẻ BHYT",
+        household=household, kind_id="health_insurance", household_class="poor", description="Cấp thẻ BHYT",
         lead_agency=ref.agencies["ttyt"], plan_year=2025, planned_date=dt.date(2025, 3, 1))
     other = SupportAction.objects.create(
-        household=household, kind="education", household_class="poor", description="Miễn học phí",
+        household=household, kind_id="education", household_class="poor", description="Miễn học phí",
         lead_agency=ref.agencies["gddt"], plan_year=2025)
-    accept_dialogs(page)
     login(page, "canbo.ttyt", PASSWORD)
     expect(page.get_by_test_id("overdue")).to_contain_text("AP-88")
     page.goto("/ho-tro/")

@@ -18,7 +18,7 @@ from households.selectors import class_on
 from households.services import assessment_record
 from reports import datasets
 from tamky_poverty.models import Role
-from tests.browser.conftest import login
+from tests.browser.conftest import confirm, login
 from tests.conftest import PASSWORD
 from tests.factories import household_with_head
 
@@ -47,7 +47,6 @@ def field(page, label: str):
 
 
 def test_ward_officer_takes_a_household_through_the_review(page, ref, setting):
-    page.on("dialog", lambda dialog: dialog.accept())
     household, unit = setting["household"], setting["unit"]
     login(page, "canbo.quangphu", PASSWORD)
     page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Rà soát danh sách").click()
@@ -88,6 +87,7 @@ def test_ward_officer_takes_a_household_through_the_review(page, ref, setting):
     field(page, "Số quyết định").fill("125/QĐ-UBND")
     field(page, "Ngày quyết định").fill("2026-10-20")
     page.get_by_role("button", name="Ghi nhận quyết định").click()
+    confirm(page, "Sau khi ghi không thể sửa")
     expect(page.get_by_test_id("error-summary")).to_contain_text("45,00 % đồng ý")
     assert not Assessment.objects.filter(household=household, effective_date=dt.date(2027, 1, 1)).exists()
 
@@ -113,6 +113,7 @@ def test_ward_officer_takes_a_household_through_the_review(page, ref, setting):
     field(page, "Ngày quyết định").fill("2026-10-20")
     field(page, "Người ký (Chủ tịch UBND)").fill("Nguyễn Văn Chủ")
     page.get_by_role("button", name="Ghi nhận quyết định").click()
+    confirm(page, "Sau khi ghi không thể sửa")
     expect(page.locator(".alert-success")).to_contain_text("Đã ghi nhận Quyết định số 125/QĐ-UBND: 1 hộ")
     expect(page.get_by_test_id("decision-QP-2026-07")).to_contain_text("Hộ nghèo")
     page.get_by_role("link", name="GCN 001/GCN-2027").click()

@@ -20,6 +20,7 @@ from campaigns import territory
 from households.models import Household
 from tests.campaigns.conftest import LIST_2027
 from tests.campaigns.test_impact import page_numbers
+from tests.conftest import DEMO_TODAY
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +28,7 @@ def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
-        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", "--today", DEMO_TODAY.isoformat(), stdout=io.StringIO())
     yield
     with django_db_blocker.unblock():
         transaction.set_rollback(True)

@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from households.models import Assessment, Household, Member
 from households.services import assessment_record, household_soft_delete, member_save
 from reports.models import MonthlyReport
-from support.models import ActionStatus, SupportAction, SupportKind
+from support.models import ActionStatus, SupportAction
 from tests.factories import MemberFactory, household_with_head
 
 PROJECT_APPS = ("tamky_poverty", "households", "support", "targets", "reports")
@@ -51,7 +51,7 @@ def build_register(ref, ward_officer, tnmt):
         )
         assert first.pk and second.pk
         SupportAction.objects.create(
-            household=household, kind=SupportKind.LIVELIHOOD, household_class=household.current_class,
+            household=household, kind_id="livelihood", household_class=household.current_class,
             description="Bò giống sinh sản", lead_agency=ref.agencies["ttyt"], plan_year=2025,
             amount=15_000_000, status=ActionStatus.COMPLETED, completed_date=dt.date(2025, 5, 1),
             created_by=tnmt,
@@ -134,7 +134,7 @@ def _plant_hostile_strings(ref, ward_officer, tnmt):
         member._history_user = ward_officer
         member.save()
         SupportAction.objects.create(
-            household=household, kind=SupportKind.LIVELIHOOD, household_class="poor", description=value,
+            household=household, kind_id="livelihood", household_class="poor", description=value,
             notes=value, sponsor=value[:200], lead_agency=ref.agencies["ttyt"], plan_year=2025,
             amount=10**15 + n, created_by=tnmt)
         AccessRecord.objects.create(user=tnmt, action="export", object_repr=value, detail={"filter": {"q": value}})

@@ -19,7 +19,7 @@ from households.models import Household
 from households.services import MemberInput, household_save_with_members, household_soft_delete
 from support.models import SupportAction
 from tamky_poverty.text import clean_text, validate_line, validate_multiline
-from tests.households.io_helpers import head_row, workbook_bytes
+from tests.households.io_helpers import TODAY, head_row, workbook_bytes
 from tests.households.test_views import household_post, member_data
 from tests.support.conftest import reviewed_household
 
@@ -145,7 +145,7 @@ def test_importing_a_row_for_a_deleted_household_is_refused_with_row_and_column(
     household = household_with_head(ref.an_phu, code="AP-001")
     household_soft_delete(actor=ward_officer, household=household, reason="Chuyển đi nơi khác")
     data = workbook_bytes([head_row()])
-    report = import_file(data, actor=ward_officer, dry_run=False)
+    report = import_file(data, today=TODAY, actor=ward_officer, dry_run=False)
     assert [(p.row, p.column) for p in report.problems] == [(2, "Mã hộ")]
     assert "đã bị xoá khỏi sổ (Chuyển đi nơi khác)" in report.problems[0].message
     page = ward_client.post(reverse("household_io:import"), {"file": __import__("io").BytesIO(data)},

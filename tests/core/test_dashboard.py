@@ -12,9 +12,9 @@ from django.urls import reverse
 from dashboard.selectors import dashboard_data
 from households.services import assessment_record
 from reports.models import MonthlyReport
-from support.models import ActionStatus, SupportAction, SupportKind
+from support.models import ActionStatus
 from tamky_poverty.periods import Period
-from tests.factories import household_with_head
+from tests.factories import MonthlyReportFactory, SupportActionFactory, household_with_head
 
 URL = "/?period=2025-12"  # the plan year of the fixtures; the default period is tested in tests/core/test_periods.py
 POOR = ["employment", "health_insurance", "telecom"]
@@ -47,13 +47,10 @@ def city(ref, tnmt):
     return {"an_phu_poor": an_phu_poor, "leaver": leaver, "resolving": resolving, "tam_thang": tam_thang_poor}
 
 
-def make_action(ref, household, *, kind=SupportKind.LIVELIHOOD, status=ActionStatus.PLANNED, agency="ttyt",
+def make_action(ref, household, *, kind="livelihood", status=ActionStatus.PLANNED, agency="ttyt",
                 planned=None):
-    return SupportAction.objects.create(
-        household=household, kind=kind, household_class=household.current_class, description="Bò giống",
-        lead_agency=ref.agencies[agency], plan_year=2025, status=status, planned_date=planned,
-        completed_date=dt.date(2025, 6, 1) if status == ActionStatus.COMPLETED else None,
-    )
+    return SupportActionFactory(household=household, kind=kind, lead_agency=agency, status=status,
+                                planned_date=planned, completed_date=dt.date(2025, 6, 1))
 
 
 DEC_2025 = Period(2025, 12)
@@ -70,18 +67,24 @@ def test_tnmt_sees_city_counts_now_and_at_start_of_year(ref, tnmt, city):
 
 
 def test_ward_officer_sees_only_own_unit(ref, ward_officer, city):
-    data = dashboard_data(actor=ward_officer, period=DEC_2025, today=dt.date(2026, 1, 5))
+    data = dashboard_data(actor=ward_officer, period=Period(2025, 6), today=dt.date(2026, 1, 5))  # An Phú existed
     assert data["counts"] == {"poor_now": 2, "near_poor_now": 0, "poor_start": 2, "near_poor_start": 1}
     assert [r.unit for r in data["report_rows"]] == [ref.an_phu]
     assert [p.unit for p in data["unit_progress"]] == [ref.an_phu]
 
 
 def test_progress_against_targets_per_unit(ref, tnmt, city):
-    progress = {p.unit.name: p for p in dashboard_data(actor=tnmt, period=DEC_2025)["unit_progress"]}
-    an_phu = progress["An Phú"]
+    june = {p.unit.name: p for p in dashboard_data(actor=tnmt, period=Period(2025, 6))["unit_progress"]}
+    an_phu = june["An Phú"]
     assert (an_phu.near_poor_target, an_phu.left_near_poor, an_phu.left_poor) == (1, 1, 0)
-    assert set(progress) == {"An Phú", "An Sơn", "Tam Phú", "Tam Thăng"}  # the Phụ lục 01 units
-    assert progress["Tam Phú"].near_poor_target == 2 and progress["Tam Phú"].achieved == 0
+    assert set(june) == {"An Phú", "An Sơn", "Tam Phú", "Tam Thăng"}  # the Phụ lục 01 units
+    assert june["Tam Phú"].near_poor_target == 2 and june["Tam Phú"].achieved == 0
+    # December 2025: the wards valid then, each with its former units' targets (Quảng Phú: An Phú
+    # 1 + Tam Phú 2) and households.
+    progress = {p.unit.name: p for p in dashboard_data(actor=tnmt, period=DEC_2025)["unit_progress"]}
+    assert set(progress) == {"Quảng Phú", "Hương Trà", "Bàn Thạch"}
+    quang_phu = progress["Quảng Phú"]
+    assert (quang_phu.near_poor_target, quang_phu.left_near_poor, quang_phu.left_poor) == (3, 1, 0)
 
 
 def test_the_list_in_force_on_1_january_is_the_start_not_a_movement(ref, tnmt, city):
@@ -91,7 +94,7 @@ def test_the_list_in_force_on_1_january_is_the_start_not_a_movement(ref, tnmt, c
                       effective_date=dt.date(2025, 1, 1), suggestions={})
     data = dashboard_data(actor=tnmt, period=DEC_2025)
     assert data["counts"]["poor_start"] == 4
-    an_son = {p.unit.name: p for p in data["unit_progress"]}["An Sơn"]
+    an_son = {p.unit.name: p for p in data["unit_progress"]}["Hương Trà"]  # An Sơn's ward since 07/2025
     assert an_son.entered == 0
 
 
@@ -109,7 +112,7 @@ def test_deprivations_by_indicator_and_resolved_since_january(ref, tnmt, city):
 def test_support_actions_against_quotas(ref, tnmt, city):
     make_action(ref, city["an_phu_poor"], status=ActionStatus.COMPLETED)
     make_action(ref, city["tam_thang"], status=ActionStatus.IN_PROGRESS)
-    make_action(ref, city["tam_thang"], kind=SupportKind.HOUSING_REPAIR)
+    make_action(ref, city["tam_thang"], kind="housing_repair")
     rows = {r.kind: r for r in dashboard_data(actor=tnmt, period=DEC_2025)["support_rows"]}
     livelihood = rows["livelihood"]
     assert (livelihood.planned, livelihood.in_progress, livelihood.completed, livelihood.quota) == (0, 1, 1, 5)
@@ -117,21 +120,23 @@ def test_support_actions_against_quotas(ref, tnmt, city):
 
 
 def test_report_status_of_every_unit_and_reports_to_review(ref, tnmt, ward_officer, city):
-    MonthlyReport.objects.create(unit=ref.an_phu, year=2025, month=12, status="submitted", prepared_by=ward_officer)
+    MonthlyReportFactory(unit=ref.an_phu, month=12, status="submitted", actor=ward_officer)
     MonthlyReport.objects.create(unit=ref.tam_thang, year=2025, month=12, status="approved")
     data = dashboard_data(actor=tnmt, period=DEC_2025, today=dt.date(2026, 2, 1))
     statuses = {r.unit.name: r.status for r in data["report_rows"]}
-    assert len(statuses) == 12  # the units the 2025 plan was made for
+    # December 2025: the four wards valid then, and the units that sent a report for the month.
+    assert set(statuses) == {"Tam Kỳ", "Bàn Thạch", "Quảng Phú", "Hương Trà", "An Phú", "Tam Thăng"}
     assert statuses["An Phú"] == "submitted" and statuses["Tam Thăng"] == "approved"
-    assert statuses["An Sơn"] == "not_started"
-    assert data["report_totals"] == {"not_started": 10, "draft": 0, "submitted": 1, "returned": 0, "approved": 1}
+    assert statuses["Quảng Phú"] == "not_started"
+    assert data["report_totals"] == {"not_started": 4, "draft": 0, "submitted": 1, "returned": 0, "approved": 1}
+    june = {r.unit.name for r in dashboard_data(actor=tnmt, period=Period(2025, 6))["report_rows"]}
+    assert len(june) == 12 and "An Sơn" in june  # the units the 2025 plan was made for
     assert [r.unit for r in data["attention"]["to_review"]] == [ref.an_phu]
 
 
 def test_ward_officer_attention_returned_reports_and_households_due(ref, ward_officer, city):
-    MonthlyReport.objects.create(unit=ref.an_phu, year=2025, month=11, status="returned",
-                                 review_comment="Thiếu số liệu hộ tái nghèo")
-    MonthlyReport.objects.create(unit=ref.tam_thang, year=2025, month=11, status="returned", review_comment="x")
+    MonthlyReportFactory(unit=ref.an_phu, month=11, status="returned", review_comment="Thiếu số liệu hộ tái nghèo")
+    MonthlyReportFactory(unit=ref.tam_thang, month=11, status="returned", review_comment="x")
     unreviewed = household_with_head(ref.an_phu, code="AP-09")
     registered = city["an_phu_poor"]
     registered.registered_exit_year = 2025
@@ -160,7 +165,7 @@ def test_page_renders_charts_tables_and_no_inline_styles(ref, tnmt_client, city)
     html = response.content.decode()
     assert "Tổng quan" in html and "Tình hình báo cáo tháng 12/2025" in html
     assert html.count("<svg") == 2  # targets per unit, deprivations by indicator
-    assert html.count('class="bar-target"') == 4  # one per unit with a target (Phụ lục 01)
+    assert html.count('class="bar-target"') == 3  # one per ward with a target (Phụ lục 01, 12/2025)
     assert 'data-testid="deprivation-table"' in html and 'data-testid="progress-table"' in html
     assert not re.search(r"\sstyle=", html), "inline style attributes are forbidden by the CSP"
     assert not re.search(r"<script(?![^>]*\bsrc=)", html), "inline scripts are forbidden by the CSP"
@@ -176,13 +181,13 @@ def test_figures_link_to_filtered_lists_when_they_exist(ref, tnmt_client, city):
     except Exception:
         pytest.skip("households:list is not there yet")
     assert f'href="{households_url}?current_class=poor"' in html
-    assert f'href="{households_url}?unit={ref.an_phu.pk}"' in html
+    assert f'href="{households_url}?unit={ref.an_phu.successor_id}"' in html  # Quảng Phú in 12/2025
     assert f'href="{households_url}?indicator=employment"' in html
     support_url = reverse("support:list")
     assert f'href="{support_url}?year=2025&amp;kind=livelihood&amp;status=planned"' in html
     assert f'href="{support_url}?year=2025&amp;status=planned"' in html  # housing: repair and new build
     # The links lead to pages that answer.
-    for url in [f"{households_url}?current_class=poor", f"{households_url}?unit={ref.an_phu.pk}",
+    for url in [f"{households_url}?current_class=poor", f"{households_url}?unit={ref.an_phu.successor_id}",
                 f"{households_url}?indicator=employment", f"{support_url}?year=2025&kind=livelihood&status=planned",
                 reverse("reports:monthly_list") + "?year=2025&month=12"]:
         assert tnmt_client.get(url).status_code == 200, url
@@ -207,11 +212,12 @@ def test_constant_number_of_queries(ref, request, client_fixture, city, django_a
         review(tnmt, h, day=dt.date(2025, 2, 1), income=1_000_000, deprived=POOR)
         make_action(ref, h, planned=dt.date(2025, 3, 1))
     for name in ["An Sơn", "Tam Phú", "Hòa Hương"]:
-        MonthlyReport.objects.create(unit=ref.units[name], year=2025, month=12, status="submitted")
+        MonthlyReportFactory(unit=ref.units[name], month=12, status="submitted")
     # the writes made the cached figures stale: computed again, in the same number of queries
-    # (26 with the reviews block, plus 5 for the database cache: generation, lookup, and the write
-    # of the new entry)
-    with django_assert_max_num_queries(26 + 5):
+    # (27 with the reviews block and the support catalogue, 2 for the units in time — every unit,
+    # and those in scope — plus 5 for the database cache: generation, lookup, and the write of the
+    # new entry)
+    with django_assert_max_num_queries(29 + 5):
         assert client.get(URL).status_code == 200
 
 

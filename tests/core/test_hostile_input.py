@@ -19,8 +19,8 @@ from django.urls import reverse
 from households.models import Assessment, Household, Member
 from households.services import assessment_record
 from reports.models import MonthlyReport
-from support.models import ActionStatus, SupportAction, SupportKind
-from tests.factories import household_with_head
+from support.models import SupportAction
+from tests.factories import MonthlyReportFactory, SupportActionFactory, household_with_head
 
 SCRIPT = "<script>alert('xss')</script>"
 HOSTILE = [
@@ -105,11 +105,8 @@ def data(ref, ward_officer, tnmt):
     household = household_with_head(ref.an_phu, code="HX-01")
     _review(ward_officer, household, dt.date(2025, 3, 1))
     household.refresh_from_db()
-    action = SupportAction.objects.create(
-        household=household, kind=SupportKind.LIVELIHOOD, household_class=household.current_class,
-        description="Bò giống", lead_agency=ref.agencies["ttyt"], plan_year=2025, status=ActionStatus.PLANNED)
-    report = MonthlyReport.objects.create(unit=ref.an_phu, year=2025, month=5, status="submitted",
-                                          prepared_by=ward_officer)
+    action = SupportActionFactory(household=household, lead_agency="ttyt")
+    report = MonthlyReportFactory(unit=ref.an_phu, month=5, status="submitted", actor=ward_officer)
     return {"household": household, "action": action, "report": report}
 
 

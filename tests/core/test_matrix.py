@@ -23,10 +23,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from households.models import Assessment, Household
 from households.services import assessment_record
 from reports.models import MonthlyReport
-from support.models import ActionStatus, SupportAction, SupportKind
+from support.models import SupportAction
 from tamky_poverty.models import AdministrativeUnit, AreaRule
 from tests.campaigns.matrix_objects import objects as review_objects
-from tests.factories import household_with_head
+from tests.factories import MonthlyReportFactory, SupportActionFactory, household_with_head
 
 LOGIN = "login"
 ADMIN_LOGIN = "admin-login"
@@ -151,6 +151,7 @@ EXPECT: dict[str, Row] = {
     "targets:plan_edit": Row(named("targets:plan_edit", 2025), (LOGIN, 403, 403, 200, 200)),
     "targets:target_edit": Row(named("targets:target_edit", 2025), (LOGIN, 403, 403, 200, 200)),
     "targets:quota_edit": Row(named("targets:quota_edit", 2025), (LOGIN, 403, 403, 200, 200)),
+    "targets:plan_copy": Row(named("targets:plan_copy", 2026), (LOGIN, 405, 405, 405, 405)),  # POST, TNMT
     # --- support actions
     "support:list": Row(named("support:list"), (LOGIN, 200, 200, 200, 200)),
     "support:create": Row(named("support:create"), (LOGIN, 200, 403, 200, 200)),
@@ -248,16 +249,10 @@ def world(ref, ward_officer, other_ward_officer, agency_officer, tnmt, admin_use
     _review(other_ward_officer, other, dt.date(2025, 3, 1))
     own.refresh_from_db()
     other.refresh_from_db()
-    own_action = SupportAction.objects.create(
-        household=own, kind=SupportKind.LIVELIHOOD, household_class=own.current_class, description="Bò giống",
-        lead_agency=ref.agencies["ttyt"], plan_year=2025, status=ActionStatus.PLANNED)
-    other_action = SupportAction.objects.create(
-        household=other, kind=SupportKind.LIVELIHOOD, household_class=other.current_class,
-        description="Dê giống", lead_agency=ref.agencies["gddt"], plan_year=2025, status=ActionStatus.PLANNED)
-    own_report = MonthlyReport.objects.create(unit=ref.an_phu, year=2025, month=5, status="submitted",
-                                              prepared_by=ward_officer)
-    other_report = MonthlyReport.objects.create(unit=ref.tam_thang, year=2025, month=5, status="submitted",
-                                                prepared_by=other_ward_officer)
+    own_action = SupportActionFactory(household=own, description="Bò giống", lead_agency="ttyt")
+    other_action = SupportActionFactory(household=other, description="Dê giống", lead_agency="gddt")
+    own_report = MonthlyReportFactory(unit=ref.an_phu, month=5, status="submitted", actor=ward_officer)
+    other_report = MonthlyReportFactory(unit=ref.tam_thang, month=5, status="submitted", actor=other_ward_officer)
     own_job, other_job = (_finished_job(user) for user in (ward_officer, other_ward_officer))
     return World(own, other, own_action, other_action, own_report, other_report,
                  other_unit_id=ref.tam_thang.pk, own_unit_id=ref.an_phu.pk, own_job=own_job, other_job=other_job)

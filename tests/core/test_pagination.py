@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from support.models import ActionStatus, SupportAction, SupportKind
+from support.models import ActionStatus, SupportAction
 from tamky_poverty.pagination import CappedPaginator
 from tests.factories import household_with_head
 
@@ -45,7 +45,7 @@ def test_support_action_list_is_capped_too(five_homes, ref, tnmt_client, setting
     monkeypatch.setattr("support.views.PAGE_SIZE", 2)
     settings.LIST_MAX_ROWS = 4
     for h in five_homes:
-        SupportAction.objects.create(household=h, kind=SupportKind.LIVELIHOOD, household_class="poor",
+        SupportAction.objects.create(household=h, kind_id="livelihood", household_class="poor",
                                      description="Bò giống", lead_agency=ref.agencies["ttyt"], plan_year=2025,
                                      status=ActionStatus.PLANNED)
     html = tnmt_client.get(reverse("support:list"), {"page": 40}).content.decode()

@@ -120,9 +120,10 @@ def test_a_citizen_id_recorded_in_another_unit_is_not_confirmed(ward_client, hom
 
 def test_the_import_does_not_confirm_it_either(ward_officer, homes):
     from households.io.importer import import_file
-    from tests.households.io_helpers import head_row, workbook_bytes
+    from tests.households.io_helpers import TODAY, head_row, workbook_bytes
 
-    report = import_file(workbook_bytes([head_row(code="AP-NEW", citizen_id=FOREIGN_ID)]), actor=ward_officer)
+    report = import_file(workbook_bytes([head_row(code="AP-NEW", citizen_id=FOREIGN_ID)]), today=TODAY,
+                         actor=ward_officer)
     messages = [p.message for p in report.problems]
     assert len(messages) == 1 and "Không ghi được số định danh này" in messages[0]
     assert "TT-X" not in messages[0] and "Tam Thăng" not in messages[0]

@@ -45,7 +45,7 @@ def test_standards_indicators_and_plan(ref):
     assert len({i.dimension for i in ref.nd07.indicators.all()}) == 6
     targets = {t.unit.name: (t.poor_exit_target, t.near_poor_exit_target) for t in ref.plan.unit_targets.all()}
     assert targets == {"An Phú": (0, 1), "An Sơn": (0, 1), "Tam Phú": (0, 2), "Tam Thăng": (0, 1)}
-    quotas = {(q.kind, q.household_class): (q.households, q.items) for q in SupportQuota.objects.filter(plan=ref.plan)}
+    quotas = {(q.kind_id, q.household_class): (q.households, q.items) for q in SupportQuota.objects.filter(plan=ref.plan)}
     assert quotas[("livelihood", "poor")] == (2, 2) and quotas[("livelihood", "near_poor")] == (3, 3)
     assert quotas[("housing", "poor")] == (3, 3) and quotas[("housing", "near_poor")] == (3, 3)
     assert quotas[("sponsorship", "poor")][1] == 19 and quotas[("sponsorship", "near_poor")][1] == 47

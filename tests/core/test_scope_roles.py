@@ -5,9 +5,12 @@ bound to a unit never approves or returns that unit's monthly report."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -123,3 +126,27 @@ def test_a_tnmt_reviewer_without_a_unit_approves_every_unit(world, tnmt):  # noq
     world.own_report.refresh_from_db()
     assert world.own_report.status == MonthlyReport.Status.APPROVED
     assert world.own_report.reviewed_at.date() <= dt.date.today()
+
+
+ROLE_READERS = {
+    "tamky_poverty/scoping.py",  # the one rule
+    "tamky_poverty/models.py",  # the Role choice and what a role needs (a unit, an agency)
+    "citydata/demo.py",  # the demo accounts (data)
+}
+
+
+def test_no_module_but_scoping_reads_a_role():
+    """Adding a role touches ``scoping.py`` and the ``Role`` choice only: no other module or
+    template compares a user's role (or the superuser flag) — they read the ``Scope`` flags."""
+    root = Path(settings.BASE_DIR)
+    role = re.compile(r"\.role\b|\bRole\.[A-Z]|is_superuser|\"(ward_officer|agency_officer|tnmt_reviewer)\"")
+    offenders = []
+    for path in [*root.glob("*/**/*.py"), *root.glob("templates/**/*.html")]:
+        rel = path.relative_to(root).as_posix()
+        if rel.split("/")[0] in {".venv", "tests", "bench", "var", "node_modules"} or "/migrations/" in rel:
+            continue
+        if rel in ROLE_READERS:
+            continue
+        offenders += [f"{rel}:{n}" for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                      if role.search(line)]
+    assert offenders == []

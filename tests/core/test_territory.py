@@ -18,8 +18,8 @@ from households.models import Household, HouseholdTransfer
 from households.services import assessment_record
 from tamky_poverty.models import AdministrativeUnit, AreaRule, Reorganisation, Role, UnitYearFigures
 from tamky_poverty.services import area_rule_save, reorganisation_apply
-from targets.models import Plan, UnitTarget
-from tests.factories import household_with_head
+from targets.models import UnitTarget
+from tests.factories import PlanFactory, UnitTargetFactory, household_with_head
 
 JULY = dt.date(2025, 7, 1)
 TODAY = dt.date(2026, 11, 30)
@@ -122,9 +122,9 @@ def test_refusals_change_nothing(ref, tnmt, quang_phu):
 
 def test_future_targets_follow_and_this_years_stay(ref, tnmt, quang_phu):
     ward, (an_phu, tam_phu, tam_thanh) = quang_phu
-    plan_2026 = Plan.objects.create(year=2026, title="Kế hoạch 2026", issuer="UBND")
-    UnitTarget.objects.create(plan=plan_2026, unit=an_phu, poor_exit_target=1, near_poor_exit_target=2)
-    UnitTarget.objects.create(plan=plan_2026, unit=tam_phu, poor_exit_target=0, near_poor_exit_target=3)
+    plan_2026 = PlanFactory(year=2026, title="Kế hoạch 2026", issuer="UBND", actor=tnmt)
+    UnitTargetFactory(plan=plan_2026, unit=an_phu, poor_exit_target=1, near_poor_exit_target=2, actor=tnmt)
+    UnitTargetFactory(plan=plan_2026, unit=tam_phu, poor_exit_target=0, near_poor_exit_target=3, actor=tnmt)
     result = reorganisation_apply(actor=tnmt, predecessors=[an_phu, tam_phu, tam_thanh], successor=ward,
                                   effective_date=JULY, today=TODAY)
     assert result.moved["targets"] == 2

@@ -62,7 +62,7 @@ def test_dashboard_and_movement_table_agree_on_the_start_and_end_of_the_year(ref
     entered = household_with_head(ref.an_phu, code="CL-3")
     _review(ward_officer, entered, [], dt.date(2025, 5, 1))                    # new near-poor
 
-    counts = dashboard.household_counts(actor=tnmt, year=2025)
+    counts = dashboard.household_counts(actor=tnmt, year=2025, today=dt.date(2025, 12, 31))
     assert (counts["poor_start"], counts["near_poor_start"]) == (2, 0)
     assert (counts["poor_now"], counts["near_poor_now"]) == (1, 2)
 

@@ -18,7 +18,7 @@ from households.models import Assessment, Household, Member
 from tamky_poverty.models import AccessRecord
 from tests.factories import household_with_head
 
-from .io_helpers import child_row, head_row, valid_rows, workbook_bytes
+from .io_helpers import TODAY, child_row, head_row, valid_rows, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_template_filled_with_its_example_imports(ward_officer):
         wb[C.DATA_SHEET].append(row)
     out = io.BytesIO()
     wb.save(out)
-    report = import_file(out.getvalue(), actor=ward_officer, dry_run=False)
+    report = import_file(out.getvalue(), today=TODAY, actor=ward_officer, dry_run=False)
     assert report.ok and report.applied, problems(report)
     household = Household.objects.get(code="AP-001")
     assert household.current_class == "poor"  # 1.8 M đ urban, 3 deprivations
@@ -107,21 +107,21 @@ def test_valid_file_preview_writes_nothing_then_confirm_applies_everything(ward_
 
 def test_same_file_twice_changes_nothing(ward_officer):
     data = workbook_bytes(valid_rows())
-    first = import_file(data, actor=ward_officer, dry_run=False)
+    first = import_file(data, today=TODAY, actor=ward_officer, dry_run=False)
     assert first.applied
     before = state()
-    second = import_file(data, actor=ward_officer, dry_run=False)
+    second = import_file(data, today=TODAY, actor=ward_officer, dry_run=False)
     assert second.ok and not second.has_changes
     assert (second.households_unchanged, second.members_unchanged) == (2, 3)
     assert state() == before
 
 
 def test_changed_file_updates_matched_rows_by_citizen_id_and_by_name_and_birth_date(ward_officer):
-    import_file(workbook_bytes(valid_rows()), actor=ward_officer, dry_run=False)
+    import_file(workbook_bytes(valid_rows()), today=TODAY, actor=ward_officer, dry_run=False)
     rows = valid_rows()
     rows[0]["village"] = "Khối phố 9"
     rows[1]["schooling"] = "Không đi học"  # the child has no ID: matched by name + birth date
-    report = import_file(workbook_bytes(rows), actor=ward_officer, dry_run=False)
+    report = import_file(workbook_bytes(rows), today=TODAY, actor=ward_officer, dry_run=False)
     assert report.applied
     assert (report.households_updated, report.members_updated, report.members_created) == (1, 1, 0)
     h = Household.objects.get(code="AP-001")
@@ -135,12 +135,12 @@ def test_assessment_columns_record_a_review_once(ward_officer):
     rows[0].update({"income": "1.800.000", "deprived": "1, 4, 11", "decision_number": "12/QĐ-UBND",
                     "decision_date": "20/12/2024", "current_class": "Hộ nghèo"})
     data = workbook_bytes(rows)
-    report = import_file(data, actor=ward_officer, dry_run=False)
+    report = import_file(data, today=TODAY, actor=ward_officer, dry_run=False)
     assert report.applied and report.assessments_created == 1
     h = Household.objects.get(code="AP-001")
     assert h.current_class == "poor" and h.current_assessment.income_per_capita == 1_800_000
     assert sorted(h.current_assessment.deprivations.filter(deprived=True).values_list("indicator__number", flat=True)) == [1, 4, 11]
-    again = import_file(data, actor=ward_officer, dry_run=False)
+    again = import_file(data, today=TODAY, actor=ward_officer, dry_run=False)
     assert again.ok and again.assessments_created == 0 and Assessment.objects.count() == 1
 
 
@@ -150,7 +150,7 @@ def test_the_list_effective_date_decides_the_standard(tnmt):
     rows = [head_row(unit_code="20356", unit_name="Quảng Phú", code="QP-001", income="2.500.000",
                      deprived="1, 2, 4", decision_number="30/QĐ-UBND", decision_date="25/11/2026",
                      effective_date="01/01/2027", current_class="Hộ nghèo")]
-    report = import_file(workbook_bytes(rows), actor=tnmt, dry_run=False)
+    report = import_file(workbook_bytes(rows), today=TODAY, actor=tnmt, dry_run=False)
     assert report.applied, report.problems
     decision = Household.objects.get(code="QP-001").current_assessment
     assert (decision.standard.code, decision.year, decision.area_kind) == ("ND351-2025", 2027, "urban")
@@ -189,7 +189,7 @@ def test_bad_row_is_reported_with_row_column_message_and_nothing_written(case, w
     rows, expected = BAD_CASES[case]
     rows = rows + [head_row(code="AP-OK", full_name="Phạm Văn Đúng", citizen_id="049080000001")]  # a valid household too
     before = state()
-    report = import_file(workbook_bytes(rows), actor=ward_officer, dry_run=False)
+    report = import_file(workbook_bytes(rows), today=TODAY, actor=ward_officer, dry_run=False)
     assert expected in problems(report), problems(report)
     assert not report.applied
     assert state() == before
@@ -197,7 +197,7 @@ def test_bad_row_is_reported_with_row_column_message_and_nothing_written(case, w
 
 def test_missing_required_column(ward_officer):
     keys = [c.key for c in C.COLUMNS if c.key != "code"]
-    report = import_file(workbook_bytes([head_row()], keys=keys), actor=ward_officer, dry_run=False)
+    report = import_file(workbook_bytes([head_row()], keys=keys), today=TODAY, actor=ward_officer, dry_run=False)
     assert problems(report) == [(1, "Mã hộ", "Thiếu cột bắt buộc “Mã hộ”.")]
     assert Household.objects.count() == 0
 
@@ -206,7 +206,7 @@ def test_duplicate_citizen_id_against_the_register(ward_officer, ref):
     other = household_with_head(ref.an_phu, code="CU-1")
     cid = other.members.get().citizen_id
     before = state()
-    report = import_file(workbook_bytes([head_row(citizen_id=cid)]), actor=ward_officer, dry_run=False)
+    report = import_file(workbook_bytes([head_row(citizen_id=cid)]), today=TODAY, actor=ward_officer, dry_run=False)
     # the household is named: it is in the officer's own unit (issue 15: named only then)
     assert problems(report) == [(2, "Số định danh cá nhân", f"Số định danh “{cid}”: Số định danh này đã được ghi "
                                                            "cho một thành viên của hộ CU-1 (An Phú).")]
@@ -223,13 +223,13 @@ def test_scope_an_phu_officer_file_with_a_tam_thang_row_is_refused_whole(ward_cl
     assert "household_import" not in ward_client.session
     assert Household.objects.count() == 0
     # and the same through the function with dry_run=False
-    assert not import_file(workbook_bytes(rows), actor=ward_officer, dry_run=False).applied
+    assert not import_file(workbook_bytes(rows), today=TODAY, actor=ward_officer, dry_run=False).applied
     assert Household.objects.count() == 0
 
 
 def test_tnmt_imports_several_units_and_agency_officer_may_not(tnmt, tnmt_client, agency_client):
     rows = valid_rows() + [head_row(unit_code="20362", unit_name="Tam Thăng", code="TT-1", citizen_id="049090000001")]
-    report = import_file(workbook_bytes(rows), actor=tnmt, dry_run=False)
+    report = import_file(workbook_bytes(rows), today=TODAY, actor=tnmt, dry_run=False)
     assert report.applied and Household.objects.filter(unit__name="Tam Thăng").count() == 1
     assert agency_client.get(reverse("household_io:import")).status_code == 403
     assert agency_client.post(reverse("household_io:import_confirm")).status_code == 403
@@ -303,7 +303,7 @@ def test_tolerates_spaces_nfd_numbers_as_text_serial_and_text_dates_and_formulas
                  village="=CONCATENATE(\"Khối \",\"phố\")"),
         child_row(date_of_birth="15/09/2014", full_name=unicodedata.normalize("NFD", "Nguyễn Thị Bình")),
     ]
-    report = import_file(workbook_bytes(rows), actor=ward_officer, dry_run=False)
+    report = import_file(workbook_bytes(rows), today=TODAY, actor=ward_officer, dry_run=False)
     assert report.applied, problems(report)
     h = Household.objects.get()
     assert h.code == "AP-001" and h.registered_exit_year == 2025 and str(h.floor_area_m2) == "30.5"

@@ -13,7 +13,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from households.jobs import IMPORT
+from households.jobs import CHECK, IMPORT
 from households.models import Household, Member
 from jobs import tasks
 from jobs.models import Job
@@ -157,3 +157,58 @@ def test_a_preview_with_many_errors_groups_them_by_row_with_a_filter_and_folds_t
     row_5 = next(problems for row, problems, _columns in groups if row == 5)  # AP-003: "?" and a future birth date
     assert {p.column for p in row_5} == {"Giới tính", "Ngày sinh"}
     assert 'data-columns="|Giới tính|Ngày sinh|"' in page
+
+
+@pytest.fixture
+def own_upload_dir(settings, tmp_path):
+    settings.IMPORT_TEMP_DIR = str(tmp_path / "uploads")
+    return tmp_path / "uploads"
+
+
+def test_a_long_upload_is_checked_by_a_job_then_previewed_and_confirmed(own_upload_dir, ward_client, ward_officer,
+                                                                        settings, progress_seen):
+    settings.JOBS_IMPORT_CHECK_BYTES = 1000  # valid_rows() makes a ~6 KB workbook
+    response = upload(ward_client, valid_rows())
+    job = Job.objects.get(kind=CHECK, owner=ward_officer)
+    page = response.content.decode()
+    assert response.context["report"] is None  # nothing checked in the request
+    assert "Đang kiểm tra tệp “file”" in page and f'hx-get="{reverse("jobs:progress", args=[job.pk])}"' in page
+    run_jobs()
+    job.refresh_from_db()
+    assert job.status == "done" and "3 dòng, không có lỗi" in job.summary
+    assert list(dict.fromkeys(p for p, *_ in progress_seen)) == ["Bước 1/3: đọc tệp", "Bước 2/3: kiểm tra từng ô",
+                                                  "Bước 3/3: đối chiếu với sổ hộ"]
+    done = ward_client.get(reverse("jobs:progress", args=[job.pk])).content.decode()
+    result_url = reverse("household_io:import") + f"?kiem-tra={job.pk}"
+    assert f'href="{result_url}"' in done
+    preview = ward_client.get(result_url)
+    assert preview.context["report"].households_created == 2 and 'data-testid="confirm-import"' in preview.content.decode()
+    assert not Household.objects.exists()
+    # another user cannot see it; the uploader confirms (a job too: the file was long)
+    response = ward_client.post(reverse("household_io:import_confirm"))
+    imported = Job.objects.get(kind=IMPORT)
+    assert response["Location"] == reverse("jobs:detail", args=[imported.pk])
+    run_jobs()
+    assert Household.objects.count() == 2 and list(own_upload_dir.iterdir()) == []
+
+
+def test_a_hostile_long_upload_is_refused_by_its_check_job(own_upload_dir, ward_client, ward_officer, settings,
+                                                           other_ward_officer):
+    from .hostile_files import zip_bomb
+
+    settings.JOBS_IMPORT_CHECK_BYTES = 1000
+    upload_bytes = zip_bomb()
+    ward_client.post(reverse("household_io:import"), {"file": io.BytesIO(upload_bytes)}, format="multipart")
+    job = Job.objects.get(kind=CHECK)
+    run_jobs()
+    job.refresh_from_db()
+    assert job.status == "done" and "giải nén" in job.summary
+    page = ward_client.get(reverse("household_io:import") + f"?kiem-tra={job.pk}")
+    assert "giải nén" in page.context["report"].file_message and 'data-testid="confirm-import"' not in \
+        page.content.decode()
+    assert "household_import" not in ward_client.session and list(own_upload_dir.iterdir()) == []
+    from django.test import Client
+
+    other = Client()
+    other.force_login(other_ward_officer)
+    assert other.get(reverse("household_io:import") + f"?kiem-tra={job.pk}").status_code == 404

@@ -141,12 +141,13 @@ def test_the_five_views_agree_on_every_transition(register, ref, tnmt, tnmt_clie
     assert {k: list_lines(ap, k) for k in ("poor", "near")} == AN_PHU_LISTS
     assert ap["poor_left"] == AN_PHU_2025["left_poor"] and ap["near_left"] == AN_PHU_2025["left_near_poor"]
 
-    # 2. The monthly report: the year to December, and the twelve months add up to it.
+    # 2. The monthly report: the year to December, and the twelve months add up to it. From July
+    # the unit's households report in the ward it became part of (Quảng Phú, Bàn Thạch).
     for unit_id, expected in units.items():
         unit = ref.units["An Phú"] if unit_id == ref.an_phu.pk else ref.tam_thang
-        december = datasets.build(tnmt, "MONTHLY", Params(2025, 12, unit)).parameters["figures"]["movements"]
+        december = datasets.build(tnmt, "MONTHLY", Params(2025, 12, holder(unit, 12))).parameters["figures"]["movements"]
         assert {k: v["ytd"] for k, v in december.items()} == expected
-        months = [datasets.build(tnmt, "MONTHLY", Params(2025, m, unit)).parameters["figures"]["movements"]
+        months = [datasets.build(tnmt, "MONTHLY", Params(2025, m, holder(unit, m))).parameters["figures"]["movements"]
                   for m in range(1, 13)]
         assert {k: sum(m[k]["month"] for m in months) for k in LINES} == expected
 
@@ -161,16 +162,21 @@ def test_the_five_views_agree_on_every_transition(register, ref, tnmt, tnmt_clie
     assert (rows[ref.an_phu.pk].left_poor, rows[ref.an_phu.pk].left_near_poor) == (5, 3)
     assert ref.tam_thang.pk not in rows or (rows[ref.tam_thang.pk].left_poor, rows[ref.tam_thang.pk].left_near_poor) == (0, 0)
 
-    # 5. The dashboard (the plan year 2025).
-    home = tnmt_client.get(reverse("dashboard"))
+    # 5. The dashboard (the plan year 2025, seen after it: the wards valid at its end).
+    home = tnmt_client.get(reverse("dashboard"), {"period": "2025-12"})
     progress = {p.unit.pk: p for p in home.context["unit_progress"]}
-    p = progress[ref.an_phu.pk]
+    p = progress[ref.an_phu.successor_id]
     assert (p.left_poor, p.left_near_poor, p.entered, p.re_entered, p.to_poor) == (5, 3, 2, 2, 2)
-    t = progress[ref.tam_thang.pk]
+    t = progress[ref.tam_thang.successor_id]
     assert (t.left_poor, t.left_near_poor, t.entered, t.re_entered, t.to_poor) == (0, 0, 1, 0, 0)
     counts = home.context["counts"]
     total = movement_row(table, "Tổng cộng")
     assert (counts["poor_start"], counts["near_poor_start"]) == (total["poor_start"], total["near_start"])
+
+
+def holder(unit, month):
+    """The unit whose report holds ``unit``'s households at the end of ``month`` of 2025."""
+    return unit.successor if month >= 7 and unit.successor_id else unit
 
 
 def test_each_list_balances_in_every_row_and_month(register, tnmt):
@@ -198,7 +204,7 @@ def assert_balanced(table):
 
 def test_exits_on_1_january_and_31_december(register, tnmt):
     h = register.h
-    dec = datasets.build(tnmt, "MONTHLY", Params(2025, 12, h["H9"].unit)).parameters["figures"]["movements"]
+    dec = datasets.build(tnmt, "MONTHLY", Params(2025, 12, holder(h["H9"].unit, 12))).parameters["figures"]["movements"]
     # December 2025: H9 (31/12) out of near-poverty, H10 (01/01/2026) out of poverty.
     assert dec["left_near_poor"]["month"] == 1 and dec["left_poor"]["month"] == 1
     jan = datasets.build(tnmt, "MONTHLY", Params(2025, 1, h["H8"].unit)).parameters["figures"]["movements"]
@@ -208,10 +214,11 @@ def test_exits_on_1_january_and_31_december(register, tnmt):
 def test_a_fall_into_poverty_changes_no_thoat_figure(register, ref, tnmt, admin_user, tnmt_client):
     def figures():
         table = movement_row(datasets.build(tnmt, "MOVEMENT", Params(2025)), "Phường An Phú")
-        monthly = datasets.build(tnmt, "MONTHLY", Params(2025, 12, ref.an_phu)).parameters["figures"]["movements"]
+        monthly = datasets.build(tnmt, "MONTHLY", Params(2025, 12, holder(ref.an_phu, 12))).parameters["figures"]["movements"]
         pl01 = next(r.cells for r in datasets.build(tnmt, "PL01", Params(2025)).rows if r.cells[1] == "Phường An Phú")
         progress = next(r for r in target_selectors.progress(actor=tnmt, plan=ref.plan).rows if r.unit == ref.an_phu)
-        dash = next(p for p in dashboard.unit_progress(actor=tnmt, plan=ref.plan, year=2025, units=[ref.an_phu]))
+        dash = next(p for p in dashboard.unit_progress(actor=tnmt, plan=ref.plan, year=2025, day=d(2025, 12, 31))
+                    if p.unit == ref.an_phu.successor)
         return {"table": (table["poor_left"], table["near_left"]), "monthly": (monthly["left_poor"]["ytd"],
                 monthly["left_near_poor"]["ytd"]), "pl01": tuple(pl01[4:6]),
                 "progress": (progress.left_poor, progress.left_near_poor), "dashboard": (dash.left_poor, dash.left_near_poor),
@@ -328,9 +335,74 @@ def test_a_back_dated_review_through_the_page_says_what_it_recomputed(ref, ward_
 
 
 def test_a_unit_report_beyond_its_target_says_so(register, ref, tnmt):
-    ds = datasets.build(tnmt, "MONTHLY", Params(2025, 12, ref.an_phu))
+    ds = datasets.build(tnmt, "MONTHLY", Params(2025, 6, ref.an_phu))
     lines = {r.cells[1]: r.cells for r in ds.rows}
-    assert lines["Số hộ thoát cận nghèo"][3:6] == [3, 1, 300.0]
-    assert any("Số hộ thoát cận nghèo lũy kế (3) vượt chỉ tiêu năm (1)" in n for n in ds.notes)
+    assert lines["Số hộ thoát cận nghèo"][3:6] == [2, 1, 200.0]
+    assert any("Số hộ thoát cận nghèo lũy kế (2) vượt chỉ tiêu năm (1)" in n for n in ds.notes)
     # The fall into poverty is its own line, never a "thoát".
+    assert lines["Số hộ cận nghèo chuyển sang hộ nghèo"][3] == 1
+    # In December An Phú's households are Quảng Phú's, rated against the targets of its former
+    # units (An Phú 1 + Tam Phú 2 + Tam Thanh 0 near-poor households).
+    december = datasets.build(tnmt, "MONTHLY", Params(2025, 12, ref.an_phu.successor))
+    lines = {r.cells[1]: r.cells for r in december.rows}
+    assert lines["Số hộ thoát cận nghèo"][3:6] == [3, 3, 100.0]
     assert lines["Số hộ cận nghèo chuyển sang hộ nghèo"][3] == 2
+
+
+# --- grouping by the unit on a day (issue 14) -----------------------------------------------------
+
+
+def test_by_unit_on_counts_each_household_under_the_unit_it_belonged_to(ref, admin_user):
+    from households.models import Household
+    from tamky_poverty.models import Reorganisation
+    from tamky_poverty.services import reorganisation_apply
+
+    qp = ref.units["Quảng Phú"]
+    moved = household_with_head(ref.an_phu, code="MV-1")
+    decide(admin_user, moved, "poor", d(2024, 6, 1))
+    reorganisation = Reorganisation.objects.get(successor=qp)
+    reorganisation_apply(actor=admin_user, predecessors=reorganisation.predecessors.all(), successor=qp,
+                         effective_date=reorganisation.effective_date, today=d(2025, 7, 1))
+    late = household_with_head(ref.units["Tam Phú"], code="LT-1")  # registered in a dissolved unit, not moved
+    decide(admin_user, late, "near_poor", d(2025, 8, 1))
+    homes = Household.objects.filter(is_deleted=False)
+
+    assert movements.classes_on(homes, d(2025, 6, 30), movements.by_unit_on(d(2025, 6, 30))) == {
+        (ref.an_phu.pk, "poor"): 1}
+    # After 1 July both are Quảng Phú's: the moved one by its transfer, the other by succession.
+    assert movements.classes_on(homes, d(2025, 9, 30), movements.by_unit_on(d(2025, 9, 30))) == {
+        (qp.pk, "poor"): 1, (qp.pk, "near_poor"): 1}
+    # With ``since``: (unit at the end, unit at the start) — the ward and the former unit.
+    spanning = movements.by_unit_on(d(2025, 12, 31), since=d(2025, 1, 1))
+    assert movements.classes_on(homes, d(2025, 12, 31), spanning) == {
+        ((qp.pk, ref.an_phu.pk), "poor"): 1, ((qp.pk, ref.units["Tam Phú"].pk), "near_poor"): 1}
+    assert movements.movement_counts(Assessment.objects.all(), movements.year_period(2025), spanning) == {
+        ((qp.pk, ref.units["Tam Phú"].pk), M.NEW_NEAR_POOR): 1}
+
+    # The rows of a table: the wards valid at the end, the former units beneath.
+    blocks, grouping = movements.layout(type(qp).objects.all(), d(2025, 1, 1), d(2025, 12, 31))
+    assert grouping.since == d(2025, 1, 1)
+    quang_phu = next(b for b in blocks if b.unit == qp)
+    assert [c.label for c in quang_phu.children if c.always] == ["Phường An Phú", "Xã Tam Phú", "Xã Tam Thanh"]
+    assert [b.unit.name for b in blocks] == ["Bàn Thạch", "Hương Trà", "Quảng Phú", "Tam Kỳ"]
+    march, _g = movements.layout(type(qp).objects.all(), d(2025, 1, 1), d(2025, 3, 31))
+    assert len(march) == 12 and not any(b.children for b in march)
+
+
+def test_known_by_reads_the_register_as_it_was_known(ref, admin_user):
+    from django.utils import timezone
+
+    from households.models import Household
+
+    h = household_with_head(ref.an_phu, code="KB-1")
+    decide(admin_user, h, "poor", d(2024, 6, 1))
+    Assessment.objects.update(created_at=timezone.make_aware(dt.datetime(2025, 1, 5)))
+    late = decide(admin_user, h, "average", d(2025, 5, 1))   # recorded now, effective in 2025
+    homes = Household.objects.filter(is_deleted=False)
+    assert movements.classes_on(homes, d(2025, 12, 31), movements.CITY) == {}
+    assert movements.classes_on(homes, d(2025, 12, 31), movements.CITY, known_by=d(2025, 1, 31)) == {(0, "poor"): 1}
+    period = movements.year_period(2025)
+    assert movements.movement_counts(Assessment.objects.all(), period, movements.CITY,
+                                     known_by=d(2025, 1, 31)) == {}
+    assert list(movements.recorded_after(Assessment.objects.all(), d(2025, 1, 31), first=period.first,
+                                         last=period.last)) == [late]

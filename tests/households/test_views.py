@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from households import services
 from households.models import Assessment, Household, Member
-from support.models import SupportAction
 from tamky_poverty.models import AccessRecord
-from tests.factories import HouseholdFactory, MemberFactory, household_with_head
+from tests.factories import HouseholdFactory, MemberFactory, SupportActionFactory, household_with_head
 
 pytestmark = pytest.mark.django_db
 
@@ -189,14 +188,9 @@ def test_other_units_household_is_404_everywhere(ward_client, ward_officer, tam_
 
 
 def test_agency_officer_sees_only_households_its_agency_leads(agency_client, ref, an_phu_home, tam_thang_home):
-    SupportAction.objects.create(
-        household=tam_thang_home, kind="health_insurance", household_class="poor", description="Cấp thẻ BHYT",
-        lead_agency=ref.agencies["ttyt"], plan_year=2025,
-    )
-    SupportAction.objects.create(
-        household=an_phu_home, kind="livelihood", household_class="poor", description="Bò giống",
-        lead_agency=ref.agencies["tnmt"], plan_year=2025,
-    )
+    SupportActionFactory(household=tam_thang_home, kind="health_insurance", description="Cấp thẻ BHYT",
+                         lead_agency="ttyt")
+    SupportActionFactory(household=an_phu_home, kind="livelihood", description="Bò giống", lead_agency="tnmt")
     html = agency_client.get(reverse("households:list")).content.decode()
     assert "TT-0001" in html and "AP-0100" not in html
     assert agency_client.get(reverse("households:detail", args=[tam_thang_home.pk])).status_code == 200
@@ -462,8 +456,7 @@ def test_detail_shows_full_ids_to_the_ward_officer_and_records_it(ward_client, w
 
 
 def test_detail_masks_ids_for_agency_officer(agency_client, agency_officer, ref, an_phu_home):
-    SupportAction.objects.create(household=an_phu_home, kind="health_insurance", household_class="poor",
-                                 description="Cấp thẻ BHYT", lead_agency=ref.agencies["ttyt"], plan_year=2025)
+    SupportActionFactory(household=an_phu_home, kind="health_insurance", description="Cấp thẻ BHYT", lead_agency="ttyt")
     html = agency_client.get(reverse("households:detail", args=[an_phu_home.pk])).content.decode()
     assert "049080001234" not in html and "0**********4" in html
     assert "17/05/1980" not in html

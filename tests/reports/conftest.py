@@ -15,7 +15,7 @@ from households.services import assessment_record
 from reports.dataset import Dataset
 from reports.excel import safe_cell
 from reports.formatting import fmt
-from support.models import ActionStatus, SupportAction, SupportKind
+from support.models import ActionStatus, SupportAction
 from tests.factories import MemberFactory, household_with_head
 
 
@@ -30,7 +30,7 @@ def review(actor, household, year, income, deprived, day, number="QĐ-01"):
 def action(household, kind, cls, lead, *, amount=0, member=None, coordinating=(), status=ActionStatus.PLANNED,
            completed=None, planned=dt.date(2025, 3, 10), indicator=None, description="Bò giống", monthly=None, cancel_reason=""):
     a = SupportAction.objects.create(
-        household=household, member=member, kind=kind, household_class=cls, description=description,
+        household=household, member=member, kind_id=kind, household_class=cls, description=description,
         lead_agency=lead, amount=amount, plan_year=2025, planned_date=planned, status=status,
         completed_date=completed, indicator=indicator, monthly_amount=monthly, sponsor="Hội Khuyến học",
         cancel_reason=cancel_reason,
@@ -61,17 +61,17 @@ def register(ref, admin_user):
     ag = ref.agencies
     lead_ap = ag.get("tnmt")
     actions = SimpleNamespace(
-        liv_a=action(a, SupportKind.LIVELIHOOD, "poor", lead_ap, amount=15_000_000, coordinating=[ag["mttq"], ag["nhcsxh"]],
+        liv_a=action(a, "livelihood", "poor", lead_ap, amount=15_000_000, coordinating=[ag["mttq"], ag["nhcsxh"]],
                      status=ActionStatus.COMPLETED, completed=dt.date(2025, 2, 20), indicator=ref.indicators["employment"]),
-        liv_b=action(b, SupportKind.LIVELIHOOD, "near_poor", lead_ap, amount=8_500_000, description="Máy may"),
-        liv_d=action(d, SupportKind.LIVELIHOOD, "near_poor", lead_ap, amount=7_000_000, description="=1+2"),
-        house_c=action(c, SupportKind.HOUSING_NEW, "poor", lead_ap, amount=60_000_000, description="Xây mới nhà"),
-        house_d=action(d, SupportKind.HOUSING_REPAIR, "near_poor", lead_ap, amount=30_000_000, description="Sửa nhà"),
-        spon_c=action(c, SupportKind.SPONSORSHIP, "poor", ag["khuyen-hoc"], member=child_c, monthly=500_000,
+        liv_b=action(b, "livelihood", "near_poor", lead_ap, amount=8_500_000, description="Máy may"),
+        liv_d=action(d, "livelihood", "near_poor", lead_ap, amount=7_000_000, description="=1+2"),
+        house_c=action(c, "housing_new", "poor", lead_ap, amount=60_000_000, description="Xây mới nhà"),
+        house_d=action(d, "housing_repair", "near_poor", lead_ap, amount=30_000_000, description="Sửa nhà"),
+        spon_c=action(c, "sponsorship", "poor", ag["khuyen-hoc"], member=child_c, monthly=500_000,
                       description="Đỡ đầu"),
-        spon_b=action(b, SupportKind.SPONSORSHIP, "near_poor", ag["khuyen-hoc"], member=child_b, monthly=300_000,
+        spon_b=action(b, "sponsorship", "near_poor", ag["khuyen-hoc"], member=child_b, monthly=300_000,
                       description="Đỡ đầu"),
-        cancelled=action(a, SupportKind.LIVELIHOOD, "poor", lead_ap, amount=1, status=ActionStatus.CANCELLED,
+        cancelled=action(a, "livelihood", "poor", lead_ap, amount=1, status=ActionStatus.CANCELLED,
                          cancel_reason="Trùng"),
     )
     for h in (a, b, c, d):

@@ -19,7 +19,6 @@ from reports import datasets, documents, pdf
 from reports.datasets import SYSTEM, Params
 from reports.documents import default_issuer
 from reports.models import ClosedPeriod, IssuedDocument, MonthlyReport, StoredDocument
-from support.models import SupportKind
 from tests.jobs_helpers import run_jobs
 
 from .conftest import action, assert_pdf_matches
@@ -33,7 +32,7 @@ ROWS = 40
 def long_list(register, ref):
     """PL02 (livelihood support of poor households) with 41 rows."""
     for i in range(ROWS):
-        action(register.a, SupportKind.LIVELIHOOD, "poor", ref.agencies["tnmt"], amount=1_000_000 + i,
+        action(register.a, "livelihood", "poor", ref.agencies["tnmt"], amount=1_000_000 + i,
                description=f"Hỗ trợ số {i + 1:03d}")
     return datasets.build(SYSTEM, "PL02", Params(year=2025))
 
@@ -168,7 +167,7 @@ def test_a_long_xlsx_over_its_own_threshold_is_a_job(long_list, admin_client_, s
 
 def test_a_job_shows_only_what_its_owner_may_see(register, long_list, small_parts, ward_client, ref):
     """The ward officer's job lists its own unit only: the job applies the owner's scope again."""
-    action(register.c, SupportKind.LIVELIHOOD, "poor", ref.agencies["tnmt"], description="Của Tam Thăng")
+    action(register.c, "livelihood", "poor", ref.agencies["tnmt"], description="Của Tam Thăng")
     resp = ward_client.get(reverse("reports:report", args=["PL02"]), {"year": 2025, "format": "pdf"})
     assert resp.status_code == 302
     run_jobs()

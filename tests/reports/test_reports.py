@@ -23,28 +23,36 @@ pytestmark = pytest.mark.django_db
 ALL_CODES = [code for code, spec in datasets.REPORTS.items() if not spec.needs_month]
 
 
-def build(code, year=2025, month=None, unit=None, actor=SYSTEM):
-    return datasets.build(actor, code, Params(year=year, month=month, unit=unit))
+def build(code, year=2025, month=None, unit=None, actor=SYSTEM, on=None):
+    return datasets.build(actor, code, Params(year=year, month=month, unit=unit, on=on))
 
 
 # ------------------------------------------------------------------------------------ PL01
 
 
 def test_pl01_targets_in_html_pdf_and_xlsx(ref, admin_client_):
+    # Up to March 2025 the plan's own units; the year 2025 spans the July reorganisation: the
+    # wards, with the targets of the units the plan was made for beneath them.
+    march = build("PL01", month=3)
+    assert [(r.cells[1], r.cells[2], r.cells[3]) for r in march.rows] == [
+        ("Phường An Phú", 0, 1), ("Phường An Sơn", 0, 1), ("Xã Tam Phú", 0, 2), ("Xã Tam Thăng", 0, 1),
+        ("Tổng cộng", 0, 5)]
     ds = build("PL01")
-    body = [(r.cells[1], r.cells[2], r.cells[3]) for r in ds.rows]
-    assert body == [("Phường An Phú", 0, 1), ("Phường An Sơn", 0, 1), ("Xã Tam Phú", 0, 2),
-                    ("Xã Tam Thăng", 0, 1), ("Tổng cộng", 0, 5)]
-    assert ds.rows[-1].style == "total"
+    body = [(r.cells[1], r.cells[2], r.cells[3], r.style) for r in ds.rows]
+    assert body == [("Phường Bàn Thạch", 0, 1, ""), ("Xã Tam Thăng", 0, 1, "child"),
+                    ("Phường Hương Trà", 0, 1, ""), ("Phường An Sơn", 0, 1, "child"),
+                    ("Phường Quảng Phú", 0, 3, ""), ("Phường An Phú", 0, 1, "child"), ("Xã Tam Phú", 0, 2, "child"),
+                    ("Tổng cộng", 0, 5, "total")]
 
     url = reverse("reports:report", args=["PL01"])
     html = admin_client_.get(url, {"year": 2025}).content.decode()
-    for name, _poor, _near in body:
+    for name, _poor, _near, _style in body:
         assert name in html
+    assert 'class="row-child"' in html
     assert "Tổng cộng" in html and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in html
 
     # Issued on 05/02/2025 (the date chosen when exporting): the issuer of that day, a number.
-    pdf = admin_client_.get(url, {"year": 2025, "format": "pdf", "ngay": "05/02/2025"})
+    pdf = admin_client_.get(url, {"year": 2025, "month": 3, "format": "pdf", "ngay": "05/02/2025"})
     assert pdf["Content-Type"] == "application/pdf"
     text = pdf_text(pdf.content)
     for line in ("1 Phường An Phú 0 1", "2 Phường An Sơn 0 1", "3 Xã Tam Phú 0 2", "4 Xã Tam Thăng 0 1",
@@ -54,7 +62,8 @@ def test_pl01_targets_in_html_pdf_and_xlsx(ref, admin_client_):
 
     xlsx = admin_client_.get(url, {"year": 2025, "format": "xlsx"})
     rows = xlsx_rows(xlsx.content, "PL01")
-    assert (1, "Phường An Phú", 0, 1) in [r[:4] for r in rows]
+    assert (3, "Phường Quảng Phú", 0, 3) in [r[:4] for r in rows]
+    assert (None, "Phường An Phú", 0, 1) in [r[:4] for r in rows]
     assert (None, "Tổng cộng", 0, 5) in [r[:4] for r in rows]
     assert_xlsx_matches(xlsx.content, ds)
 
@@ -114,7 +123,7 @@ def test_support_list_fixed_query_count(register, django_assert_max_num_queries)
 
 @pytest.mark.parametrize("code,cls", [("PL08", "poor"), ("PL09", "near_poor")])
 def test_deprivation_totals_equal_register(register, ref, code, cls):
-    ds = build(code)
+    ds = build(code, on=dt.date(2025, 6, 30))  # before the reorganisation: 8 wards, 4 communes
     codes = ds.parameters["indicator_codes"]
     assert len(codes) == 12
     total = ds.rows[-1]
@@ -140,7 +149,7 @@ def test_deprivation_totals_equal_register(register, ref, code, cls):
 
 
 def test_pl08_values_and_drilldown(register, ref, admin_client_):
-    ds = build("PL08")
+    ds = build("PL08", on=dt.date(2025, 6, 30))
     columns = ds.parameters["indicator_columns"]
     telecom = columns["telecom"]
     by_unit = {r.cells[1]: r for r in ds.rows if r.style == ""}
@@ -149,15 +158,27 @@ def test_pl08_values_and_drilldown(register, ref, admin_client_):
     # C (Tam Thăng) is deprived on employment and nutrition: one household in each of two dimensions.
     assert by_unit["Xã Tam Thăng"].cells[ds.parameters["dimension_columns"]["Y tế"]] == 1
     assert ds.rows[-1].cells[telecom] == 2
-    page = admin_client_.get(reverse("reports:report", args=["PL08"]), {"year": 2025})
+    page = admin_client_.get(reverse("reports:report", args=["PL08"]), {"year": 2025, "ngay_so_lieu": "30/06/2025"})
     drill = reverse("reports:drilldown", args=["PL08"])
-    assert drill in page.content.decode()
+    assert drill in page.content.decode() and "ngay_so_lieu=30/06/2025" in page.content.decode()
     before = AccessRecord.objects.count()
-    resp = admin_client_.get(drill, {"unit": ref.an_phu.pk, "indicator": "telecom", "year": 2025})
+    resp = admin_client_.get(drill, {"unit": ref.an_phu.pk, "indicator": "telecom", "year": 2025,
+                                     "ngay_so_lieu": "30/06/2025"})
     assert resp.status_code == 200
     assert "Nguyễn Văn An" in resp.content.decode()
     assert "Lê Văn Dũng" not in resp.content.decode()  # near-poor: PL09, not PL08
     assert AccessRecord.objects.count() == before + 1
+
+    # The year's default day, 31/12/2025: the four wards, An Phú's household under Quảng Phú.
+    year_end = build("PL08")
+    assert year_end.parameters["on"] == "2025-12-31"
+    rows = {r.cells[1]: r for r in year_end.rows}
+    assert rows["Phường Quảng Phú"].cells[2] == 1 and rows["Phường Quảng Phú"].cells[telecom] == 1
+    assert rows["Phường An Phú"].style == "child" and rows["Phường An Phú"].cells[2] == 1
+    assert [r.cells[1] for r in year_end.rows if r.style == "group"] == ["Khu vực thành thị (phường)"]
+    qp = rows["Phường Quảng Phú"].drill[telecom]["unit"]
+    resp = admin_client_.get(drill, {"unit": qp, "indicator": "telecom", "year": 2025})
+    assert "Nguyễn Văn An" in resp.content.decode() and "31/12/2025" in resp.content.decode()
 
 
 # ---------------------------------------------------------------------------- year movements
@@ -178,7 +199,10 @@ def test_year_movements(register, ref):
     assert tt["poor_start_rate"] is None                     # no household total known → no rate
     total = movement_row(ds, "Tổng cộng")
     assert (total["poor_start"], total["poor_end"], total["near_left"]) == (1, 2, 1)
-    assert movement_row(ds, "Cộng khu vực thành thị")["poor_end"] == 1
+    # 2025 spans the reorganisation: An Phú and Tam Thăng are beneath their wards, all urban now.
+    assert movement_row(ds, "Cộng khu vực thành thị")["poor_end"] == 2
+    assert movement_row(ds, "Phường Quảng Phú")["near_start"] == 2 and movement_row(ds, "Phường Quảng Phú")["total"] is None
+    assert movement_row(build("MOVEMENT", month=6), "Cộng khu vực thành thị")["poor_end"] == 1
 
 
 # ---------------------------------------------------------------------------- every report, every format

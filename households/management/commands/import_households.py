@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from households.io.importer import _unit_name_key, import_file
-from tamky_poverty.models import AdministrativeUnit, Role
+from tamky_poverty import scoping
+from tamky_poverty.models import AdministrativeUnit
 
 
 class Command(BaseCommand):
@@ -24,7 +26,8 @@ class Command(BaseCommand):
     def handle(self, *args, file, unit=None, dry_run=False, user=None, **options):
         actor = self._actor(user)
         target = self._unit(unit) if unit else None
-        report = import_file(file, actor=actor, unit=target, dry_run=dry_run, filename=str(file))
+        report = import_file(file, actor=actor, today=timezone.localdate(), unit=target, dry_run=dry_run,
+                             filename=str(file))
         if report.file_message:
             self.stderr.write(report.file_message)
         for problem in report.problems:
@@ -54,8 +57,7 @@ class Command(BaseCommand):
                 return User.objects.get(username=username, is_active=True)
             except User.DoesNotExist:
                 raise CommandError(f"Không có người dùng “{username}”.")
-        actor = (User.objects.filter(is_active=True, role=Role.ADMINISTRATOR).order_by("id").first()
-                 or User.objects.filter(is_active=True, is_superuser=True).order_by("id").first())
+        actor = scoping.administrators().order_by("id").first()
         if actor is None:
             raise CommandError("Chưa có tài khoản quản trị; dùng --user để chỉ người nhập.")
         return actor
