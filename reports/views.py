@@ -167,7 +167,8 @@ def report(request, code: str):
         ctx = document_context(ds, settings, issued)
         query = request.GET.copy()
         query.pop("format", None)
-        ctx.update({"query": query.urlencode(), "report_name": datasets.REPORTS[code].title, "breadcrumbs": [
+        ctx.update({"query": query.urlencode(), "report_name": datasets.REPORTS[code].title, "year": year, "month": month,
+                    "unit": params.unit, "breadcrumbs": [
             (_("Biểu mẫu, phụ lục"), reverse("reports:catalogue")), (datasets.REPORTS[code].title, None)]})
         return render(request, "reports/report.html", ctx)
     if _too_long_for_request(ds, fmt):

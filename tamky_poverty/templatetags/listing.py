@@ -39,8 +39,8 @@ def active_filters(request, form, skip: str = SKIP) -> list[dict]:
         if bound.name in skipped or not raw or bound.errors:
             continue
         query = request.GET.copy()
-        query.pop(bound.name, None)
-        query.pop("page", None)
+        for name in [bound.name, "page"] + [k for k, v in query.lists() if not any(x.strip() for x in v)]:
+            query.pop(name, None)  # the filter itself, the page, and the empty fields of the form
         chips.append({"label": str(bound.label), "value": _value_text(form, bound, raw),
                       "remove_url": f"{request.path}?{query.urlencode()}" if query else request.path})
     return chips

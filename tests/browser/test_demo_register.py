@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from households import classification, standards
 from households.models import Household, Member, PovertyClass
 from households.text import fold
-from tests.browser.conftest import login
+from tests.browser.conftest import confirm, login
 from tests.conftest import DEMO_TODAY
 
 pytestmark = pytest.mark.browser
@@ -116,7 +116,7 @@ def test_an_phu_officer_lists_filters_searches_and_reviews_the_demo_register(pag
     page.get_by_label("Ngày có hiệu lực").fill(today.isoformat())
     expect(page.locator("#class-preview")).to_contain_text("Hộ có mức sống trung bình")
     page.get_by_role("button", name="Ghi kết quả rà soát").click()
-    page.get_by_role("dialog").get_by_role("button", name="Ghi quyết định").click()  # the confirmation
+    confirm(page, "123/QĐ-UBND", "Hộ có mức sống trung bình")
 
     # Back on the detail page: the new class and why.
     expect(page).to_have_url(re.compile(re.escape(reverse("households:detail", args=[household.pk])) + r"$"))

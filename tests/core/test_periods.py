@@ -71,7 +71,7 @@ def test_a_period_chosen_once_is_carried_everywhere(ref, ward_client, ward_offic
     assert ward_client.get(reverse("reports:catalogue")).context["year"] == 2025
     monthly = ward_client.get(reverse("reports:report", args=["MONTHLY"]), {"unit": ref.an_phu.pk})
     assert monthly.status_code == 200
-    assert "tháng 06 năm 2025" in monthly.content.decode()
+    assert "Tháng 06/2025 · Phường An Phú" in monthly.content.decode()
     household = household_with_head(ref.an_phu, code="AP-PERIOD")
     form = ward_client.get(reverse("support:create"), {"household": household.pk})
     assert form.context["form"]["plan_year"].value() == 2025
@@ -95,7 +95,19 @@ def test_report_titles_are_words_not_codes(ref, tnmt_client, ward_officer):
     monthly = tnmt_client.get(reverse("reports:report", args=["MONTHLY"]),
                               {"year": 2025, "month": 12, "unit": report.unit_id}).content.decode()
     title = re.search(r'data-testid="report-title">([^<]*)<', monthly)[1]
-    assert "tháng 12 năm 2025" in title and "MONTHLY" not in title
+    assert title.startswith("Báo cáo tháng") and "MONTHLY" not in title
+    assert re.search(r'data-testid="report-period">Tháng 12/2025 · Phường An Phú<', monthly)
     catalogue = tnmt_client.get(reverse("reports:catalogue"), {"year": 2025}).content.decode()
     assert not re.search(r"<td>\s*(MOVEMENT|MONTHLY|GROUPS)\s*</td>", catalogue)
     assert "Biến động hộ nghèo, hộ cận nghèo trong năm" in catalogue
+
+
+@pytest.mark.django_db
+def test_the_picker_reloads_its_page_or_after_a_post_the_dashboard(ref, ward_client, ward_officer):
+    picker = 'class="d-flex align-items-center gap-1 period-picker"'
+    listing = ward_client.get(reverse("reports:monthly_list")).content.decode()
+    assert f'action="{reverse("reports:monthly_list")}" {picker}' in listing
+    report = report_services.monthly_report_prepare(actor=ward_officer, unit=ref.an_phu, year=2025, month=12,
+                                                    difficulties="", proposals="")
+    step = ward_client.post(reverse("reports:monthly_submit", args=[report.pk]), {"confirm_step": "1"})
+    assert f'action="{reverse("dashboard")}" {picker}' in step.content.decode()  # not a POST-only URL
