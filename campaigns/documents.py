@@ -86,10 +86,10 @@ LIST_HEADER = [[HeaderCell(t) for t in (
     "Thu nhập bình quân (đồng/người/tháng)", "Số chỉ số thiếu hụt", "Các chỉ số thiếu hụt",
     "Dự kiến phân loại", "Ghi chú")]]
 PROPOSED_GROUPS = [
-    (POOR, "Dự kiến hộ nghèo"),
-    (NEAR_POOR, "Dự kiến hộ cận nghèo"),
-    (AVERAGE, "Dự kiến hộ có mức sống trung bình (ra khỏi danh sách hoặc không thuộc diện)"),
-    (NONE, "Dự kiến không thuộc diện hộ nghèo, hộ cận nghèo"),
+    (POOR, gettext_lazy("Dự kiến hộ nghèo")),
+    (NEAR_POOR, gettext_lazy("Dự kiến hộ cận nghèo")),
+    (AVERAGE, gettext_lazy("Dự kiến hộ có mức sống trung bình (ra khỏi danh sách hoặc không thuộc diện)")),
+    (NONE, gettext_lazy("Dự kiến không thuộc diện hộ nghèo, hộ cận nghèo")),
 ]
 ROMAN = ["I", "II", "III", "IV", "V", "VI"]
 

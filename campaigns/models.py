@@ -170,7 +170,8 @@ class SurveyIndicator(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.indicator}: {_('thiếu hụt') if self.deprived else _('không thiếu hụt')}"
+        state = _("thiếu hụt") if self.deprived else _("không thiếu hụt")  # not inside the f-string: xgettext
+        return f"{self.indicator}: {state}"
 
 
 def minutes_path(instance, filename: str) -> str:

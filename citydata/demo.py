@@ -7,10 +7,15 @@ Phụ lục 02–07. Members are generated so that the indicators derived from t
 (``households/derivation.py``) equal the recorded ones, so no review needs an override reason and
 every stored class is what ``households/classification.py`` gives.
 
+``seed_demo(today)`` builds that register as it stood on 30/06/2025 (under the 12 units of the
+time), then lets time pass to ``today`` (``citydata.demo_timeline``: the July 2025
+reorganisation, monthly reports, regular reviews, the 2025 review giving the 2026 lists, the 2026
+plan, the 2026 review in progress).
+
 Everything is written through the services (``household_create``, ``member_save``,
 ``assessment_record``); support actions with ``full_clean()`` (or ``support.services`` when it
-offers ``action_create``). A fixed random seed makes two runs produce the same data; a second run
-on a database that already holds the demo changes nothing. There is no "reset": recorded review
+offers ``action_create``). A fixed random seed makes two runs for the same day produce the same
+data; a second run on a database that already holds the demo changes nothing. There is no "reset": recorded review
 decisions can never be deleted (``tamky_poverty/integrity.py``), so a fresh demo needs a fresh
 database.
 """

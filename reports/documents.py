@@ -106,14 +106,19 @@ class Mark:
     issue_date: dt.date | None = None
 
 
-def identity_key(code: str, year, month, unit_id) -> str:
-    """What makes two documents the same: the report and the period and unit it covers."""
-    return f"{code}|{year or ''}|{month or ''}|{unit_id or ''}"
+def identity_key(code: str, year, month, unit_id, on: dt.date | str | None = None) -> str:
+    """What makes two documents the same: the report and the period and unit it covers, and for
+    PL08/PL09 the day they count when it is not the year's last day (their default)."""
+    key = f"{code}|{year or ''}|{month or ''}|{unit_id or ''}"
+    on = dt.date.fromisoformat(on) if isinstance(on, str) else on
+    if on is not None and year and on != dt.date(int(year), 12, 31):
+        key += f"|{on.isoformat()}"
+    return key
 
 
 def identity(ds: Dataset) -> str:
     p = ds.parameters
-    return identity_key(ds.code, p.get("year"), p.get("month"), p.get("unit"))
+    return identity_key(ds.code, p.get("year"), p.get("month"), p.get("unit"), p.get("on"))
 
 
 def document_issue(*, actor, ds: Dataset, issuer: Issuer, issue_date: dt.date) -> IssuedDocument:
@@ -228,7 +233,7 @@ def final_document(actor, code: str, p) -> Final | None:
     it can still change. Cheap: a query or two, no dataset is built."""
     if not _same_for_every_reader(actor, p):
         return None
-    key = identity_key(code, p.year, p.month, p.unit.pk if p.unit else None)
+    key = identity_key(code, p.year, p.month, p.unit.pk if p.unit else None, getattr(p, "on", None))
     if code == "MONTHLY":
         if p.unit is None or p.month is None:
             return None  # the city's report grows as units are approved

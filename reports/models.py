@@ -102,7 +102,8 @@ class IssuedDocument(models.Model):
         ]
 
     def __str__(self):
-        return f"Số {self.reference} ngày {self.issue_date:%d/%m/%Y} ({self.issuer})"
+        return _("Số %(reference)s ngày %(date)s (%(issuer)s)") % {
+            "reference": self.reference, "date": f"{self.issue_date:%d/%m/%Y}", "issuer": self.issuer}
 
     @property
     def reference(self) -> str:

@@ -88,22 +88,22 @@ def plan_support(page, agency_pk: int):
 
 
 def prepare_and_submit_report(page):
-    page.goto("/?period=2025-12")  # the reporting period, chosen once (the default is the last complete month)
+    page.goto("/?period=2025-06")  # the reporting period, chosen once (June 2025: An Phú's last month before the reorganisation)
     own = page.get_by_test_id("own-report").get_by_role("link")
-    expect(own).to_contain_text("Lập báo cáo tháng 12/2025")
+    expect(own).to_contain_text("Lập báo cáo tháng 06/2025")
     own.click()
     page.get_by_label("Khó khăn, vướng mắc").fill("Một số hộ chưa có nguồn vốn đối ứng.")
     page.get_by_label("Đề xuất, kiến nghị").fill("Đề nghị hỗ trợ thêm bò giống.")
     page.get_by_role("button", name="Lưu báo cáo").click()
-    expect(page.locator(".alert-success")).to_contain_text("Đã lưu báo cáo tháng 12/2025")
+    expect(page.locator(".alert-success")).to_contain_text("Đã lưu báo cáo tháng 06/2025")
     page.get_by_role("button", name="Gửi Phòng TNMT").click()
-    confirm(page, "Số liệu sẽ được chốt", "Tháng 12/2025")
+    confirm(page, "Số liệu sẽ được chốt", "Tháng 06/2025")
     expect(page.locator(".alert-success")).to_contain_text("Đã gửi báo cáo")
 
 
 def officer_journey(page, ref, code: str):
     login(page, "canbo.anphu", PASSWORD)
-    page.goto("/?period=2025-12")  # the reporting period, chosen once (the default is the last complete month)
+    page.goto("/?period=2025-06")  # the reporting period, chosen once (June 2025: An Phú's last month before the reorganisation)
     expect(page.get_by_role("heading", name="Tổng quan", level=1)).to_be_visible()
     expect(page.get_by_test_id("report-status-table")).to_contain_text("An Phú")
     add_household(page, code)
@@ -116,7 +116,7 @@ def officer_journey(page, ref, code: str):
     expect(explanation).to_contain_text("3")
     plan_support(page, ref.agencies["ttyt"].pk)
     prepare_and_submit_report(page)
-    report = MonthlyReport.objects.get(unit=ref.an_phu, year=2025, month=12)
+    report = MonthlyReport.objects.get(unit=ref.an_phu, year=2025, month=6)
     assert report.status == MonthlyReport.Status.SUBMITTED
     page.goto("/")
     expect(page.get_by_test_id("report-status-table").locator("tr", has_text="An Phú")).to_contain_text("Đã gửi")

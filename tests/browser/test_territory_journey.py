@@ -22,8 +22,7 @@ from reports import datasets
 from reports import services as report_services
 from reports.models import MonthlyReport
 from tamky_poverty.models import Role
-from tests.browser.conftest import confirm, login
-from tests.browser.test_journeys import prepare_and_submit_report
+from tests.browser.conftest import login
 from tests.conftest import PASSWORD
 from tests.factories import household_with_head
 
@@ -63,6 +62,27 @@ def quang_phu(ref, make_user, tnmt):
     return {"ward": ward, "officer": officer, "former_tam_thanh": homes["Tam Thanh"]}
 
 
+def dashboard_of_december(page):
+    """The dashboard for the period 12/2025, chosen in the menu bar's period picker."""
+    page.goto("/")
+    page.locator("#period-select-nav").select_option(label="Tháng 12/2025")
+    expect(page.get_by_test_id("dashboard-period")).to_contain_text("12/2025")
+
+
+def submit_december_report(page):
+    dashboard_of_december(page)
+    own = page.get_by_test_id("own-report").get_by_role("link")
+    expect(own).to_contain_text("Lập báo cáo tháng 12/2025")
+    own.click()
+    page.get_by_label("Khó khăn, vướng mắc").fill("Hộ ở địa bàn xã Tam Thanh cũ mất việc làm.")
+    page.get_by_label("Đề xuất, kiến nghị").fill("Đề nghị hỗ trợ giới thiệu việc làm.")
+    page.get_by_role("button", name="Lưu báo cáo").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã lưu báo cáo tháng 12/2025")
+    page.get_by_role("button", name="Gửi Phòng TNMT").click()
+    page.get_by_role("dialog").get_by_role("button", name="Gửi và chốt số liệu").click()
+    expect(page.locator(".alert-success")).to_contain_text("Đã gửi báo cáo")
+
+
 def _stat(page, test_id: str) -> str:
     return page.get_by_test_id(test_id).inner_text().strip()
 
@@ -79,7 +99,7 @@ def test_a_former_tam_thanh_household_reviewed_and_reported_by_quang_phu(page, n
     # TNMT's dashboard before: one poor, one near-poor household; one of the wards' reports approved.
     reviewer = new_page()
     login(reviewer, "tnmt", PASSWORD)
-    reviewer.goto("/?period=2025-12")  # the reporting period, chosen once (kept in the session)
+    dashboard_of_december(reviewer)
     expect(reviewer.get_by_test_id("poor-now")).to_have_text("1")
     expect(reviewer.get_by_test_id("near-poor-now")).to_have_text("1")
     approved, units_reporting = map(int, _stat(reviewer, "approved-total").split("/"))
@@ -102,8 +122,13 @@ def test_a_former_tam_thanh_household_reviewed_and_reported_by_quang_phu(page, n
     page.get_by_label("Ngày quyết định").fill(REVIEWED_ON.isoformat())
     for code in ("employment", "telecom", "information_means"):
         page.locator(f"[data-indicator={code}] input[type=checkbox]").check()
+    expect(page.locator("#class-preview")).to_contain_text("Hộ nghèo")  # the preview has caught up
     page.get_by_role("button", name="Ghi kết quả rà soát").click()
-    confirm(page, "Ghi kết quả rà soát này?", "95/QĐ-UBND", "Hộ nghèo")
+    # the confirmation names the class and the area rule used: the ward's, on the decision's date
+    confirm = page.get_by_role("dialog")
+    expect(confirm).to_contain_text("Hộ nghèo")
+    expect(confirm).to_contain_text("Áp dụng khu vực thành thị: Phường Quảng Phú ngày 10/12/2025")
+    confirm.get_by_role("button", name="Ghi quyết định").click()
     expect(page.locator(".alert-success")).to_be_visible()
     expect(page.locator("#h-class + p")).to_contain_text("Hộ nghèo")
     expect(page.get_by_test_id("explanation")).to_contain_text("1.100.000")
@@ -113,23 +138,23 @@ def test_a_former_tam_thanh_household_reviewed_and_reported_by_quang_phu(page, n
         quang_phu["ward"], "urban", "near_poor", "poor")
 
     # … and submits the ward's December report.
-    prepare_and_submit_report(page)
+    submit_december_report(page)
     report = MonthlyReport.objects.get(unit=quang_phu["ward"], year=2025, month=12)
     assert report.status == MonthlyReport.Status.SUBMITTED and report.submitted_by == quang_phu["officer"]
 
     # TNMT sees it, approves it; the dashboard moves by exactly one.
-    reviewer.goto("/")
+    dashboard_of_december(reviewer)
     expect(reviewer.get_by_test_id("poor-now")).to_have_text("2")
     expect(reviewer.get_by_test_id("near-poor-now")).to_have_text("0")
     to_review = reviewer.get_by_test_id("to-review")
     expect(to_review).to_contain_text("Quảng Phú – 12/2025")
     to_review.get_by_role("link", name="Quảng Phú – 12/2025").first.click()
-    reviewer.get_by_role("button", name="Duyệt").click()
-    confirm(reviewer, "Duyệt báo cáo này?")
+    reviewer.get_by_role("button", name="Duyệt", exact=True).click()
+    reviewer.get_by_role("dialog").get_by_role("button", name="Duyệt và khoá báo cáo").click()
     expect(reviewer.locator(".alert-success")).to_be_visible()
     report.refresh_from_db()
     assert report.status == MonthlyReport.Status.APPROVED and report.document is not None
-    reviewer.goto("/")
+    dashboard_of_december(reviewer)
     expect(reviewer.get_by_test_id("approved-total")).to_have_text(f"{approved + 1}/{units_reporting}")
     expect(reviewer.get_by_test_id("report-status-table").locator("tr", has_text="Quảng Phú")).to_contain_text(
         "Đã duyệt")

@@ -399,14 +399,12 @@ def test_the_plans_groups_report_and_check(city):
     assert "191 hộ = trẻ em mồ côi 3 + đông người ăn theo 43" in page and "Đạt: đầu năm và hiện nay" in page
 
 
-@pytest.mark.xfail(strict=True, reason="PL08/PL09 count the decisions in force now, not on the year's end: "
-                                       "waits for reports as of a date (issue 14 item 5, branch i14asof)")
 def test_pl08_pl09_count_households_per_dimension(city):
     from reports import datasets
 
     totals = {}
-    for code in ("PL08", "PL09"):
-        ds = datasets.build(datasets.SYSTEM, code, datasets.Params(2025))
+    for code in ("PL08", "PL09"):  # the plan's lists: in force on 01/01/2025
+        ds = datasets.build(datasets.SYSTEM, code, datasets.Params(2025, on=dt.date(2025, 1, 1)))
         for dimension, col in ds.parameters["dimension_columns"].items():
             totals[dimension] = totals.get(dimension, 0) + ds.rows[-1].cells[col]
     assert totals["Y tế"] == 185 and totals["Giáo dục"] == 9
@@ -457,3 +455,13 @@ def test_the_city_monthly_report_says_what_the_plan_says(city):
     livelihood = of_an_phu.filter(kind="livelihood").values("household").distinct().count()
     assert frozen["support"].get("livelihood", {}).get("planned_year", 0) == livelihood
     assert report.document.issue_date == dt.date(2025, 7, 8) and report.document.year == 2025
+
+
+def test_the_demo_starts_with_the_first_half_of_2025_complete(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="01/07/2025"):
+        call_command("seed_demo", "--today", "2025-06-30", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("seed_demo", "--today", "27/11/2026", stdout=io.StringIO())
+    assert not Household.objects.exists()

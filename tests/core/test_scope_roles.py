@@ -139,7 +139,7 @@ def test_no_module_but_scoping_reads_a_role():
     """Adding a role touches ``scoping.py`` and the ``Role`` choice only: no other module or
     template compares a user's role (or the superuser flag) — they read the ``Scope`` flags."""
     root = Path(settings.BASE_DIR)
-    role = re.compile(r"\.role\b|\bRole\.[A-Z]|is_superuser|\"(ward_officer|agency_officer|tnmt_reviewer)\"")
+    role = re.compile(r"\.role\b|\bRole\.[A-Z]|\.is_superuser\b|\"(ward_officer|agency_officer|tnmt_reviewer)\"")
     offenders = []
     for path in [*root.glob("*/**/*.py"), *root.glob("templates/**/*.html")]:
         rel = path.relative_to(root).as_posix()

@@ -20,6 +20,7 @@ from households.io.fastinsert import history_create
 from households.io.importer import ImportReport, _Analysis
 from households.models import Household, Member
 from tests.factories import HouseholdFactory
+from tests.households.io_helpers import TODAY
 
 WHEN = timezone.make_aware(dt.datetime(2026, 3, 4, 5, 6, 7, 891011))
 HOSTILE = "Nguyễn Văn\tA\\B\nC\r“D” — 𝔘"
@@ -103,7 +104,7 @@ def test_the_importers_validation_equals_full_clean(ref, fields):
     household = HouseholdFactory(unit=ref.an_phu, code="LIB-2")
     base = {"household": household, "full_name": "Trần Thị Cúc", "sex": "female", "date_of_birth": dt.date(1970, 1, 5),
             "citizen_id": "049170005678", "relation": "head"}
-    analysis = _Analysis(None, actor=None, scope=None, unit=None, report=ImportReport())
+    analysis = _Analysis(None, actor=None, scope=None, unit=None, report=ImportReport(), today=TODAY)
     for _twice in range(2):  # the second time from the importer's memo
         mine, lib, ours, theirs = _clean_both(analysis, lambda: Member(**{**base, **fields}), exclude=["household"])
         assert mine == lib
@@ -111,7 +112,7 @@ def test_the_importers_validation_equals_full_clean(ref, fields):
 
 
 def test_household_validation_equals_full_clean(ref):
-    analysis = _Analysis(None, actor=None, scope=None, unit=None, report=ImportReport())
+    analysis = _Analysis(None, actor=None, scope=None, unit=None, report=ImportReport(), today=TODAY)
     for fields in ({}, {"floor_area_m2": Decimal("-1")}, {"floor_area_m2": Decimal("123456789")}, {"group": "x"},
                    {"code": "\u200b"}):
         mine, lib, ours, theirs = _clean_both(

@@ -50,6 +50,9 @@ def test_whole_phrase_name_matches_rank_first(request, homes, who):
     assert _match_of(html, "AP-02") == "Khớp với: Địa chỉ 12 Nguyễn Văn Trỗi"
     assert _match_of(html, "AP-01") == "Khớp với: Thành viên Nguyễn Kim Hằng; Địa chỉ 5 Trần Cao Vân"
     assert _match_of(html, "AP-03") == "Khớp với: Thành viên Nguyễn Vàng Sơn"
+    cards = re.findall(r'data-testid="household-card">.*?data-testid="search-match">(.*?)</div>', html, re.S)
+    assert [re.sub(r"<[^>]+>", "", c) for c in cards][:2] == [  # the phone's cards say it too
+        "Khớp với: Thành viên Nguyễn Văn Tý", "Khớp với: Thành viên Nguyễn Văn Hùng"]
 
 
 def test_ranking_ignores_diacritics_case_and_spaces(homes, ward_officer):

@@ -334,7 +334,7 @@ def test_stale_edit_is_refused_and_nothing_overwritten(ward_client, ward_officer
                               expected_version=1, village="Khối phố của người khác")
     response = ward_client.post(reverse("households:edit", args=[an_phu_home.pk]), form_data)
     assert response.status_code == 409
-    assert services.StaleObjectError.message in response.content.decode()
+    assert str(services.StaleObjectError.message) in response.content.decode()
     an_phu_home.refresh_from_db()
     assert an_phu_home.village == "Khối phố của người khác"
     assert an_phu_home.version == 2

@@ -261,3 +261,19 @@ def test_a_final_document_is_its_report_parameters_date_and_number(register, ref
         f"MONTHLY|2025|2|{ref.an_phu.pk}", timezone.localdate(report.reviewed_at), report.document)
     assert final.issuer.issuer == "UBND Phường An Phú" and report.document.reference == "1/BC-UBND"
     assert MonthlyReport.objects.get().status == "approved"
+
+
+def test_a_closed_year_s_pl08_of_another_day_is_its_own_document(register, ref, tnmt, admin_client_):
+    """PL08/PL09 take the day they count: the closed year's stored appendix (its last day) is not
+    served for another day, which is issued and stored as a document of its own."""
+    documents.period_close(actor=tnmt, year=2025, on=dt.date(2026, 1, 15))
+    url = reverse("reports:report", args=["PL08"])
+    year_end = admin_client_.get(url, {"year": 2025, "format": "xlsx"})
+    march = admin_client_.get(url, {"year": 2025, "format": "xlsx", "ngay_so_lieu": "01/03/2025"})
+    assert year_end.status_code == march.status_code == 200
+    keys = sorted(StoredDocument.objects.values_list("document__key", flat=True))
+    assert keys == ["PL08|2025||", "PL08|2025|||2025-03-01"]
+    again = admin_client_.get(url, {"year": 2025, "format": "xlsx", "ngay_so_lieu": "01/03/2025"})
+    assert b"".join(again.streaming_content) == march.content
+    explicit_end = admin_client_.get(url, {"year": 2025, "format": "xlsx", "ngay_so_lieu": "31/12/2025"})
+    assert b"".join(explicit_end.streaming_content) == year_end.content  # the default day: the same document
