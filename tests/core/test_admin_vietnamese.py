@@ -127,3 +127,14 @@ def test_history_pages_are_vietnamese(ref, admin_client_):
     # The change page's History button is the library's (and Django's own "Bản ghi nhớ" no more).
     change = visible_text(admin_client_.get(reverse("admin:tamky_poverty_unityearfigures_change", args=[pk])))
     assert_vietnamese(change, ["Lịch sử"], ["History", "Bản ghi nhớ"])
+
+
+def test_admin_index_has_no_english_from_django_or_axes(ref, admin_client_):
+    """Newer strings of Django's admin that its own Vietnamese lacks, and django-axes' model
+    names, come from the same catalogue."""
+    response = admin_client_.get(reverse("admin:index"))
+    html = response.content.decode()
+    assert "Chuyển đến nội dung chính" in html and "Skip to main content" not in html
+    assert "Tên bảng" in html and "Model name" not in html
+    text = visible_text(response)
+    assert_vietnamese(text, ["Các lần thử đăng nhập", "Nhật ký đăng nhập"], ["Access attempts", "Access logs"])
