@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from households.services import assessment_record
 from reports.models import MonthlyReport
 from support.models import ActionStatus, SupportAction
-from tests.browser.conftest import PHONE, confirm, login
+from tests.browser.conftest import DESKTOP, PHONE, confirm, login
 from tests.conftest import PASSWORD
 from tests.factories import household_with_head
 
@@ -154,8 +154,18 @@ def _submitted_report(ref, ward_officer):
     return report
 
 
-def test_tnmt_reviewer_journey(page, new_page, ref, tnmt, ward_officer):
+VIEWPORTS = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+
+
+def fits(page, viewport):
+    """The page is no wider than the screen (a phone scrolls tables inside their own box)."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+
+@VIEWPORTS
+def test_tnmt_reviewer_journey(new_page, ref, tnmt, ward_officer, viewport):
     report = _submitted_report(ref, ward_officer)
+    page = new_page(viewport)
     login(page, "tnmt", PASSWORD)
     page.goto("/?period=2025-12")
     to_review = page.get_by_test_id("to-review")
@@ -169,7 +179,7 @@ def test_tnmt_reviewer_journey(page, new_page, ref, tnmt, ward_officer):
     assert report.status == MonthlyReport.Status.RETURNED
 
     # The officer sees the returned report on the dashboard, completes it and sends it again.
-    officer = new_page()
+    officer = new_page(viewport)
     login(officer, "canbo.anphu", PASSWORD)
     officer.goto("/?period=2025-12")
     expect(officer.get_by_test_id("returned")).to_contain_text("Bổ sung khó khăn")
@@ -186,6 +196,7 @@ def test_tnmt_reviewer_journey(page, new_page, ref, tnmt, ward_officer):
     page.get_by_role("button", name="Duyệt").click()
     confirm(page, "Duyệt báo cáo này?", "không thể sửa hay trả lại")
     expect(page.locator(".alert-success")).to_contain_text("Đã duyệt báo cáo")
+    fits(page, viewport)
     report.refresh_from_db()
     assert report.status == MonthlyReport.Status.APPROVED
     page.goto("/")
@@ -208,7 +219,8 @@ def check_download(page, name: str, magic: bytes):
         assert fh.read(4).startswith(magic), f"{name} download is not a {magic!r} file"
 
 
-def test_agency_officer_sees_own_actions_and_completes_one(page, ref, agency_officer, ward_officer):
+@VIEWPORTS
+def test_agency_officer_sees_own_actions_and_completes_one(new_page, ref, agency_officer, ward_officer, viewport):
     household = household_with_head(ref.an_phu, code="AP-88")
     assessment_record(actor=ward_officer, household=household, kind="regular", year=2025,
                       income_per_capita=1_000_000, indicators={"health_insurance": True, "telecom": True,
@@ -220,13 +232,21 @@ def test_agency_officer_sees_own_actions_and_completes_one(page, ref, agency_off
     other = SupportAction.objects.create(
         household=household, kind_id="education", household_class="poor", description="Miễn học phí",
         lead_agency=ref.agencies["gddt"], plan_year=2025)
+    page = new_page(viewport)
     login(page, "canbo.ttyt", PASSWORD)
     expect(page.get_by_test_id("overdue")).to_contain_text("AP-88")
     page.goto("/ho-tro/")
-    table = page.locator("main table")
-    expect(table.locator("tr", has_text="AP-88")).to_have_count(1)
-    expect(table).to_contain_text("Cấp thẻ BHYT")
-    expect(table).not_to_contain_text("Hỗ trợ giáo dục")  # led by another agency
+    fits(page, viewport)
+    if viewport == PHONE:  # cards with the kind, the status and the next step
+        shown = page.get_by_test_id("action-card")
+        expect(shown).to_have_count(1)
+        expect(shown).to_contain_text("AP-88")
+        expect(shown.get_by_role("link", name="Bắt đầu thực hiện")).to_be_visible()
+    else:
+        shown = page.locator("main table")
+        expect(shown.locator("tr", has_text="AP-88")).to_have_count(1)
+        expect(shown).to_contain_text("Cấp thẻ BHYT")
+    expect(shown).not_to_contain_text("Hỗ trợ giáo dục")  # led by another agency
     response = page.goto(f"/ho-tro/{other.pk}/")
     assert response.status == 404
     page.goto(f"/ho-tro/{mine.pk}/")
