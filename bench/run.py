@@ -152,7 +152,7 @@ def build_register(n: int, seed: int = 9, out=print) -> None:
             if cls in ("poor", "near_poor") and rng.random() < 0.2:
                 status = rng.choice(["planned", "planned", "in_progress", "completed"])
                 actions.append(SupportAction(
-                    household=h, kind=rng.choice(kinds), household_class=cls, description="Hỗ trợ (bench)",
+                    household=h, kind_id=rng.choice(kinds), household_class=cls, description="Hỗ trợ (bench)",
                     lead_agency=rng.choice(agencies), plan_year=YEAR, amount=rng.randint(1, 60) * 1_000_000,
                     status=status, completed_date=dt.date(2025, 6, 1) if status == "completed" else None,
                 ))
