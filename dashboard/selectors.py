@@ -17,7 +17,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from campaigns import selectors as campaign_selectors
@@ -289,10 +288,10 @@ def report_statuses(*, actor, year: int, month: int, units: list, reports: list)
     return rows
 
 
-def attention(*, actor, year: int, month: int, today: dt.date | None = None) -> dict:
+def attention(*, actor, year: int, month: int, today: dt.date) -> dict:
     """What needs the user's attention: reports to review (TNMT, administrator), returned reports
-    and households due for review (ward officer), overdue actions (agency officer)."""
-    today = today or timezone.localdate()
+    and households due for review (ward officer), overdue actions (agency officer), as of
+    ``today`` (the view's)."""
     scope = scoping.scope_for(actor)
     result: dict = {}
     if scope.can_review_reports:
@@ -355,7 +354,7 @@ def campaign_block(*, actor, today: dt.date) -> dict | None:
     return block
 
 
-def dashboard_data(*, actor, period: Period, today: dt.date | None = None) -> dict:
+def dashboard_data(*, actor, period: Period, today: dt.date) -> dict:
     """Everything the dashboard shows, for ``actor`` and the reporting ``period``
     (``tamky_poverty.periods``: the plan year is the period's year), in a fixed number of queries."""
     year, month = period.year, period.month
@@ -368,7 +367,6 @@ def dashboard_data(*, actor, period: Period, today: dt.date | None = None) -> di
     status_totals = {s: 0 for s in REPORT_STATUSES}
     for row in statuses:
         status_totals[row.status] = status_totals.get(row.status, 0) + 1
-    today = today or timezone.localdate()
     indicator_rows = deprivations(actor=actor, year=year, today=today)
     period_end = dt.date(year, month, calendar.monthrange(year, month)[1])
     progress = unit_progress(actor=actor, plan=plan, year=year, day=min(today, period_end))

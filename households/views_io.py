@@ -138,7 +138,7 @@ def _check_result(request, pk: str):
     session that uploaded the file can confirm it."""
     if not pk.isdigit():
         raise Http404
-    job = job_selectors.live(job_selectors.job_get(actor=request.user, pk=int(pk)))
+    job = job_selectors.live(job_selectors.job_get(actor=request.user, pk=int(pk), now=timezone.now()))
     if job.kind != household_jobs.CHECK:
         raise Http404
     report = household_jobs.check_report(job)

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from jobs.models import Job
 from jobs.tasks import read_progress
 from tamky_poverty import scoping
 
 
-def jobs_for(*, actor, now=None):
+def jobs_for(*, actor, now):
+    """The user's own jobs whose results have not expired by ``now`` (the request's moment)."""
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return Job.objects.none()
-    now = now or timezone.now()
     return Job.objects.filter(owner=actor).exclude(expires_at__lt=now).order_by("-created_at", "-id")
 
 
-def job_get(*, actor, pk) -> Job:
-    return scoping.get_or_404(jobs_for(actor=actor), pk=pk)
+def job_get(*, actor, pk, now) -> Job:
+    return scoping.get_or_404(jobs_for(actor=actor, now=now), pk=pk)
 
 
 def live(job: Job) -> Job:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,7 +22,7 @@ DETAIL_POLL_SECONDS = 1
 
 @require_GET
 def job_list(request):
-    jobs = [selectors.live(job) for job in selectors.jobs_for(actor=request.user)[:100]]
+    jobs = [selectors.live(job) for job in selectors.jobs_for(actor=request.user, now=timezone.now())[:100]]
     return render(request, "jobs/list.html", {
         "jobs": jobs, "poll_seconds": POLL_SECONDS,
         "breadcrumbs": [(_("Tài liệu của tôi"), None)],
@@ -31,14 +32,14 @@ def job_list(request):
 @require_GET
 def job_row(request, pk: int):
     """One row of the list (htmx polls it every few seconds while the job is open)."""
-    job = selectors.live(selectors.job_get(actor=request.user, pk=pk))
+    job = selectors.live(selectors.job_get(actor=request.user, pk=pk, now=timezone.now()))
     return render(request, "jobs/_job_row.html", {"job": job, "poll_seconds": POLL_SECONDS})
 
 
 @require_GET
 def job_detail(request, pk: int):
     """One job on its own page: where a request that started a job sends the user."""
-    job = selectors.live(selectors.job_get(actor=request.user, pk=pk))
+    job = selectors.live(selectors.job_get(actor=request.user, pk=pk, now=timezone.now()))
     return render(request, "jobs/detail.html", {
         "job": job, "poll_seconds": DETAIL_POLL_SECONDS,
         "breadcrumbs": [(_("Tài liệu của tôi"), reverse("jobs:list")), (job.title, None)],
@@ -48,13 +49,13 @@ def job_detail(request, pk: int):
 @require_GET
 def job_progress(request, pk: int):
     """The job's state and progress (htmx polls it every second while the job is open)."""
-    job = selectors.live(selectors.job_get(actor=request.user, pk=pk))
+    job = selectors.live(selectors.job_get(actor=request.user, pk=pk, now=timezone.now()))
     return render(request, "jobs/_job_progress.html", {"job": job, "poll_seconds": DETAIL_POLL_SECONDS})
 
 
 @require_GET
 def job_download(request, pk: int):
-    job = selectors.job_get(actor=request.user, pk=pk)
+    job = selectors.job_get(actor=request.user, pk=pk, now=timezone.now())
     if job.status != Job.Status.DONE or not job.result:
         raise Http404
     try:
@@ -67,7 +68,7 @@ def job_download(request, pk: int):
 
 @require_POST
 def job_retry(request, pk: int):
-    job = selectors.job_get(actor=request.user, pk=pk)
+    job = selectors.job_get(actor=request.user, pk=pk, now=timezone.now())
     try:
         services.job_retry(actor=request.user, job=job)
         messages.success(request, _("Đã gửi lại yêu cầu “%(title)s”.") % {"title": job.title})

@@ -54,11 +54,12 @@ def make_action(ref, household, *, kind="livelihood", status=ActionStatus.PLANNE
 
 
 DEC_2025 = Period(2025, 12)
+TODAY = dt.date(2026, 1, 5)  # the day the dashboard is looked at (a fixed clock)
 
 
 def test_the_period_s_year_is_the_plan_year(ref, tnmt):
-    assert dashboard_data(actor=tnmt, period=DEC_2025)["plan"] == ref.plan
-    assert dashboard_data(actor=tnmt, period=Period(2026, 10))["plan"] is None
+    assert dashboard_data(actor=tnmt, period=DEC_2025, today=TODAY)["plan"] == ref.plan
+    assert dashboard_data(actor=tnmt, period=Period(2026, 10), today=TODAY)["plan"] is None
 
 
 def test_tnmt_sees_city_counts_now_and_at_start_of_year(ref, tnmt, city):
@@ -74,14 +75,14 @@ def test_ward_officer_sees_only_own_unit(ref, ward_officer, city):
 
 
 def test_progress_against_targets_per_unit(ref, tnmt, city):
-    june = {p.unit.name: p for p in dashboard_data(actor=tnmt, period=Period(2025, 6))["unit_progress"]}
+    june = {p.unit.name: p for p in dashboard_data(actor=tnmt, period=Period(2025, 6), today=TODAY)["unit_progress"]}
     an_phu = june["An Phú"]
     assert (an_phu.near_poor_target, an_phu.left_near_poor, an_phu.left_poor) == (1, 1, 0)
     assert set(june) == {"An Phú", "An Sơn", "Tam Phú", "Tam Thăng"}  # the Phụ lục 01 units
     assert june["Tam Phú"].near_poor_target == 2 and june["Tam Phú"].achieved == 0
     # December 2025: the wards valid then, each with its former units' targets (Quảng Phú: An Phú
     # 1 + Tam Phú 2) and households.
-    progress = {p.unit.name: p for p in dashboard_data(actor=tnmt, period=DEC_2025)["unit_progress"]}
+    progress = {p.unit.name: p for p in dashboard_data(actor=tnmt, period=DEC_2025, today=TODAY)["unit_progress"]}
     assert set(progress) == {"Quảng Phú", "Hương Trà", "Bàn Thạch"}
     quang_phu = progress["Quảng Phú"]
     assert (quang_phu.near_poor_target, quang_phu.left_near_poor, quang_phu.left_poor) == (3, 1, 0)
@@ -92,14 +93,14 @@ def test_the_list_in_force_on_1_january_is_the_start_not_a_movement(ref, tnmt, c
     assessment_record(actor=tnmt, household=h, kind="annual", year=2025, income_per_capita=1_000_000,
                       indicators={c: True for c in POOR}, decision_number="QĐ-DK", decision_date=dt.date(2024, 12, 20),
                       effective_date=dt.date(2025, 1, 1), suggestions={})
-    data = dashboard_data(actor=tnmt, period=DEC_2025)
+    data = dashboard_data(actor=tnmt, period=DEC_2025, today=TODAY)
     assert data["counts"]["poor_start"] == 4
     an_son = {p.unit.name: p for p in data["unit_progress"]}["Hương Trà"]  # An Sơn's ward since 07/2025
     assert an_son.entered == 0
 
 
 def test_deprivations_by_indicator_and_resolved_since_january(ref, tnmt, city):
-    data = dashboard_data(actor=tnmt, period=DEC_2025)
+    data = dashboard_data(actor=tnmt, period=DEC_2025, today=TODAY)
     rows = {r.indicator.code: r for r in data["indicator_rows"]}
     assert len(rows) == 12
     assert rows["employment"].deprived == 3
@@ -113,7 +114,7 @@ def test_support_actions_against_quotas(ref, tnmt, city):
     make_action(ref, city["an_phu_poor"], status=ActionStatus.COMPLETED)
     make_action(ref, city["tam_thang"], status=ActionStatus.IN_PROGRESS)
     make_action(ref, city["tam_thang"], kind="housing_repair")
-    rows = {r.kind: r for r in dashboard_data(actor=tnmt, period=DEC_2025)["support_rows"]}
+    rows = {r.kind: r for r in dashboard_data(actor=tnmt, period=DEC_2025, today=TODAY)["support_rows"]}
     livelihood = rows["livelihood"]
     assert (livelihood.planned, livelihood.in_progress, livelihood.completed, livelihood.quota) == (0, 1, 1, 5)
     assert (rows["housing"].planned, rows["housing"].quota) == (1, 6)
@@ -129,7 +130,7 @@ def test_report_status_of_every_unit_and_reports_to_review(ref, tnmt, ward_offic
     assert statuses["An Phú"] == "submitted" and statuses["Tam Thăng"] == "approved"
     assert statuses["Quảng Phú"] == "not_started"
     assert data["report_totals"] == {"not_started": 4, "draft": 0, "submitted": 1, "returned": 0, "approved": 1}
-    june = {r.unit.name for r in dashboard_data(actor=tnmt, period=Period(2025, 6))["report_rows"]}
+    june = {r.unit.name for r in dashboard_data(actor=tnmt, period=Period(2025, 6), today=TODAY)["report_rows"]}
     assert len(june) == 12 and "An Sơn" in june  # the units the 2025 plan was made for
     assert [r.unit for r in data["attention"]["to_review"]] == [ref.an_phu]
 
@@ -142,7 +143,7 @@ def test_ward_officer_attention_returned_reports_and_households_due(ref, ward_of
     registered.registered_exit_year = 2025
     registered.save()
     household_with_head(ref.tam_thang, code="TT-09")  # another unit's: not shown
-    attention = dashboard_data(actor=ward_officer, period=DEC_2025)["attention"]
+    attention = dashboard_data(actor=ward_officer, period=DEC_2025, today=TODAY)["attention"]
     assert [r.unit for r in attention["returned"]] == [ref.an_phu]
     assert {h.code for h in attention["due_review"]} == {unreviewed.code, registered.code}
     assert "to_review" not in attention and "overdue" not in attention
@@ -225,7 +226,7 @@ def test_counts_ignore_deleted_households(ref, tnmt, city):
     h = city["tam_thang"]
     h.is_deleted, h.deleted_reason = True, "Nhập trùng"
     h.save()
-    assert dashboard_data(actor=tnmt, period=DEC_2025)["counts"]["poor_now"] == 2
+    assert dashboard_data(actor=tnmt, period=DEC_2025, today=TODAY)["counts"]["poor_now"] == 2
 
 
 def test_vietnamese_whatever_the_browser_language_until_the_user_switches(ref, ward_client):
