@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import re
-import secrets
-import tempfile
-import time
-from pathlib import Path
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -21,46 +14,22 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from households import jobs as household_jobs
 from households.forms import FullExportForm, HouseholdFilterForm
-from households.io import exporter, importer, reader
+from households.io import exporter, importer, pending, reader
 from households.io.template import build_template
 from jobs import selectors as job_selectors
 from tamky_poverty import personal_data, scoping
 
 SESSION_KEY = "household_import"
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-MAX_AGE_SECONDS = 24 * 3600
 
 
-def upload_dir() -> Path:
-    path = Path(getattr(settings, "IMPORT_TEMP_DIR", "") or Path(tempfile.gettempdir()) / "tamky-household-import")
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
-
-
-def _stored_path(request) -> Path | None:
-    info = request.session.get(SESSION_KEY) or {}
-    token = info.get("token", "")
-    if not TOKEN_RE.match(token):
-        return None
-    path = upload_dir() / f"{token}.xlsx"
-    return path if path.is_file() else None
+def _token(request) -> str:
+    """The token of the upload this session is waiting to confirm ("" when there is none)."""
+    return (request.session.get(SESSION_KEY) or {}).get("token", "")
 
 
 def _forget(request) -> None:
-    path = _stored_path(request)
-    if path is not None:
-        path.unlink(missing_ok=True)
+    pending.discard(_token(request))
     request.session.pop(SESSION_KEY, None)
-
-
-def _sweep_old_uploads() -> None:
-    limit = time.time() - MAX_AGE_SECONDS
-    for old in [*upload_dir().glob("*.xlsx"), *upload_dir().glob("*.claimed")]:
-        try:
-            if old.stat().st_mtime < limit:
-                old.unlink()
-        except OSError:
-            pass
 
 
 def _require_import_right(user) -> None:
@@ -106,7 +75,7 @@ def import_upload(request):
     if upload.size > settings.IMPORT_MAX_BYTES:
         report.file_message = reader.too_big_message(upload.size)
         return _render(request, report, upload.name)
-    _sweep_old_uploads()
+    pending.sweep(timezone.now())
     # Checked from memory (at most IMPORT_MAX_BYTES); only a file worth confirming is stored, so a
     # refused upload never leaves a file behind. A long file is stored first and checked by a job;
     # its preview forgets it if refused (and the sweep removes one nobody looked at after a day).
@@ -115,22 +84,13 @@ def import_upload(request):
         # A long file: checked by a background job whose progress shows here (the preview follows).
         job = household_jobs.check_job_start(actor=request.user, data=data, name=upload.name,
                                               today=timezone.localdate())
-        request.session[SESSION_KEY] = {"token": _store(data), "name": upload.name, "check_job": job.pk}
+        request.session[SESSION_KEY] = {"token": pending.store(data), "name": upload.name, "check_job": job.pk}
         return _render(request, filename=upload.name, check_job=job_selectors.live(job))
     report = importer.import_file(data, actor=request.user, today=timezone.localdate(), dry_run=True,
                                   filename=upload.name)
     if report.ok and report.has_changes:
-        request.session[SESSION_KEY] = {"token": _store(data), "name": upload.name, "rows": report.rows}
+        request.session[SESSION_KEY] = {"token": pending.store(data), "name": upload.name, "rows": report.rows}
     return _render(request, report, upload.name)
-
-
-def _store(data: bytes) -> str:
-    token = secrets.token_urlsafe(24)
-    path = upload_dir() / f"{token}.xlsx"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
-    return token
 
 
 def _check_result(request, pk: str):
@@ -148,7 +108,7 @@ def _check_result(request, pk: str):
             raise Http404  # expired
         return _render(request, filename=name, check_job=job)
     info = request.session.get(SESSION_KEY) or {}
-    mine = info.get("check_job") == job.pk and _stored_path(request) is not None
+    mine = info.get("check_job") == job.pk and pending.exists(info.get("token", ""))
     if mine and report.ok and report.has_changes:
         request.session[SESSION_KEY] = {**info, "rows": report.rows}
     elif mine:
@@ -156,23 +116,13 @@ def _check_result(request, pk: str):
     return _render(request, report, name, confirmable=mine and report.ok and report.has_changes)
 
 
-def _claim(path: Path) -> Path | None:
-    """Take the stored upload for this request alone (a double click on "confirm" sends two
-    requests: the second finds nothing to claim). Renaming is atomic."""
-    claimed = path.with_name(f"{path.stem}.{secrets.token_hex(8)}.claimed")
-    try:
-        path.rename(claimed)
-    except FileNotFoundError:
-        return None
-    return claimed
-
-
 @require_POST
 def import_confirm(request):
     _require_import_right(request.user)
-    path = _stored_path(request)
-    claimed = _claim(path) if path is not None else None
-    if claimed is None:
+    info = request.session.get(SESSION_KEY) or {}
+    data = pending.claim(info.get("token", ""))  # a double click: the second request gets None
+    request.session.pop(SESSION_KEY, None)
+    if data is None:
         running = household_jobs.import_open_job(actor=request.user)
         if running is not None:  # a second click while the first one's job runs: show that job
             messages.info(request, _("Tệp đang được nhập ở chế độ nền."))
@@ -180,24 +130,14 @@ def import_confirm(request):
         messages.error(request, _("Không còn tệp chờ nhập (đã nhập, đang được nhập ở một yêu cầu khác, hoặc đã "
                                   "hết hạn). Kiểm tra danh sách hộ; nếu cần, tải tệp lên lại."))
         return redirect("household_io:import")
-    info = request.session.get(SESSION_KEY) or {}
     name = info.get("name", "")
     if info.get("rows", 0) > settings.JOBS_IMPORT_THRESHOLD or "check_job" in info:
         # A long file: written by a background job that shows its progress (the file goes with it).
-        try:
-            data = claimed.read_bytes()
-        finally:
-            claimed.unlink(missing_ok=True)
-            request.session.pop(SESSION_KEY, None)
         job = household_jobs.import_job_start(actor=request.user, data=data, name=name, rows=info.get("rows", 0),
                                                today=timezone.localdate())
         return redirect("jobs:detail", pk=job.pk)
-    try:
-        report = importer.import_file(claimed, actor=request.user, today=timezone.localdate(), dry_run=False,
-                                      filename=name)
-    finally:
-        claimed.unlink(missing_ok=True)
-        request.session.pop(SESSION_KEY, None)
+    report = importer.import_file(data, actor=request.user, today=timezone.localdate(), dry_run=False,
+                                  filename=name)
     if not report.applied:
         return _render(request, report, name)
     messages.success(request, _("Đã nhập tệp “%(name)s”. %(summary)s") % {"name": name, "summary": report.summary()})

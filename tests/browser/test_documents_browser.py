@@ -60,7 +60,6 @@ def test_a_long_import_shows_its_progress_then_its_preview_then_its_job(page, re
 
     settings.JOBS_IMPORT_CHECK_BYTES = 1000
     settings.JOBS_IMPORT_THRESHOLD = 2
-    settings.IMPORT_TEMP_DIR = str(tmp_path / "uploads")
     path = tmp_path / "danh-sach.xlsx"
     path.write_bytes(workbook_bytes(valid_rows()))
     login(page, ward_officer.username, PASSWORD)

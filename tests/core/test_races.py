@@ -111,7 +111,7 @@ class Browser:
 def server(transactional_db, tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG")}
     env.update({"DJANGO_SETTINGS_MODULE": "tamky_poverty.settings_test", "DATABASE_URL": _database_url(tmp_path),
-                "IMPORT_TEMP_DIR": str(tmp_path / "uploads"), "PYTHONPATH": str(BASE_DIR)})
+                "MEDIA_ROOT": str(tmp_path / "media"), "PYTHONPATH": str(BASE_DIR)})
     run = {"cwd": BASE_DIR, "env": env, "capture_output": True, "text": True, "timeout": 600}
     if connection.vendor == "sqlite":
         done = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], **run)

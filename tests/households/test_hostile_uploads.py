@@ -15,10 +15,9 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from households.io import reader
+from households.io import pending, reader
 from households.io.importer import import_file
 from households.models import Household
-from households.views_io import upload_dir
 from tests.households.io_helpers import TODAY
 
 from . import hostile_files as H
@@ -45,11 +44,11 @@ HOSTILE = [
 
 @pytest.fixture(autouse=True)
 def own_upload_dir(settings, tmp_path):
-    settings.IMPORT_TEMP_DIR = str(tmp_path / "uploads")
+    settings.MEDIA_ROOT = str(tmp_path / "media")  # where uploads wait for confirmation
 
 
 def leftovers() -> list[str]:
-    return sorted(p.name for p in upload_dir().iterdir())
+    return pending.waiting()
 
 
 @pytest.mark.parametrize("name, make, message", HOSTILE, ids=[h[0] for h in HOSTILE])

@@ -13,6 +13,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
+from households.io import pending
 from households.jobs import CHECK, IMPORT
 from households.models import Household, Member
 from jobs import tasks
@@ -161,8 +162,8 @@ def test_a_preview_with_many_errors_groups_them_by_row_with_a_filter_and_folds_t
 
 @pytest.fixture
 def own_upload_dir(settings, tmp_path):
-    settings.IMPORT_TEMP_DIR = str(tmp_path / "uploads")
-    return tmp_path / "uploads"
+    """Files waiting for confirmation go to the shared storage: a storage of this test's own."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 def test_a_long_upload_is_checked_by_a_job_then_previewed_and_confirmed(own_upload_dir, ward_client, ward_officer,
@@ -189,7 +190,7 @@ def test_a_long_upload_is_checked_by_a_job_then_previewed_and_confirmed(own_uplo
     imported = Job.objects.get(kind=IMPORT)
     assert response["Location"] == reverse("jobs:detail", args=[imported.pk])
     run_jobs()
-    assert Household.objects.count() == 2 and list(own_upload_dir.iterdir()) == []
+    assert Household.objects.count() == 2 and pending.waiting() == []
 
 
 def test_a_hostile_long_upload_is_refused_by_its_check_job(own_upload_dir, ward_client, ward_officer, settings,
@@ -206,7 +207,7 @@ def test_a_hostile_long_upload_is_refused_by_its_check_job(own_upload_dir, ward_
     page = ward_client.get(reverse("household_io:import") + f"?kiem-tra={job.pk}")
     assert "giải nén" in page.context["report"].file_message and 'data-testid="confirm-import"' not in \
         page.content.decode()
-    assert "household_import" not in ward_client.session and list(own_upload_dir.iterdir()) == []
+    assert "household_import" not in ward_client.session and pending.waiting() == []
     from django.test import Client
 
     other = Client()
