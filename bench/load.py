@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import csv
 import http.client
 import json
 import os
@@ -179,6 +180,34 @@ def summary(stats: list[dict]) -> tuple[str, int]:
     return "\n".join(lines), failures
 
 
+def exact_percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[max(0, int(round(q * len(values))) - 1)] if values else 0.0
+
+
+def phases(times: list[tuple[float, str, float]], warmup: float) -> str:
+    """The users' arrival (the first ``warmup`` seconds, when they all start at once with cold
+    caches) apart from the steady state after it: a row per page for the steady state, then both
+    phases for all pages together."""
+    start = min(t for t, _, _ in times)
+    early = [ms for t, _, ms in times if t - start < warmup]
+    steady = [(name, ms) for t, name, ms in times if t - start >= warmup]
+    lines = [f"Steady state, requests started {warmup:.0f} s or more after the first:", "",
+             "| page | requests | median ms | p95 ms | p99 ms | max ms |", "|---|---:|---:|---:|---:|---:|"]
+
+    def row(label, values):
+        if values:
+            lines.append(f"| {label} | {len(values):,} | {exact_percentile(values, .5):.0f} | "
+                         f"{exact_percentile(values, .95):.0f} | {exact_percentile(values, .99):.0f} | "
+                         f"{max(values):.0f} |")
+
+    for name in sorted({name for name, _ in steady}):
+        row(name, [ms for n, ms in steady if n == name])
+    row("**all pages, steady state**", [ms for _, ms in steady])
+    row(f"all pages, first {warmup:.0f} s (arrival)", early)
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=50)
@@ -188,6 +217,9 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--wards", type=int, default=30, help="ward officer accounts (one ward each)")
+    parser.add_argument("--warmup", type=float, default=None,
+                        help="seconds counted as the users' arrival, reported apart from the steady state "
+                             "(default: the spawning time plus three pauses, at least 5 s)")
     parser.add_argument("--output", help="also write the markdown table to this file")
     args = parser.parse_args(argv)
 
@@ -215,7 +247,7 @@ def main(argv=None) -> int:
         print(f"logins: {len(logins)} through the login form, median {times[len(times) // 2]:.0f} ms, "
               f"max {times[-1]:.0f} ms (password hashing)")
         locust_env = {**env, "LOAD_SESSIONS": ",".join(sid for sid, _ in logins),
-                      "LOAD_THINK_SECONDS": str(args.think)}
+                      "LOAD_THINK_SECONDS": str(args.think), "LOAD_TIMES_FILE": str(tmp / "times.csv")}
         cmd = [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                "--host", host, "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.seconds}s",
                "--stop-timeout", "5", "--json-file", str(tmp / "stats"), "--only-summary", "--loglevel", "WARNING"]
@@ -244,6 +276,13 @@ def main(argv=None) -> int:
     print(text)
     print(f"\nthroughput {rate:.1f} req/s with {args.workers} gunicorn workers = {rate / args.workers:.1f} req/s "
           f"per worker process")
+    warmup = args.warmup if args.warmup is not None else args.users / args.spawn_rate + max(5.0, 3 * args.think)
+    with open(tmp / "times.csv", encoding="utf-8") as fh:
+        times = [(float(t), name, float(ms)) for t, name, ms in csv.reader(fh)]
+    steady = phases(times, warmup)
+    print()
+    print(steady)
+    text += "\n\n" + steady
     if failures:
         print(f"\nFAILED: {failures} request(s) failed")
     if args.output:

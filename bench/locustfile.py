@@ -14,13 +14,15 @@ says so with ``X-Forwarded-Proto: https`` (trusted by the settings) and sends it
 
 from __future__ import annotations
 
+import csv
 import itertools
 import os
 import random
 import re
 import threading
+import time
 
-from locust import HttpUser, between, constant, task
+from locust import HttpUser, between, constant, events, task
 
 SESSIONS = [s for s in os.environ.get("LOAD_SESSIONS", "").split(",") if s]
 THINK = float(os.environ.get("LOAD_THINK_SECONDS", "0"))  # 0: no pause between pages
@@ -30,6 +32,23 @@ CLASSES = ["poor", "near_poor"]
 
 _next_session = itertools.cycle(SESSIONS or ["none"])
 _lock = threading.Lock()
+
+# Every request's start time, page and response time, written at the end to LOAD_TIMES_FILE, so
+# that load.py can tell the users' start (all arriving at once) from the steady state after it.
+TIMES_FILE = os.environ.get("LOAD_TIMES_FILE", "")
+_times: list[tuple[float, str, float]] = []
+
+
+@events.request.add_listener
+def _record(request_type, name, response_time, response_length, exception=None, **kwargs):
+    _times.append((time.time() - response_time / 1000, name, response_time))
+
+
+@events.quitting.add_listener
+def _write_times(environment, **kwargs):
+    if TIMES_FILE:
+        with open(TIMES_FILE, "w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh).writerows(_times)
 
 
 class Officer(HttpUser):
