@@ -155,12 +155,23 @@ def household_list(*, actor, filters: Mapping[str, Any] | None = None) -> QueryS
     return qs.order_by("unit_id", "code")
 
 
+def cache_parts(filters: Mapping[str, Any] | None) -> tuple:
+    """The filters as a cache key: model instances by their primary key, in a fixed order."""
+    return tuple(sorted((k, str(getattr(v, "pk", v))) for k, v in (filters or {}).items()
+                        if v not in (None, "") and k != "per_page"))
+
+
 def household_page(*, actor, filters: Mapping[str, Any] | None = None, number=None, per_page: int = 25):
     """One page of ``household_list``: the page's ids are read from the (unit, code) index
     first, then only those rows get their annotations (``ids_first_page``). With a search, each
     row's ``search_matches`` says which member, address, village or code matched (one more
     query, whatever the page size)."""
-    page = ids_first_page(household_list(actor=actor, filters=filters), number, per_page)
+    scope = scoping.scope_for(actor)
+    # The count of a city-wide list without a search (the whole register at most) comes from the
+    # figures cache; a unit's count is cheap, and searches are too varied to be worth keeping.
+    cached = scope.sees_all and not (filters or {}).get("q")
+    page = ids_first_page(household_list(actor=actor, filters=filters), number, per_page,
+                          count_key=("households", scope, cache_parts(filters)) if cached else None)
     words, citizen_ids = search_terms((filters or {}).get("q"))
     if words or citizen_ids:
         attach_search_matches(page.object_list, words, citizen_ids)

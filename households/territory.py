@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from households.models import Household, HouseholdTransfer
+from tamky_poverty import figures_cache
 from tamky_poverty.models import AdministrativeUnit, AreaKind, AreaRule
 
 
@@ -149,4 +150,5 @@ def move_households(sender, reorganisation, actor, **kwargs) -> dict[str, int]:
         default_change_reason=_("Sắp xếp đơn vị hành chính từ ngày %(d)s")
         % {"d": f"{reorganisation.effective_date:%d/%m/%Y}"},
     )
+    figures_cache.figures_changed()  # a bulk update sends no model signals
     return {"households": len(moving)}

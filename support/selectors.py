@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 from households.models import Deprivation, Household, Indicator
 from support import catalogue
@@ -59,7 +59,10 @@ def actions_list(*, actor, filters: ActionFilters | None = None):
 def actions_page(*, actor, filters: ActionFilters | None = None, number=None, per_page: int = 50):
     """One page of ``actions_list`` by ``ids_first_page`` (sorting every action's full row cost
     156 ms city-wide at 100,000 households, bench/README.md)."""
-    return ids_first_page(actions_list(actor=actor, filters=filters), number, per_page)
+    f = filters or ActionFilters()
+    scope = scoping.scope_for(actor)  # a city-wide count comes from the figures cache
+    return ids_first_page(actions_list(actor=actor, filters=f), number, per_page,
+                          count_key=("support-actions", scope, astuple(f)) if scope.sees_all else None)
 
 
 def action_get(*, actor, pk) -> SupportAction:

@@ -94,6 +94,22 @@ def test_applying_twice_changes_nothing_and_completes_late_registrations(ref, tn
     assert third.moved["households"] == 1 and late.unit == ward
 
 
+def test_households_moved_late_show_at_once_in_the_successors_cached_list(ref, tnmt, tnmt_client, quang_phu):
+    """Applying a reorganisation again moves late registrations by a bulk update (no model
+    signal): the cached list count and dashboard figures are made stale all the same."""
+    from django.urls import reverse
+
+    ward, olds = quang_phu
+    household_with_head(olds[0], code="AP-1")
+    reorganisation_apply(actor=tnmt, predecessors=olds, successor=ward, effective_date=JULY, today=TODAY)
+    url = reverse("households:list") + f"?unit={ward.pk}"
+    assert "1 hộ" in tnmt_client.get(url).content.decode()
+    household_with_head(olds[1], code="TP-9")  # registered in a dissolved unit afterwards
+    assert "1 hộ" in tnmt_client.get(url).content.decode()  # counted again and cached
+    reorganisation_apply(actor=tnmt, predecessors=olds, successor=ward, effective_date=JULY, today=TODAY)
+    assert "2 hộ" in tnmt_client.get(url).content.decode()
+
+
 def test_refusals_change_nothing(ref, tnmt, quang_phu):
     ward, (an_phu, tam_phu, tam_thanh) = quang_phu
     household_with_head(an_phu, code="X-1")
