@@ -215,6 +215,8 @@ def main(argv=None) -> int:
     parser.add_argument("--spawn-rate", type=float, default=25, help="users started per second")
     parser.add_argument("--think", type=float, default=0, help="mean pause between a user's pages (s)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per gunicorn worker (more than 1: the gthread worker class)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--wards", type=int, default=30, help="ward officer accounts (one ward each)")
     parser.add_argument("--warmup", type=float, default=None,
@@ -235,7 +237,8 @@ def main(argv=None) -> int:
     host = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "tamky_poverty.wsgi", "--bind", f"127.0.0.1:{args.port}",
-         "--workers", str(args.workers), "--timeout", "60", "--log-level", "warning"],
+         "--workers", str(args.workers), "--threads", str(args.threads), "--timeout", "60",
+         "--log-level", "warning"],
         env=env, cwd=ROOT, start_new_session=True)
     tmp = Path(tempfile.mkdtemp())
     try:
@@ -251,7 +254,8 @@ def main(argv=None) -> int:
         cmd = [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                "--host", host, "-u", str(args.users), "-r", str(args.spawn_rate), "-t", f"{args.seconds}s",
                "--stop-timeout", "5", "--json-file", str(tmp / "stats"), "--only-summary", "--loglevel", "WARNING"]
-        print(f"locust: {args.users} users, {args.seconds} s, think {args.think} s, gunicorn {args.workers} workers")
+        print(f"locust: {args.users} users, {args.seconds} s, think {args.think} s, gunicorn {args.workers} workers "
+              f"× {args.threads} thread(s)")
         print(f"load average before: {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
         busy0, total0 = cpu_times()
         subprocess.run(cmd, env=locust_env, cwd=ROOT, timeout=args.seconds + 60)
