@@ -74,13 +74,16 @@ UPLOAD = "upload.xlsx"
 MAX_LISTED_PROBLEMS = 30
 
 
-def import_job_start(*, actor, data: bytes, name: str, rows: int, today: dt.date):
+def import_job_start(*, actor, data: bytes, name: str, rows: int, today: dt.date, warnings_confirmed: bool = False):
     """Confirm a long import in the background. The file (already checked by the preview) goes
     with the job into the shared storage; the job reads it again through the bounded reader,
     checks it again against the register as it is then, and writes it in one transaction.
-    ``today`` is the day the officer confirmed (the request's): the job judges the file by it."""
+    ``today`` is the day the officer confirmed (the request's): the job judges the file by it.
+    ``warnings_confirmed``: the officer ticked that the preview's plausibility warnings were
+    checked; without it, a file the check again finds warnings in is not written."""
     return job_start(actor=actor, kind=IMPORT, rows_total=rows, progress_label=_("dòng"), inputs={UPLOAD: data},
-                     params={"name": name, "upload": secrets.token_hex(8), "today": today.isoformat()},
+                     params={"name": name, "upload": secrets.token_hex(8), "today": today.isoformat(),
+                             "warnings_confirmed": warnings_confirmed},
                      title=_("Nhập danh sách hộ từ tệp “%(name)s” (%(n)s dòng)") % {
                          "name": name, "n": f"{rows:,}".replace(",", ".")})
 
@@ -95,10 +98,16 @@ def import_failure(report: importer.ImportReport) -> str:
     """Why nothing of the file was written, in Vietnamese (the job's error)."""
     if report.file_message:
         return report.file_message
-    lines = [_("Tệp có %(n)s lỗi khi kiểm tra lại với sổ hộ hiện tại; không dữ liệu nào được ghi. "
-               "Sửa tệp và tải lên lại.") % {"n": len(report.problems)}]
-    lines += [str(p) for p in report.problems[:MAX_LISTED_PROBLEMS]]
-    if len(report.problems) > MAX_LISTED_PROBLEMS:
+    if report.ok and report.warnings_unconfirmed:
+        listed = report.warnings
+        lines = [_("Tệp có %(n)s cảnh báo chưa được xác nhận khi kiểm tra lại với sổ hộ hiện tại; không dữ liệu "
+                   "nào được ghi. Tải tệp lên lại, kiểm tra các cảnh báo và xác nhận.") % {"n": len(listed)}]
+    else:
+        listed = report.problems
+        lines = [_("Tệp có %(n)s lỗi khi kiểm tra lại với sổ hộ hiện tại; không dữ liệu nào được ghi. "
+                   "Sửa tệp và tải lên lại.") % {"n": len(listed)}]
+    lines += [str(p) for p in listed[:MAX_LISTED_PROBLEMS]]
+    if len(listed) > MAX_LISTED_PROBLEMS:
         lines.append("…")
     return "\n".join(lines)
 
@@ -110,8 +119,10 @@ def _job_day(ctx) -> dt.date:
 
 def run_import(ctx) -> None:
     name = ctx.params["name"]
+    # A job queued before the warnings existed was confirmed without them: it keeps its meaning.
+    confirmed = ctx.params.get("warnings_confirmed", True)
     report = importer.import_file(ctx.read_input(UPLOAD), actor=ctx.owner, today=_job_day(ctx), dry_run=False,
-                                  filename=name, progress=ctx.tracker())
+                                  filename=name, progress=ctx.tracker(), warnings_confirmed=confirmed)
     if not report.applied:
         raise JobError(import_failure(report))
     ctx.done(_("Đã nhập tệp “%(name)s”. %(summary)s") % {"name": name, "summary": report.summary()},
@@ -143,6 +154,9 @@ def run_check(ctx) -> None:
         summary = report.file_message
     elif report.problems:
         summary = _("Tệp có %(n)s lỗi: xem danh sách lỗi theo dòng.") % {"n": len(report.problems)}
+    elif report.warnings:
+        summary = _("%(rows)s dòng, không có lỗi, %(n)s cảnh báo cần kiểm tra. %(summary)s") % {
+            "rows": report.rows, "n": len(report.warnings), "summary": report.summary()}
     else:
         summary = _("%(rows)s dòng, không có lỗi. %(summary)s") % {"rows": report.rows, "summary": report.summary()}
     ctx.done(summary, reverse("household_io:import") + f"?kiem-tra={ctx.job.pk}", keep_inputs=True)
@@ -153,4 +167,8 @@ def check_report(job) -> importer.ImportReport | None:
     if job.kind != CHECK or job.status != Job.Status.DONE:
         return None
     data = read_kept(job, REPORT)
-    return pickle.loads(data) if data else None  # noqa: S301 (written by this job, in our storage)
+    if not data:
+        return None
+    report = pickle.loads(data)  # noqa: S301 (written by this job, in our storage)
+    report.__dict__.setdefault("warnings", [])  # kept before the import had warnings
+    return report

@@ -20,6 +20,9 @@ from jobs import selectors as job_selectors
 from tamky_poverty import personal_data, scoping
 
 SESSION_KEY = "household_import"
+# The preview's checkbox "Tôi đã kiểm tra các cảnh báo, dữ liệu đúng"; its value names the
+# warnings confirmed (ImportReport.warnings_key), as the household form's does.
+CONFIRM_WARNINGS = "confirm_warnings"
 
 
 def _token(request) -> str:
@@ -39,6 +42,13 @@ def _require_import_right(user) -> None:
 
 def _crumbs(label):
     return [(_("Hộ gia đình"), reverse("households:list")), (label, None)]
+
+
+def _waiting(report) -> dict:
+    """What the session keeps of a preview worth confirming, beside the upload's token and name:
+    its rows (a long file is written by a job) and its plausibility warnings (how many, and the
+    key the confirmation must send back)."""
+    return {"rows": report.rows, "warnings": len(report.warnings), "warnings_key": report.warnings_key}
 
 
 @require_GET
@@ -89,7 +99,7 @@ def import_upload(request):
     report = importer.import_file(data, actor=request.user, today=timezone.localdate(), dry_run=True,
                                   filename=upload.name)
     if report.ok and report.has_changes:
-        request.session[SESSION_KEY] = {"token": pending.store(data), "name": upload.name, "rows": report.rows}
+        request.session[SESSION_KEY] = {"token": pending.store(data), "name": upload.name, **_waiting(report)}
     return _render(request, report, upload.name)
 
 
@@ -110,16 +120,40 @@ def _check_result(request, pk: str):
     info = request.session.get(SESSION_KEY) or {}
     mine = info.get("check_job") == job.pk and pending.exists(info.get("token", ""))
     if mine and report.ok and report.has_changes:
-        request.session[SESSION_KEY] = {**info, "rows": report.rows}
+        request.session[SESSION_KEY] = {**info, **_waiting(report)}
     elif mine:
         _forget(request)
     return _render(request, report, name, confirmable=mine and report.ok and report.has_changes)
+
+
+def _warnings_refused(request, info):
+    """The preview again, the upload still waiting, when its warnings were not confirmed: a long
+    file's from its check job, a short file's checked again (it is short)."""
+    messages.error(request, _("Tệp có %(n)s cảnh báo: kiểm tra các cảnh báo, đánh dấu “Tôi đã kiểm tra các cảnh "
+                              "báo, dữ liệu đúng” rồi xác nhận lại. Chưa có dữ liệu nào được ghi.")
+                   % {"n": info["warnings"]})
+    if "check_job" in info:
+        return redirect(reverse("household_io:import") + f"?kiem-tra={info['check_job']}")
+    name = info.get("name", "")
+    data = pending.read(info["token"])
+    if data is None:  # claimed or swept meanwhile
+        _forget(request)
+        return redirect("household_io:import")
+    report = importer.import_file(data, actor=request.user, today=timezone.localdate(), dry_run=True, filename=name)
+    if report.ok and report.has_changes:
+        request.session[SESSION_KEY] = {**info, **_waiting(report)}
+    else:
+        _forget(request)
+    return _render(request, report, name, status=400)
 
 
 @require_POST
 def import_confirm(request):
     _require_import_right(request.user)
     info = request.session.get(SESSION_KEY) or {}
+    warnings_confirmed = bool(info.get("warnings_key")) and request.POST.get(CONFIRM_WARNINGS) == info["warnings_key"]
+    if info.get("warnings") and not warnings_confirmed and pending.exists(info.get("token", "")):
+        return _warnings_refused(request, info)  # nothing claimed: the officer ticks and confirms again
     data = pending.claim(info.get("token", ""))  # a double click: the second request gets None
     request.session.pop(SESSION_KEY, None)
     if data is None:
@@ -134,10 +168,18 @@ def import_confirm(request):
     if info.get("rows", 0) > settings.JOBS_IMPORT_THRESHOLD or "check_job" in info:
         # A long file: written by a background job that shows its progress (the file goes with it).
         job = household_jobs.import_job_start(actor=request.user, data=data, name=name, rows=info.get("rows", 0),
-                                               today=timezone.localdate())
+                                               today=timezone.localdate(), warnings_confirmed=warnings_confirmed)
         return redirect("jobs:detail", pk=job.pk)
     report = importer.import_file(data, actor=request.user, today=timezone.localdate(), dry_run=False,
-                                  filename=name)
+                                  filename=name, warnings_confirmed=warnings_confirmed)
+    if report.warnings_unconfirmed:
+        # Warnings the preview did not show (the register changed meanwhile): the file waits again
+        # for the officer to check and confirm them.
+        request.session[SESSION_KEY] = {"token": pending.store(data), "name": name, **_waiting(report)}
+        messages.error(request, _("Khi kiểm tra lại với sổ hộ hiện tại, tệp có %(n)s cảnh báo chưa được xác nhận: "
+                                  "kiểm tra các cảnh báo, đánh dấu “Tôi đã kiểm tra các cảnh báo, dữ liệu đúng” "
+                                  "rồi xác nhận lại. Chưa có dữ liệu nào được ghi.") % {"n": len(report.warnings)})
+        return _render(request, report, name, status=400)
     if not report.applied:
         return _render(request, report, name)
     messages.success(request, _("Đã nhập tệp “%(name)s”. %(summary)s") % {"name": name, "summary": report.summary()})

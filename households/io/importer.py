@@ -1,5 +1,6 @@
 """The household list import: read → validate every row → plan what to create and update →
-(when asked and only when there is no problem at all) apply it in one transaction.
+check the plausibility of each household's members (warnings, not problems) → (when asked and
+only when there is no problem at all) apply it in one transaction.
 
 ``import_file(source, *, actor, today, unit=None, dry_run=True)`` is the one entry point (views, the
 ``import_households`` command and ``bench/`` call it). It works in bulk: one query per table to
@@ -14,6 +15,7 @@ The benchmark compares it with django-import-export's default row-by-row import 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -49,6 +51,7 @@ from households.models import (
     Member,
     PovertyStandard,
 )
+from households.plausibility import MemberFacts, implausibilities
 from households.services import IndicatorInput, assessment_record, build_search_text
 from households.text import fold
 from tamky_poverty import db, figures_cache, personal_data, scoping
@@ -86,9 +89,23 @@ class Change:
     assessment: bool = False
 
 
+def _by_row(items: list[Problem]) -> list[tuple[int, list[Problem], str]]:
+    """Problems or warnings grouped by row (row 0: the file as a whole), in row order, each with
+    the columns named as "|column|…|" (what the preview's filter matches)."""
+    rows: dict[int, list[Problem]] = {}
+    for p in items:
+        rows.setdefault(p.row, []).append(p)
+    return [(row, found, "|" + "".join(f"{c}|" for c in dict.fromkeys(p.column for p in found)))
+            for row, found in sorted(rows.items())]
+
+
 @dataclass
 class ImportReport:
     problems: list[Problem] = field(default_factory=list)
+    # Members whose ages do not fit their relation to the head (households.plausibility): shown
+    # for the officer to check, never a reason to refuse the file by themselves (``ok`` ignores
+    # them); the pages ask the officer to confirm them once before writing.
+    warnings: list[Problem] = field(default_factory=list)
     file_message: str = ""
     rows: int = 0
     households_created: int = 0
@@ -102,6 +119,7 @@ class ImportReport:
     changes_total: int = 0
     applied: bool = False
     dry_run: bool = True
+    warnings_unconfirmed: bool = False  # not written: warnings the caller had not confirmed
 
     @property
     def ok(self) -> bool:
@@ -120,11 +138,19 @@ class ImportReport:
     def problem_rows(self) -> list[tuple[int, list[Problem], str]]:
         """The problems grouped by row (row 0: the file as a whole), in row order, each with the
         columns it fails as "|column|…|" (what the preview's filter matches)."""
-        rows: dict[int, list[Problem]] = {}
-        for p in self.problems:
-            rows.setdefault(p.row, []).append(p)
-        return [(row, problems, "|" + "".join(f"{c}|" for c in dict.fromkeys(p.column for p in problems)))
-                for row, problems in sorted(rows.items())]
+        return _by_row(self.problems)
+
+    @property
+    def warning_rows(self) -> list[tuple[int, list[Problem], str]]:
+        """The warnings grouped by row, as ``problem_rows``."""
+        return _by_row(self.warnings)
+
+    @property
+    def warnings_key(self) -> str:
+        """Names the warnings shown (what the preview's checkbox sends back): confirming them
+        confirms these warnings, not those of another file or of the register as it is later."""
+        text = "\n".join(str(w) for w in self.warnings)
+        return hashlib.sha256(text.encode()).hexdigest()[:16] if self.warnings else ""
 
     @property
     def problem_columns(self) -> list[tuple[str, int]]:
@@ -166,13 +192,17 @@ CHANGED_MEANWHILE = gettext_lazy(
 # --- Entry points ----------------------------------------------------------------------------
 
 def import_file(source, *, actor, today: dt.date, unit: AdministrativeUnit | None = None, dry_run: bool = True,
-                filename: str = "", progress=None) -> ImportReport:
+                filename: str = "", progress=None, warnings_confirmed: bool = True) -> ImportReport:
     """Validate ``source`` (bytes, a path or a binary file) and, unless ``dry_run``, apply it.
     Nothing is written when any problem is found. ``unit`` (optional) forces every row into
     that unit: rows naming another unit are refused, and the unit columns may be left out.
     ``today`` (the caller's date: the view's, the command's, the job's) decides which units are
-    current and which dates of birth lie in the future. ``progress`` (optional) is told each step
-    and the rows or records done in it, by the work itself (``NoProgress`` says how)."""
+    current, which dates of birth lie in the future and the ages the plausibility warnings
+    (``report.warnings``) count. Warnings never refuse a file by themselves; a caller that asks
+    an officer to confirm them passes ``warnings_confirmed=False`` when the officer did not, and
+    a file with warnings is then not written (``report.warnings_unconfirmed``). ``progress``
+    (optional) is told each step and the rows or records done in it, by the work itself
+    (``NoProgress`` says how)."""
     progress = progress or NoProgress()
     steps = 3 if dry_run else 4
     report = ImportReport(dry_run=dry_run)
@@ -193,6 +223,9 @@ def import_file(source, *, actor, today: dt.date, unit: AdministrativeUnit | Non
     plan = _Analysis(sheet, actor=actor, scope=scope, unit=unit, report=report, today=today, progress=progress,
                      steps=steps).run()
     if plan is None or not report.ok or dry_run:
+        return report
+    if report.warnings and not warnings_confirmed:
+        report.warnings_unconfirmed = True
         return report
     try:
         with transaction.atomic():
@@ -247,6 +280,7 @@ class _HouseholdPlan:
     new_members: list[Member] = field(default_factory=list)
     updated_members: list[tuple[Member, list[str]]] = field(default_factory=list)
     final_members: list[Member] = field(default_factory=list)
+    member_rows: list[int | None] = field(default_factory=list)  # each final member's row (None: not in the file)
     assessment: dict | None = None
 
 
@@ -567,6 +601,7 @@ class _Analysis:
                 if self._validate(member, row.number, exclude=["household"]):
                     plan.new_members.append(member)
                 plan.final_members.append(member)
+                plan.member_rows.append(row.number)
             else:
                 matched_ids.add(member.id)
                 changed = []
@@ -582,8 +617,10 @@ class _Analysis:
                 if changed and self._validate(member, row.number, exclude=["household"]):
                     plan.updated_members.append((member, changed))
                 plan.final_members.append(member)
+                plan.member_rows.append(row.number)
         others = [m for m in current if m.id not in matched_ids]
         plan.final_members.extend(others)
+        plan.member_rows.extend([None] * len(others))
         file_head = any(r.values.get("relation") == Member.Relation.HEAD for r in plan.rows)
         other_heads = [m for m in others if m.relation == Member.Relation.HEAD]
         if file_head and other_heads:
@@ -726,8 +763,40 @@ class _Analysis:
             self._plan_household(plan, existing, members_by_household, by_cid, decisions)
             self.progress.advance(1)
         self._count(plans)
-        self.report.problems.sort(key=lambda p: (p.row, C.HEADINGS.index(p.column) if p.column in C.HEADINGS else -1))
+        self._plausibility(plans)
+        order = lambda p: (p.row, C.HEADINGS.index(p.column) if p.column in C.HEADINGS else -1)  # noqa: E731
+        self.report.problems.sort(key=order)
+        self.report.warnings.sort(key=order)  # stable: a member's warnings keep the rules' order
         return _Plan(list(plans.values()))
+
+    # 6. plausibility (warnings)
+    def _plausibility(self, plans) -> None:
+        """``households.plausibility`` over the members each household will have after the import
+        (the file's rows, then the register's members the file leaves as they are), on
+        ``today``: a warning on the member's row (a member only in the register: on the
+        household's first row). From the plans in memory, no query. A household whose members
+        are incomplete (a cell refused, a date of birth in the future) is skipped: its problems
+        come first."""
+        heading = C.BY_KEY["date_of_birth"].heading
+        warnings = self.report.warnings
+        for plan in plans.values():
+            members = plan.final_members
+            if not members or sum(r is not None for r in plan.member_rows) != len(plan.rows):
+                continue  # a row was refused (its problem says why): the household is not whole
+            facts = []
+            for m in members:
+                born = m.date_of_birth
+                if not (m.full_name and m.relation and m.sex and isinstance(born, dt.date)) or born > self.today:
+                    break
+                facts.append(MemberFacts(m.full_name, m.relation, m.sex, born))
+            else:
+                for w in implausibilities(facts, self.today):
+                    row = plan.member_rows[w.index]
+                    if row is None:
+                        warnings.append(Problem(plan.rows[0].number, "", _(
+                            "%(message)s (thành viên đã có trong sổ, không có trong tệp)") % {"message": w.message}))
+                    else:
+                        warnings.append(Problem(row, heading, w.message))
 
     def _count(self, plans):
         r = self.report

@@ -40,6 +40,17 @@ def exists(token: str) -> bool:
     return bool(TOKEN_RE.match(token or "")) and default_storage.exists(_path(token))
 
 
+def read(token: str) -> bytes | None:
+    """The file's bytes, left waiting (a preview shown again); None if it is gone."""
+    if not TOKEN_RE.match(token or ""):
+        return None
+    try:
+        with default_storage.open(_path(token), "rb") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        return None
+
+
 def claim(token: str) -> bytes | None:
     """The file's bytes, for this caller alone, and the file removed; None if it was claimed by
     another request, discarded, swept or never stored."""

@@ -1,7 +1,8 @@
 """python manage.py import_households FILE [--unit CODE|NAME] [--dry-run] [--user USERNAME]
 
 The same validation and messages as the import page; exits with status 1 when the file is
-refused (nothing is written then)."""
+refused (nothing is written then). Its plausibility warnings are printed (on stderr) and do not
+stop the import: whoever runs the command has checked the file."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ class Command(BaseCommand):
             self.stderr.write(report.file_message)
         for problem in report.problems:
             self.stderr.write(str(problem))
+        for warning in report.warnings:  # ages that do not fit the relation: shown, never a refusal here
+            self.stderr.write(f"Cảnh báo — {warning}")
         if not report.ok:
             raise CommandError(f"Tệp bị từ chối ({len(report.problems)} lỗi). Không dữ liệu nào được ghi.", returncode=1)
         prefix = "Kiểm tra xong (chưa ghi): " if dry_run else "Đã nhập: "
