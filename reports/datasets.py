@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from django.db.models import CharField, Count, Exists, F, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
-from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -589,7 +588,8 @@ def _quota_kind():
 
 
 def monthly_figures(actor, unit_ids: list[int], year: int, month: int) -> dict:
-    """The figures of a unit's monthly report (JSON-serialisable: frozen into the snapshot).
+    """The figures of a unit's monthly report (JSON-serialisable: frozen into the snapshot; the
+    moment they were taken is the report's ``submitted_at``, so the figures carry no clock).
     Movements come from ``households.movements`` (the month's window and the year to the month's
     end); support is counted in households — children for sponsorship — never in actions.
 
@@ -641,8 +641,7 @@ def monthly_figures(actor, unit_ids: list[int], year: int, month: int) -> dict:
         resolved[code] = {"month": m, "ytd": y}
     return {"year": year, "month": month, "unit_ids": list(unit_ids), "movements": movements_out,
             "targets": {"poor": targets["poor"], "near_poor": targets["near_poor"]},
-            "support": support, "deprivations_resolved": resolved, "counted_in": "households",
-            "computed_at": timezone.now().isoformat()}
+            "support": support, "deprivations_resolved": resolved, "counted_in": "households"}
 
 
 def plan_targets(year: int) -> dict[str, int]:
