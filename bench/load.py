@@ -32,6 +32,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -208,7 +209,7 @@ def phases(times: list[tuple[float, str, float]], warmup: float) -> str:
     return "\n".join(lines)
 
 
-def main(argv=None) -> int:
+def parse(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
@@ -223,8 +224,13 @@ def main(argv=None) -> int:
                         help="seconds counted as the users' arrival, reported apart from the steady state "
                              "(default: the spawning time plus three pauses, at least 5 s)")
     parser.add_argument("--output", help="also write the markdown table to this file")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
+
+def run(args: argparse.Namespace) -> dict:
+    """One load test; prints its tables and returns its figures: every request's start time,
+    page and milliseconds (``times``), the arrival's length in seconds (``warmup``), the whole
+    run's requests per second (``rate``), failed requests and the markdown text."""
     env = env_for_server(args.port)
     db = env["DATABASE_URL"].split("@")[-1]
     print(f"database: {db}")
@@ -283,15 +289,22 @@ def main(argv=None) -> int:
     warmup = args.warmup if args.warmup is not None else args.users / args.spawn_rate + max(5.0, 3 * args.think)
     with open(tmp / "times.csv", encoding="utf-8") as fh:
         times = [(float(t), name, float(ms)) for t, name, ms in csv.reader(fh)]
+    shutil.rmtree(tmp, ignore_errors=True)
     steady = phases(times, warmup)
     print()
     print(steady)
     text += "\n\n" + steady
     if failures:
         print(f"\nFAILED: {failures} request(s) failed")
+    return {"times": times, "warmup": warmup, "rate": rate, "failures": failures, "text": text}
+
+
+def main(argv=None) -> int:
+    args = parse(argv)
+    result = run(args)
     if args.output:
-        Path(args.output).write_text(text + "\n", encoding="utf-8")
-    return 1 if failures else 0
+        Path(args.output).write_text(result["text"] + "\n", encoding="utf-8")
+    return 1 if result["failures"] else 0
 
 
 if __name__ == "__main__":

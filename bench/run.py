@@ -581,6 +581,46 @@ def bench_import(table: Table, households: int, baseline_households: int) -> Non
                   [b_elapsed], "-", b_peak, note=f"ours on the same file {ours:.1f} s → {b_elapsed / ours:.1f}× faster")
 
 
+# The load test's figures before issue 17, on this kind of machine (2 CPUs, PostgreSQL, 100,000
+# households; bench/README.md "Issue 17"), printed beside today's: 50 users, no pause: 17–27
+# requests/s, p95 2.5–3.9 s; pausing 2.5–7.5 s: p95 ~950 ms.
+LOAD_BEFORE = {0.0: "before issue 17: 17–27 req/s, p95 2,500–3,900 ms", 5.0: "before issue 17: p95 ~950 ms"}
+
+
+def bench_load(table: Table, workers_list=(2, 4), seconds: int = 120) -> None:
+    """The load test (``bench/load.py``: gunicorn with the production settings, 50 locust users
+    on loopback) on the same register: users pausing 2.5–7.5 s between pages (the whole run, the
+    arrival when they all start within two seconds, the steady state after it), then with no
+    pause for the requests per second of 2 and of 4 gunicorn worker processes."""
+    try:
+        import locust  # noqa: F401
+    except ImportError:
+        print("load: skipped (pip install -r bench/requirements.txt for locust)")
+        return
+    from bench import load
+
+    def rows(label, result, note=""):
+        times = result["times"]
+        start = min(t for t, _, _ in times)
+        arrival = [ms / 1000 for t, _, ms in times if t - start < result["warmup"]]
+        steady = [ms / 1000 for t, _, ms in times if t - start >= result["warmup"]]
+        rate = f"{result['rate']:.1f} req/s, {result['failures']} failed"
+        table.add(f"{label}: all requests", [ms / 1000 for _, _, ms in times], "-", 0.0,
+                  note=f"{rate}; {note}".rstrip("; "))
+        table.add(f"{label}: arrival (first {result['warmup']:.0f} s)", arrival, "-", 0.0)
+        table.add(f"{label}: steady state", steady, "-", 0.0)
+
+    paused = load.run(load.parse(["--think", "5", "--seconds", str(seconds)]))
+    rows("load, 50 users pausing 2.5–7.5 s, gunicorn 2 workers", paused, LOAD_BEFORE[5.0])
+    for workers in workers_list:
+        result = load.run(load.parse(["--seconds", str(seconds), "--workers", str(workers)]))
+        table.add(f"load, 50 users, no pause, gunicorn {workers} workers: all requests",
+                  [ms / 1000 for _, _, ms in result["times"]], "-", 0.0,
+                  note=f"{result['rate']:.1f} req/s = {result['rate'] / workers:.1f} per worker process, "
+                       f"{result['failures']} failed; " + (LOAD_BEFORE[0.0] if workers == 2 else "CPU-bound: "
+                       "gunicorn, PostgreSQL and locust share the 2 CPUs"))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--households", type=int, default=100_000)
@@ -590,8 +630,9 @@ def main(argv=None) -> int:
     parser.add_argument("--import-households", type=int, default=10_000)
     parser.add_argument("--baseline-households", type=int, default=None,
                         help="size of the file for the row-by-row baseline (default: the same file)")
-    parser.add_argument("--only", default="pages,reports,import,jobs",
-                        help="comma list of pages,reports,import,scaling,jobs (build: only build the register)")
+    parser.add_argument("--only", default="pages,reports,import,jobs,load",
+                        help="comma list of pages,reports,import,scaling,jobs,load (build: only build the register)")
+    parser.add_argument("--load-seconds", type=int, default=120, help="length of each load test")
     parser.add_argument("--job-engines", default="reportlab,weasyprint",
                         help="PDF engines of the long-list job measurement (PDF_LIST_ENGINE)")
     parser.add_argument("--job-workers", default="1,2", help="worker processes to run the job with")
@@ -637,6 +678,8 @@ def main(argv=None) -> int:
         bench_pdf_scaling(table, args.report_repeat)
     if "jobs" in only:
         bench_jobs(table, tuple(int(n) for n in args.job_workers.split(",")), tuple(args.job_engines.split(",")))
+    if "load" in only:
+        bench_load(table, seconds=args.load_seconds)
     text = table.markdown()
     print()
     print(f"load average at the end: {' / '.join(f'{x:.2f}' for x in os.getloadavg())} (1 / 5 / 15 min)")
