@@ -265,7 +265,8 @@ def bench_pages(table: Table, repeat: int) -> None:
 def bench_reports(table: Table, repeat: int, formats) -> None:
     try:
         from reports import datasets
-        from reports.views import render_dataset
+        from reports.documents import default_issuer
+        from reports.output import render_dataset
     except ImportError:
         print("  reports: not available, skipped")
         return
@@ -274,7 +275,7 @@ def bench_reports(table: Table, repeat: int, formats) -> None:
         for fmt in formats:
             def run(code=code, fmt=fmt, month=month):
                 ds = datasets.build(datasets.SYSTEM, code, datasets.Params(year=YEAR, month=month))
-                content, _ = render_dataset(ds, fmt)
+                content, _ = render_dataset(ds, fmt, default_issuer(ds))
                 return content
             content = run()
             rows = len(datasets.build(datasets.SYSTEM, code, datasets.Params(year=YEAR, month=month)).rows)
