@@ -594,9 +594,10 @@ def bench_load(table: Table, workers_list=(2, 4), seconds: int = 120) -> None:
     on loopback) on the same register: users pausing 2.5–7.5 s between pages (the whole run, the
     arrival when they all start within two seconds, the steady state after it), then with no
     pause for the requests per second of 2 and of 4 gunicorn worker processes."""
-    try:
-        import locust  # noqa: F401
-    except ImportError:
+    import importlib.util
+
+    # Only looked for: importing locust monkey-patches threading (gevent), which breaks this process.
+    if importlib.util.find_spec("locust") is None:
         print("load: skipped (pip install -r bench/requirements.txt for locust)")
         return
     from bench import load
