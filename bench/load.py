@@ -186,13 +186,20 @@ def exact_percentile(values: list[float], q: float) -> float:
     return values[max(0, int(round(q * len(values))) - 1)] if values else 0.0
 
 
+def split_phases(times: list[tuple[float, str, float]], warmup: float) -> tuple[list[float], list[tuple[str, float]]]:
+    """(milliseconds of the requests started in the first ``warmup`` seconds, (page, milliseconds)
+    of those started after)."""
+    start = min(t for t, _, _ in times)
+    early = [ms for t, _, ms in times if t - start < warmup]
+    steady = [(name, ms) for t, name, ms in times if t - start >= warmup]
+    return early, steady
+
+
 def phases(times: list[tuple[float, str, float]], warmup: float) -> str:
     """The users' arrival (the first ``warmup`` seconds, when they all start at once with cold
     caches) apart from the steady state after it: a row per page for the steady state, then both
     phases for all pages together."""
-    start = min(t for t, _, _ in times)
-    early = [ms for t, _, ms in times if t - start < warmup]
-    steady = [(name, ms) for t, name, ms in times if t - start >= warmup]
+    early, steady = split_phases(times, warmup)
     lines = [f"Steady state, requests started {warmup:.0f} s or more after the first:", "",
              "| page | requests | median ms | p95 ms | p99 ms | max ms |", "|---|---:|---:|---:|---:|---:|"]
 

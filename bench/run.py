@@ -586,7 +586,8 @@ def bench_import(table: Table, households: int, baseline_households: int) -> Non
 # The load test's figures before issue 17, on this kind of machine (2 CPUs, PostgreSQL, 100,000
 # households; bench/README.md "Issue 17"), printed beside today's: 50 users, no pause: 17–27
 # requests/s, p95 2.5–3.9 s; pausing 2.5–7.5 s: p95 ~950 ms.
-LOAD_BEFORE = {0.0: "before issue 17: 17–27 req/s, p95 2,500–3,900 ms", 5.0: "before issue 17: p95 ~950 ms"}
+LOAD_BEFORE_NO_PAUSE = "before issue 17: 17–27 req/s, p95 2,500–3,900 ms"
+LOAD_BEFORE_PAUSED = "before issue 17: p95 ~950 ms"
 
 
 def bench_load(table: Table, workers_list=(2, 4), seconds: int = 120) -> None:
@@ -604,23 +605,21 @@ def bench_load(table: Table, workers_list=(2, 4), seconds: int = 120) -> None:
 
     def rows(label, result, note=""):
         times = result["times"]
-        start = min(t for t, _, _ in times)
-        arrival = [ms / 1000 for t, _, ms in times if t - start < result["warmup"]]
-        steady = [ms / 1000 for t, _, ms in times if t - start >= result["warmup"]]
+        arrival, steady = load.split_phases(times, result["warmup"])
         rate = f"{result['rate']:.1f} req/s, {result['failures']} failed"
         table.add(f"{label}: all requests", [ms / 1000 for _, _, ms in times], "-", 0.0,
                   note=f"{rate}; {note}".rstrip("; "))
-        table.add(f"{label}: arrival (first {result['warmup']:.0f} s)", arrival, "-", 0.0)
-        table.add(f"{label}: steady state", steady, "-", 0.0)
+        table.add(f"{label}: arrival (first {result['warmup']:.0f} s)", [ms / 1000 for ms in arrival], "-", 0.0)
+        table.add(f"{label}: steady state", [ms / 1000 for _, ms in steady], "-", 0.0)
 
     paused = load.run(load.parse(["--think", "5", "--seconds", str(seconds)]))
-    rows("load, 50 users pausing 2.5–7.5 s, gunicorn 2 workers", paused, LOAD_BEFORE[5.0])
+    rows("load, 50 users pausing 2.5–7.5 s, gunicorn 2 workers", paused, LOAD_BEFORE_PAUSED)
     for workers in workers_list:
         result = load.run(load.parse(["--seconds", str(seconds), "--workers", str(workers)]))
         table.add(f"load, 50 users, no pause, gunicorn {workers} workers: all requests",
                   [ms / 1000 for _, _, ms in result["times"]], "-", 0.0,
                   note=f"{result['rate']:.1f} req/s = {result['rate'] / workers:.1f} per worker process, "
-                       f"{result['failures']} failed; " + (LOAD_BEFORE[0.0] if workers == 2 else "CPU-bound: "
+                       f"{result['failures']} failed; " + (LOAD_BEFORE_NO_PAUSE if workers == 2 else "CPU-bound: "
                        "gunicorn, PostgreSQL and locust share the 2 CPUs"))
 
 
